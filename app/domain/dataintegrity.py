@@ -1,0 +1,385 @@
+"""W3C Data Integrity proofs with the ``eddsa-rdfc-2022`` cryptosuite (vc-di-eddsa).
+
+Algorithm (https://www.w3.org/TR/vc-di-eddsa/#eddsa-rdfc-2022):
+
+1. *Transformation*: drop ``proof``, canonicalize the document with RDFC-1.0 (pyld calls it
+   ``URDNA2015``; the output is identical) to N-Quads.
+2. *Proof configuration*: the proof options without ``proofValue``, with ``@context`` set to
+   the document's ``@context``, canonicalized the same way.
+3. *Hashing*: ``SHA-256(proof config) || SHA-256(document)`` (64 bytes, proof hash first).
+4. *Serialization*: Ed25519 signature of those 64 bytes, multibase base58btc (``z…``).
+
+The domain holds no keys and does no I/O: signing takes a ``sign(bytes) -> bytes`` callable,
+verification a ``resolve_public_key(verification_method) -> bytes | None`` callable, and
+JSON-LD contexts come only from the injected pyld document ``loader``. When the loader has a
+``context_cache`` attribute (see :class:`app.jsonld.OfflineDocumentLoader`) processed contexts
+are cached there; otherwise each call resolves its contexts afresh (never pyld's process-wide
+cache, which is keyed by URL only and shared by every loader).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from pyld import jsonld
+from pyld.context_resolver import ContextResolver
+
+from app.domain.multibase import multibase_decode, multibase_encode_base58btc
+
+__all__ = [
+    "CRYPTOSUITE",
+    "PROOF_TYPE",
+    "ISSUER_DEPENDENT_VOCAB",
+    "DocumentLoader",
+    "ProofResult",
+    "jsonld_options",
+    "canonicalize",
+    "proof_configuration",
+    "hash_data",
+    "add_proof",
+    "verify_proof",
+    "undefined_terms",
+    "is_xsd_datetime",
+]
+
+CRYPTOSUITE = "eddsa-rdfc-2022"
+PROOF_TYPE = "DataIntegrityProof"
+#: The ``@vocab`` of the VC 2.0 context: undefined terms silently expand under it.
+ISSUER_DEPENDENT_VOCAB = "https://www.w3.org/ns/credentials/issuer-dependent#"
+
+#: pyld document loader: ``loader(url, options) -> {"document": ..., "documentUrl": ...}``.
+DocumentLoader = Callable[..., dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class ProofResult:
+    """Outcome of :func:`verify_proof`; `message` says why when `ok` is False."""
+
+    ok: bool
+    message: str
+    verification_method: str | None = None
+
+
+def jsonld_options(loader: DocumentLoader, **extra: Any) -> dict[str, Any]:
+    """Return pyld options that resolve contexts only through `loader`.
+
+    A fresh ``ContextResolver`` is created per call, backed by ``loader.context_cache`` when
+    the loader has one (fast repeat calls) and by an empty dict otherwise.
+
+    Examples
+    --------
+    >>> opts = jsonld_options(lambda url, options=None: {}, algorithm="URDNA2015")
+    >>> sorted(opts)
+    ['algorithm', 'contextResolver', 'documentLoader']
+    """
+    cache = getattr(loader, "context_cache", None)
+    resolver = ContextResolver({} if cache is None else cache, loader)
+    return {"documentLoader": loader, "contextResolver": resolver, **extra}
+
+
+def canonicalize(document: Mapping[str, Any], loader: DocumentLoader) -> str:
+    """Return the RDFC-1.0 (URDNA2015) canonical N-Quads of `document`.
+
+    Raises
+    ------
+    pyld.jsonld.JsonLdError
+        If a context cannot be loaded through `loader` or the document is invalid JSON-LD.
+
+    Examples
+    --------
+    >>> doc = {"@context": {"name": "https://schema.org/name"}, "name": "Zorg"}
+    >>> canonicalize(doc, lambda url, options=None: {})
+    '_:c14n0 <https://schema.org/name> "Zorg" .\\n'
+    """
+    options = jsonld_options(loader, algorithm="URDNA2015", format="application/n-quads")
+    result: str = jsonld.normalize(dict(document), options)
+    return result
+
+
+def is_xsd_datetime(value: object) -> bool:
+    """Return whether `value` is an XML Schema ``dateTime`` string (with or without zone).
+
+    Examples
+    --------
+    >>> is_xsd_datetime("2023-02-24T23:36:38Z"), is_xsd_datetime("2023-02-24")
+    (True, False)
+    """
+    if not isinstance(value, str) or "T" not in value:
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
+    except ValueError:
+        return False
+    return True
+
+
+def proof_configuration(document: Mapping[str, Any], proof_options: Mapping[str, Any]) -> dict:
+    """Return the proof configuration: `proof_options` without ``proofValue``, document context.
+
+    Raises
+    ------
+    ValueError
+        If the type is not ``DataIntegrityProof``, the cryptosuite not ``eddsa-rdfc-2022``,
+        or ``created`` is not an XML Schema dateTime.
+
+    Examples
+    --------
+    >>> cfg = proof_configuration({"@context": ["c"]}, {"type": "DataIntegrityProof",
+    ...     "cryptosuite": "eddsa-rdfc-2022", "created": "2024-01-01T00:00:00Z", "proofValue": "z1"})
+    >>> sorted(cfg)
+    ['@context', 'created', 'cryptosuite', 'type']
+    """
+    if proof_options.get("type") != PROOF_TYPE:
+        raise ValueError(f"proof type must be {PROOF_TYPE!r}, got {proof_options.get('type')!r}")
+    if proof_options.get("cryptosuite") != CRYPTOSUITE:
+        raise ValueError(
+            f"cryptosuite must be {CRYPTOSUITE!r}, got {proof_options.get('cryptosuite')!r}"
+        )
+    if "created" in proof_options and not is_xsd_datetime(proof_options["created"]):
+        raise ValueError(f"proof 'created' is not a dateTime: {proof_options['created']!r}")
+    config = {k: v for k, v in proof_options.items() if k not in ("proofValue", "@context")}
+    config["@context"] = copy.deepcopy(document.get("@context"))
+    return config
+
+
+def hash_data(
+    document: Mapping[str, Any], proof_config: Mapping[str, Any], loader: DocumentLoader
+) -> bytes:
+    """Return ``SHA-256(canonical proof config) || SHA-256(canonical document)`` (64 bytes).
+
+    `document` must not contain ``proof``.
+
+    Examples
+    --------
+    >>> ctx = {"name": "https://schema.org/name"}
+    >>> len(hash_data({"@context": ctx, "name": "x"}, {"@context": ctx}, lambda u, o=None: {}))
+    64
+    """
+    proof_hash = hashlib.sha256(canonicalize(proof_config, loader).encode("utf-8")).digest()
+    doc_hash = hashlib.sha256(canonicalize(document, loader).encode("utf-8")).digest()
+    return proof_hash + doc_hash
+
+
+def add_proof(
+    document: Mapping[str, Any],
+    *,
+    sign: Callable[[bytes], bytes],
+    verification_method: str,
+    created: str,
+    loader: DocumentLoader,
+    proof_purpose: str = "assertionMethod",
+    proof_set: bool = False,
+) -> dict[str, Any]:
+    """Return a copy of `document` with an ``eddsa-rdfc-2022`` DataIntegrityProof added.
+
+    Parameters
+    ----------
+    document : Mapping
+        Unsecured JSON-LD document; an existing ``proof`` is replaced. Not mutated.
+    sign : callable
+        Ed25519 signer: 64-byte signature of the given bytes.
+    verification_method : str
+        DID URL of the signing key, e.g. ``did:key:z6Mk…#z6Mk…``.
+    created : str
+        XML Schema dateTime of the proof, e.g. ``2024-09-01T12:00:00Z``.
+    loader : callable
+        Offline pyld document loader.
+    proof_purpose : str
+        Proof purpose (default ``assertionMethod``).
+    proof_set : bool
+        Emit ``proof`` as a one-element array (the OB 3.0 JSON Schema requires an array;
+        VC 2.0 allows both). Default False: a single object, as in the W3C test vectors.
+
+    Raises
+    ------
+    ValueError
+        If `created` is not a dateTime or `sign` does not return 64 bytes.
+    pyld.jsonld.JsonLdError
+        If a context cannot be loaded or the document is invalid JSON-LD.
+
+    Examples
+    --------
+    >>> from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    >>> key = Ed25519PrivateKey.from_private_bytes(bytes(32))
+    >>> ctx = {"name": "https://schema.org/name", "proof": {"@id": "https://w3id.org/security#proof",
+    ...        "@type": "@id", "@container": "@graph"}}
+    >>> signed = add_proof({"@context": ctx, "name": "x"}, sign=key.sign, verification_method="did:key:z6Mk#z6Mk",
+    ...     created="2024-01-01T00:00:00Z", loader=lambda u, o=None: {})
+    >>> signed["proof"]["proofValue"][:1], len(multibase_decode(signed["proof"]["proofValue"]))
+    ('z', 64)
+    """
+    unsecured = {k: copy.deepcopy(v) for k, v in document.items() if k != "proof"}
+    options = {
+        "type": PROOF_TYPE,
+        "cryptosuite": CRYPTOSUITE,
+        "created": created,
+        "verificationMethod": verification_method,
+        "proofPurpose": proof_purpose,
+    }
+    config = proof_configuration(unsecured, options)
+    signature = sign(hash_data(unsecured, config, loader))
+    if len(signature) != 64:
+        raise ValueError(f"Ed25519 signature must be 64 bytes, got {len(signature)}")
+    proof = {**options, "proofValue": multibase_encode_base58btc(signature)}
+    return {**unsecured, "proof": [proof] if proof_set else proof}
+
+
+def _single_proof(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    proof = document.get("proof")
+    if isinstance(proof, list):
+        if len(proof) != 1:
+            raise ValueError(f"expected exactly one proof, found {len(proof)}")
+        proof = proof[0]
+    if not isinstance(proof, Mapping):
+        raise ValueError("document has no proof object")
+    return proof
+
+
+def verify_proof(
+    document: Mapping[str, Any],
+    *,
+    resolve_public_key: Callable[[str], bytes | None],
+    loader: DocumentLoader,
+    expected_proof_purpose: str = "assertionMethod",
+) -> ProofResult:
+    """Verify the ``eddsa-rdfc-2022`` proof of `document`; never raises on bad input.
+
+    Parameters
+    ----------
+    document : Mapping
+        Secured document with one ``proof``.
+    resolve_public_key : callable
+        Raw 32-byte Ed25519 public key of a verification-method id, or None when the
+        method is unknown (or not controlled by who it should be).
+    loader : callable
+        Offline pyld document loader.
+    expected_proof_purpose : str
+        Required ``proofPurpose`` (default ``assertionMethod``).
+
+    Returns
+    -------
+    ProofResult
+        ``ok`` and a human-readable ``message``.
+
+    Examples
+    --------
+    >>> verify_proof({"name": "x"}, resolve_public_key=lambda vm: None, loader=lambda u, o=None: {})
+    ProofResult(ok=False, message='document has no proof object', verification_method=None)
+    """
+    try:
+        if not isinstance(document, Mapping):
+            return ProofResult(False, "document is not a JSON object")
+        proof = _single_proof(document)
+        vm = proof.get("verificationMethod")
+        if not isinstance(vm, str):
+            return ProofResult(False, "proof has no verificationMethod")
+        if proof.get("proofPurpose") != expected_proof_purpose:
+            return ProofResult(
+                False, f"proofPurpose must be {expected_proof_purpose!r}", verification_method=vm
+            )
+        proof_value = proof.get("proofValue")
+        if not isinstance(proof_value, str) or not proof_value.startswith("z"):
+            return ProofResult(False, "proofValue must be multibase base58btc", vm)
+        signature = multibase_decode(proof_value)
+        if len(signature) != 64:
+            return ProofResult(False, f"proofValue decodes to {len(signature)} bytes, not 64", vm)
+        unsecured = {k: v for k, v in document.items() if k != "proof"}
+        if "@context" in proof:
+            doc_ctx = unsecured.get("@context")
+            doc_ctx = doc_ctx if isinstance(doc_ctx, list) else [doc_ctx]
+            proof_ctx = proof["@context"] if isinstance(proof["@context"], list) else [
+                proof["@context"]
+            ]
+            if doc_ctx[: len(proof_ctx)] != proof_ctx:
+                return ProofResult(False, "document @context does not start with proof @context", vm)
+            unsecured["@context"] = proof["@context"]
+        config = proof_configuration(unsecured, proof)
+        public_key = resolve_public_key(vm)
+        if public_key is None:
+            return ProofResult(False, f"verification method {vm!r} cannot be resolved", vm)
+        data = hash_data(unsecured, config, loader)
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, data)
+    except InvalidSignature:
+        return ProofResult(False, "signature does not match the document and key", vm)
+    except jsonld.JsonLdError as exc:
+        return ProofResult(False, f"JSON-LD processing failed: {_jsonld_reason(exc)}")
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return ProofResult(False, str(exc) or type(exc).__name__)
+    return ProofResult(True, f"{CRYPTOSUITE} proof verified", vm)
+
+
+def _jsonld_reason(exc: BaseException) -> str:
+    """Return the innermost message of a chained pyld error (the useful one)."""
+    messages = []
+    current: BaseException | None = exc
+    while current is not None:
+        messages.append(str(current).split("\n")[0])
+        current = current.__cause__ or getattr(current, "cause", None)
+    return messages[-1]
+
+
+def _walk_expanded(node: Any) -> Iterator[tuple[str, str]]:
+    """Yield ``("property" | "type", iri)`` for every key and type in expanded JSON-LD."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk_expanded(item)
+    elif isinstance(node, dict):
+        if "@value" in node:
+            return
+        for key, value in node.items():
+            if key == "@type":
+                for type_iri in value if isinstance(value, list) else [value]:
+                    yield "type", type_iri
+            elif not key.startswith("@"):
+                yield "property", key
+            if key not in ("@id", "@type", "@value", "@language", "@direction"):
+                yield from _walk_expanded(value)
+
+
+def undefined_terms(
+    document: Mapping[str, Any],
+    loader: DocumentLoader,
+    *,
+    allowed: Collection[str] = frozenset(),
+) -> list[str]:
+    """Return the terms of `document` that its contexts do not define (sorted, unique).
+
+    JSON-LD expansion hides undefined terms in two ways: it silently drops keys that do not
+    expand to an absolute IRI, and a context ``@vocab`` (the VC 2.0 context has one) turns any
+    unknown key or type into ``https://www.w3.org/ns/credentials/issuer-dependent#<term>``.
+    Both are reported, at any nesting depth (objects, arrays, scoped contexts). Relative
+    (non-absolute) type values are reported too. The value of a dropped property is not
+    expanded, so terms *inside* it are not reported separately (its own name is).
+    Names in `allowed` are not reported.
+
+    Raises
+    ------
+    pyld.jsonld.JsonLdError
+        If a context cannot be loaded or the document is invalid JSON-LD.
+
+    Examples
+    --------
+    >>> ctx = {"name": "https://schema.org/name", "Thing": "https://schema.org/Thing"}
+    >>> doc = {"@context": ctx, "type": "x", "@type": ["Thing", "Mystery"], "name": "a",
+    ...        "nickname": "b", "knows": [{"name": "c", "age": 3}]}
+    >>> undefined_terms(doc, lambda u, o=None: {})
+    ['Mystery', 'knows', 'nickname', 'type']
+    """
+    dropped: list[str | None] = []
+    expanded = jsonld.expand(
+        dict(document), jsonld_options(loader, base=None), on_property_dropped=dropped.append
+    )
+    found = {"(a term mapped to null)" if term is None else term for term in dropped}
+    for kind, iri in _walk_expanded(expanded):
+        if iri.startswith(ISSUER_DEPENDENT_VOCAB):
+            found.add(iri[len(ISSUER_DEPENDENT_VOCAB) :])
+        elif kind == "type" and ":" not in iri:
+            found.add(iri)
+    return sorted(found.difference(allowed))
