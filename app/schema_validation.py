@@ -1,0 +1,54 @@
+"""Offline JSON Schema validation of credentials (file I/O; not part of the domain).
+
+`load_credential_validator` reads the OB 3.0 AchievementCredential JSON Schema (draft 2019-09)
+from ``schemas/json-schema`` and returns a callable ``validate(document) -> list[str]``. All
+``$ref`` are local (``#/$defs/...``); a registry with no retrieval function guarantees nothing is
+fetched.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft201909Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.exceptions import Unretrievable
+
+__all__ = ["OB_SCHEMA_FILE", "load_credential_validator", "load_schema"]
+
+OB_SCHEMA_FILE = "ob-v3p0-achievementcredential-schema.json"
+
+SchemaValidator = Callable[[Any], list[str]]
+
+
+def load_schema(schema_dir: Path, name: str = OB_SCHEMA_FILE) -> dict[str, Any]:
+    """Return the parsed JSON Schema file `name` from `schema_dir`."""
+    schema: dict[str, Any] = json.loads((schema_dir / name).read_text(encoding="utf-8"))
+    return schema
+
+
+def _no_retrieval(uri: str) -> Resource[Any]:
+    raise Unretrievable(f"refusing to fetch {uri!r}: schemas are offline only")
+
+
+def load_credential_validator(schema_dir: Path, name: str = OB_SCHEMA_FILE) -> SchemaValidator:
+    """Return ``validate(document) -> list[str]`` for the schema `name` in `schema_dir`.
+
+    Messages read ``"<json path>: <error>"``, sorted by path; an empty list means valid.
+    ``format`` keywords (``date-time``, ``uri``…) are checked where jsonschema has a checker.
+    """
+    schema = load_schema(schema_dir, name)
+    Draft201909Validator.check_schema(schema)
+    registry: Registry[Any] = Registry(retrieve=_no_retrieval).with_resource(  # type: ignore[call-arg]
+        schema.get("$id", ""), Resource.from_contents(schema)
+    )
+    validator = Draft201909Validator(schema, registry=registry, format_checker=FormatChecker())
+
+    def validate(document: Any) -> list[str]:
+        errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
+        return [f"{e.json_path}: {e.message}" for e in errors]
+
+    return validate
