@@ -1,0 +1,757 @@
+"""The path engine: what a learner still needs for a qualification, and in what order.
+
+Plain data in (`Catalog`, `LearnerRecord`, a reference date `on`), a frozen `PathResult` out.
+The rules R1–R11 of the path contract are implemented here; the places where the contract
+leaves a choice are stated in the Notes of `compute_path`.
+
+What depends only on the learner and `on` (achieved outcomes, achieved units, EPA levels,
+diplomas) is computed once, in `_Standing`, and reused by `rank_paths` for every qualification.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from app.domain import explain
+from app.domain.errors import InvalidData, NotFound
+from app.domain.model import Qualification
+from app.domain.records import Catalog, LearnerRecord
+
+__all__ = [
+    "DEFAULT_HOURS_PER_WEEK",
+    "RemainingUnit",
+    "Candidate",
+    "ElectiveStatus",
+    "RemainingEpa",
+    "Progress",
+    "PlanItem",
+    "PathResult",
+    "PathSummary",
+    "compute_path",
+    "rank_paths",
+    "remaining_unit_hours",
+    "duration_days",
+]
+
+#: Study pace used by `compute_path` when neither the call nor an enrolment gives one.
+DEFAULT_HOURS_PER_WEEK = 40
+
+
+# --------------------------------------------------------------------------- result values
+
+
+@dataclass(frozen=True, slots=True)
+class RemainingUnit:
+    unit: str
+    kind: str
+    title: str
+    missing_outcomes: tuple[str, ...]
+    remaining_hours: int
+    blocked_by: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "kind": self.kind,
+            "title": self.title,
+            "missing_outcomes": list(self.missing_outcomes),
+            "remaining_hours": self.remaining_hours,
+            "blocked_by": list(self.blocked_by),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    unit: str
+    title: str
+    hours: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit, "title": self.title, "hours": self.hours}
+
+
+@dataclass(frozen=True, slots=True)
+class ElectiveStatus:
+    required_hours: int
+    achieved_hours: int
+    remaining_hours: int
+    shortfall_hours: int
+    chosen: tuple[str, ...]
+    candidates: tuple[Candidate, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "required_hours": self.required_hours,
+            "achieved_hours": self.achieved_hours,
+            "remaining_hours": self.remaining_hours,
+            "shortfall_hours": self.shortfall_hours,
+            "chosen": list(self.chosen),
+            "candidates": [c.to_dict() for c in self.candidates],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RemainingEpa:
+    epa: str
+    current_level: int | None
+    required_level: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "epa": self.epa,
+            "current_level": self.current_level,
+            "required_level": self.required_level,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    outcomes_achieved: int
+    outcomes_total: int
+    formative: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "outcomes_achieved": self.outcomes_achieved,
+            "outcomes_total": self.outcomes_total,
+            "formative": list(self.formative),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """One step of the plan; `unit` is None for an uncovered elective shortfall."""
+
+    unit: str | None
+    hours: int
+    start: date
+    end: date  # exclusive: the next item's start
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "hours": self.hours,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PathResult:
+    """A learner's path to one qualification on a reference date (see `compute_path`)."""
+
+    learner: str
+    qualification: str
+    on: date
+    complete: bool
+    entry_requirements_met: bool
+    missing_entry_requirements: tuple[tuple[str, ...], ...]
+    remaining_units: tuple[RemainingUnit, ...]
+    order: tuple[str, ...]
+    needs_assessment: tuple[str, ...]
+    expired_evidence: tuple[str, ...]
+    electives: ElectiveStatus
+    remaining_epas: tuple[RemainingEpa, ...]
+    progress: Progress
+    remaining_hours: int
+    plan: tuple[PlanItem, ...]
+    expected_finish: date
+    explanations: tuple[str, ...]
+
+    @property
+    def blocked(self) -> dict[str, tuple[str, ...]]:
+        """Remaining units that wait for an unachieved required unit, by unit code."""
+        return {u.unit: u.blocked_by for u in sorted(self.remaining_units, key=_unit_code) if u.blocked_by}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON shape of the path, with ISO date strings."""
+        return {
+            "learner": self.learner,
+            "qualification": self.qualification,
+            "on": self.on.isoformat(),
+            "complete": self.complete,
+            "entry_requirements_met": self.entry_requirements_met,
+            "missing_entry_requirements": [
+                {"any_of": list(any_of)} for any_of in self.missing_entry_requirements
+            ],
+            "remaining_units": [u.to_dict() for u in self.remaining_units],
+            "order": list(self.order),
+            "blocked": {unit: list(by) for unit, by in self.blocked.items()},
+            "needs_assessment": list(self.needs_assessment),
+            "expired_evidence": list(self.expired_evidence),
+            "electives": self.electives.to_dict(),
+            "remaining_epas": [e.to_dict() for e in self.remaining_epas],
+            "progress": self.progress.to_dict(),
+            "remaining_hours": self.remaining_hours,
+            "plan": [item.to_dict() for item in self.plan],
+            "expected_finish": self.expected_finish.isoformat(),
+            "explanations": list(self.explanations),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PathSummary:
+    """One line of `rank_paths`."""
+
+    qualification: str
+    title: str
+    kind: str
+    complete: bool
+    entry_requirements_met: bool
+    remaining_hours: int
+    remaining_epas: tuple[RemainingEpa, ...]
+    expected_finish: date
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "qualification": self.qualification,
+            "title": self.title,
+            "complete": self.complete,
+            "entry_requirements_met": self.entry_requirements_met,
+            "remaining_hours": self.remaining_hours,
+            "remaining_epas": [e.to_dict() for e in self.remaining_epas],
+            "expected_finish": self.expected_finish.isoformat(),
+        }
+
+
+def _unit_code(unit: RemainingUnit) -> str:
+    return unit.unit
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+
+def remaining_unit_hours(study_load_hours: int, missing: int, total: int) -> int:
+    """Return ``study_load_hours × missing / total`` rounded half up (R10), in integers.
+
+    Examples
+    --------
+    >>> remaining_unit_hours(800, 2, 3)
+    533
+    >>> remaining_unit_hours(5, 1, 2)
+    3
+    >>> remaining_unit_hours(400, 0, 5)
+    0
+    """
+    if total <= 0:
+        return 0
+    return (2 * study_load_hours * missing + total) // (2 * total)
+
+
+def duration_days(hours: int, hours_per_week: int) -> int:
+    """Return ``ceil(hours / hours_per_week × 7)``: the calendar days a plan step lasts.
+
+    Examples
+    --------
+    >>> duration_days(240, 40), duration_days(1, 40), duration_days(0, 40)
+    (42, 1, 0)
+    """
+    return -(-hours * 7 // hours_per_week)
+
+
+# --------------------------------------------------------------------------- learner standing
+
+
+@dataclass(frozen=True, slots=True)
+class _Standing:
+    """What holds for one learner on `on`, independent of any qualification.
+
+    `missing` is a memo (unit → missing outcomes) filled on demand; it is private to one call
+    of `compute_path` or `rank_paths`.
+    """
+
+    achieved: frozenset[str]
+    evidenced: frozenset[str]
+    formative_only: frozenset[str]
+    flagged: frozenset[str]
+    levels: Mapping[str, int]
+    diplomas: frozenset[str]
+    outcomes_of: Mapping[str, tuple[str, ...]]
+    missing: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def missing_of(self, unit: str) -> tuple[str, ...]:
+        """Return the unachieved outcomes of a catalog unit, in the unit's order (R3)."""
+        found = self.missing.get(unit)
+        if found is None:
+            achieved = self.achieved
+            found = tuple(o for o in self.outcomes_of[unit] if o not in achieved)
+            self.missing[unit] = found
+        return found
+
+    def unit_achieved(self, unit: str) -> bool:
+        """Return True when `unit` is a catalog unit whose outcomes are all achieved (R3, R9)."""
+        return unit in self.outcomes_of and not self.missing_of(unit)
+
+
+def _stand(catalog: Catalog, record: LearnerRecord, on: date) -> _Standing:
+    direct: set[str] = set()
+    evidenced: set[str] = set()
+    formative: set[str] = set()
+    for ev in record.evidence:
+        if ev.withdrawn or ev.date > on:
+            continue
+        if ev.source == "formative":
+            formative.add(ev.outcome)
+            continue
+        evidenced.add(ev.outcome)
+        if ev.valid_until is None or on <= ev.valid_until:
+            direct.add(ev.outcome)
+    achieved = set(direct)
+    for outcome in direct:
+        achieved |= catalog.subsumes.get(outcome, frozenset())
+    flagged = {to for frm, to in catalog.partial_pairs if frm in achieved}
+    flagged.update(
+        pc.outcome for pc in record.partial_credits if not pc.withdrawn and pc.date <= on
+    )
+    return _Standing(
+        achieved=frozenset(achieved),
+        evidenced=frozenset(evidenced - achieved),
+        formative_only=frozenset(formative - evidenced - achieved),
+        flagged=frozenset(flagged - achieved),
+        levels=_current_levels(record, on),
+        diplomas=frozenset(d.qualification for d in record.diplomas if d.date <= on),
+        outcomes_of=catalog.outcomes_of,
+    )
+
+
+def _current_levels(record: LearnerRecord, on: date) -> dict[str, int]:
+    """Return the level of the latest counting entrustment per EPA (R6)."""
+    latest: dict[str, tuple[tuple[date, int, int], int]] = {}
+    for index, ent in enumerate(record.entrustments):
+        if ent.withdrawn or ent.date > on:
+            continue
+        key = (ent.date, ent.sequence, index)
+        if ent.epa not in latest or key > latest[ent.epa][0]:
+            latest[ent.epa] = (key, ent.level)
+    return {epa: level for epa, (_, level) in latest.items()}
+
+
+# --------------------------------------------------------------------------- per qualification
+
+
+@dataclass(frozen=True, slots=True)
+class _Core:
+    """What both a path and a ranking line need for one qualification."""
+
+    remaining: tuple[str, ...]
+    hours: Mapping[str, int]
+    electives: ElectiveStatus
+    taken: tuple[str, ...]
+    remaining_epas: tuple[RemainingEpa, ...]
+    missing_entry: tuple[tuple[str, ...], ...]
+    remaining_hours: int
+
+    @property
+    def complete(self) -> bool:
+        return not (
+            self.remaining
+            or self.electives.remaining_hours
+            or self.remaining_epas
+            or self.missing_entry
+        )
+
+
+def _core(
+    catalog: Catalog, standing: _Standing, qualification: Qualification, chosen: Sequence[str]
+) -> _Core:
+    mandatory = tuple(u for u in dict.fromkeys(qualification.units) if standing.missing_of(u))
+    electives, taken = _electives(catalog, standing, qualification, chosen)
+    remaining = mandatory + taken
+    hours = {
+        u: remaining_unit_hours(
+            catalog.units[u].study_load_hours,
+            len(standing.missing_of(u)),
+            len(catalog.outcomes_of[u]),
+        )
+        for u in remaining
+    }
+    return _Core(
+        remaining=remaining,
+        hours=hours,
+        electives=electives,
+        taken=taken,
+        remaining_epas=_remaining_epas(qualification, standing),
+        missing_entry=_missing_entry(qualification, standing),
+        remaining_hours=sum(hours.values()) + electives.shortfall_hours,
+    )
+
+
+def _electives(
+    catalog: Catalog, standing: _Standing, qualification: Qualification, chosen: Sequence[str]
+) -> tuple[ElectiveStatus, tuple[str, ...]]:
+    """Apply R5: achieved elective hours, the chosen units that cover the rest, candidates."""
+    rule = qualification.electives
+    options = dict.fromkeys(rule.options)
+    mandatory = set(qualification.units)
+    achieved_hours = sum(
+        catalog.units[o].study_load_hours for o in options if standing.unit_achieved(o)
+    )
+    remaining_hours = max(0, rule.required_hours - achieved_hours)
+    taken: list[str] = []
+    covered = 0
+    for code in dict.fromkeys(chosen):
+        if covered >= remaining_hours:
+            break
+        if code in options and code not in mandatory and not standing.unit_achieved(code):
+            taken.append(code)
+            covered += catalog.units[code].study_load_hours
+    candidates = tuple(
+        Candidate(o, catalog.units[o].title, catalog.units[o].study_load_hours)
+        for o in sorted(options)
+        if o not in mandatory and o not in taken and not standing.unit_achieved(o)
+    )
+    status = ElectiveStatus(
+        required_hours=rule.required_hours,
+        achieved_hours=achieved_hours,
+        remaining_hours=remaining_hours,
+        shortfall_hours=max(0, remaining_hours - covered),
+        chosen=tuple(chosen),
+        candidates=candidates,
+    )
+    return status, tuple(taken)
+
+
+def _remaining_epas(qualification: Qualification, standing: _Standing) -> tuple[RemainingEpa, ...]:
+    """Apply R6: required EPAs whose current level is below the minimum, by code."""
+    gaps = []
+    for required in sorted(qualification.required_epas, key=lambda r: r.epa):
+        level = standing.levels.get(required.epa)
+        if level is None or level < required.min_level:
+            gaps.append(RemainingEpa(required.epa, level, required.min_level))
+    return tuple(gaps)
+
+
+def _missing_entry(qualification: Qualification, standing: _Standing) -> tuple[tuple[str, ...], ...]:
+    """Apply R11: the unmet ``any_qualification`` requirement, if any."""
+    any_of = qualification.entry_any_qualification
+    if not any_of or standing.diplomas.intersection(any_of):
+        return ()
+    return (tuple(any_of),)
+
+
+# --------------------------------------------------------------------------- path details
+
+
+def _order(catalog: Catalog, units: Collection[str]) -> list[str]:
+    """Return `units` in prerequisite order, smallest available first (R8).
+
+    Same result as ``graph.ordered_units`` (``nx.lexicographical_topological_sort`` keyed on
+    kind, then code) over the precomputed adjacency of the catalog.
+    """
+    wanted = set(units)
+    waiting = {u: sum(1 for r in catalog.requires.get(u, ()) if r in wanted) for u in wanted}
+    key = catalog.sort_key
+    ready = [key[u] for u, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, unit = heapq.heappop(ready)
+        order.append(unit)
+        for after in catalog.required_by.get(unit, ()):
+            if after in wanted:
+                waiting[after] -= 1
+                if waiting[after] == 0:
+                    heapq.heappush(ready, key[after])
+    return order
+
+
+def _plan(
+    order: Sequence[str], hours: Mapping[str, int], shortfall: int, begin: date, hours_per_week: int
+) -> tuple[PlanItem, ...]:
+    items = []
+    day = begin
+    steps: list[tuple[str | None, int]] = [(u, hours[u]) for u in order]
+    if shortfall:
+        steps.append((None, shortfall))
+    for unit, h in steps:
+        end = day + timedelta(days=duration_days(h, hours_per_week))
+        items.append(PlanItem(unit, h, day, end))
+        day = end
+    return tuple(items)
+
+
+def _finish(core: _Core, begin: date, on: date, hours_per_week: int) -> date:
+    """Return the plan's last end without building it (durations do not depend on order)."""
+    steps = [*core.hours.values(), core.electives.shortfall_hours]
+    days = sum(duration_days(h, hours_per_week) for h in steps if h)
+    has_steps = bool(core.remaining or core.electives.shortfall_hours)
+    return begin + timedelta(days=days) if has_steps else on
+
+
+def _progress(
+    catalog: Catalog, standing: _Standing, qualification: Qualification, taken: Iterable[str]
+) -> Progress:
+    """Count the outcomes of the mandatory units and of the achieved or remaining electives."""
+    achieved_options = (o for o in qualification.electives.options if standing.unit_achieved(o))
+    units = dict.fromkeys((*qualification.units, *achieved_options, *taken))
+    outcomes = dict.fromkeys(o for u in units for o in catalog.outcomes_of[u])
+    return Progress(
+        outcomes_achieved=sum(1 for o in outcomes if o in standing.achieved),
+        outcomes_total=len(outcomes),
+        formative=tuple(sorted(o for o in outcomes if o in standing.formative_only)),
+    )
+
+
+def _explanations(
+    catalog: Catalog,
+    units: Sequence[RemainingUnit],
+    core: _Core,
+    needs_assessment: Collection[str],
+    expired: Collection[str],
+) -> tuple[str, ...]:
+    sentences = [
+        explain.explain_unit(
+            u.unit,
+            u.title,
+            u.missing_outcomes,
+            len(catalog.outcomes_of[u.unit]),
+            u.remaining_hours,
+            u.blocked_by,
+            needs_assessment,
+            expired,
+        )
+        for u in units
+    ]
+    electives = core.electives
+    if electives.shortfall_hours:
+        sentences.append(
+            explain.explain_elective_shortfall(
+                electives.shortfall_hours, electives.required_hours, bool(core.taken)
+            )
+        )
+    sentences.extend(
+        explain.explain_epa(e.epa, e.current_level, e.required_level) for e in core.remaining_epas
+    )
+    sentences.extend(explain.explain_entry_requirement(any_of) for any_of in core.missing_entry)
+    return tuple(sentences)
+
+
+def _check_pace(hours_per_week: int) -> None:
+    if hours_per_week <= 0:
+        raise InvalidData(
+            [{"pointer": "/hours_per_week", "message": "must be a positive number of hours"}]
+        )
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def compute_path(
+    catalog: Catalog,
+    record: LearnerRecord,
+    *,
+    learner_id: str,
+    qualification_code: str,
+    on: date,
+    hours_per_week: int | None = None,
+    start: date | None = None,
+) -> PathResult:
+    """Return what `record` still needs for a qualification on `on`, in study order.
+
+    Parameters
+    ----------
+    catalog : Catalog
+        Units, qualifications, outcome relations and prerequisites.
+    record : LearnerRecord
+        The learner's evidence, entrustments, diplomas, partial credits and enrolments.
+    learner_id : str
+        Echoed in the result.
+    qualification_code : str
+        The qualification (mbo diploma or czo leerroute) to plan for.
+    on : date
+        Reference date: only what is recorded on or before it counts.
+    hours_per_week : int, optional
+        Study pace of the plan; default: the enrolment's, else `DEFAULT_HOURS_PER_WEEK`.
+    start : date, optional
+        Enrolment start; the plan begins at ``max(on, start)``. Default: the enrolment's, else
+        `on`.
+
+    Returns
+    -------
+    PathResult
+        ``to_dict()`` gives the JSON shape of the API.
+
+    Raises
+    ------
+    NotFound
+        If `qualification_code` is not in the catalog.
+    InvalidData
+        If the pace is not a positive number of hours.
+
+    Examples
+    --------
+    >>> from app.domain.model import Outcome, Unit
+    >>> from app.domain.records import Evidence
+    >>> unit = Unit("BC-1", "BC", "Zorg", 800, tuple(Outcome(c, c) for c in "abc"), "I")
+    >>> catalog = Catalog.build([unit], [Qualification("Q", "Zorg", "mbo", ("BC-1",))])
+    >>> record = LearnerRecord(evidence=(Evidence("b", "exam", date(2025, 1, 1)),))
+    >>> path = compute_path(catalog, record, learner_id="L", qualification_code="Q",
+    ...                     on=date(2025, 9, 1), hours_per_week=40)
+    >>> path.order, path.remaining_units[0].missing_outcomes, path.remaining_hours
+    (('BC-1',), ('a', 'c'), 533)
+    >>> path.plan[0].end.isoformat()
+    '2025-12-04'
+
+    Notes
+    -----
+    Choices where the contract leaves room:
+
+    * R5 cover: a taken elective covers its full ``study_load_hours`` (the elective hours it
+      earns once achieved), while its *work* in `remaining_hours` is its R10 remaining hours.
+      Covering with R10 hours instead would make adding evidence to a chosen elective raise
+      `remaining_hours` (a further elective would be taken), breaking monotonicity.
+      Candidates show full ``study_load_hours``. Options that are also mandatory units are
+      never taken as electives (they are already remaining units).
+    * R7 lists *direct* requirements only; a unit whose requirement is itself blocked shows
+      just that requirement.
+    * `progress` counts the distinct outcomes of the mandatory units, the achieved options and
+      the taken electives; `formative` lists those that are not achieved and whose only
+      counting-date, non-withdrawn evidence is formative.
+    * `needs_assessment` and `expired_evidence` only list missing outcomes of remaining units.
+    * Explanations come in this order: units (in `order`), elective shortfall, EPAs, entry
+      requirements.
+    """
+    qualification = catalog.qualifications.get(qualification_code)
+    if qualification is None:
+        raise NotFound("qualification", qualification_code)
+    enrolment = record.enrolment_for(qualification_code)
+    if hours_per_week is None:
+        hours_per_week = enrolment.hours_per_week if enrolment else DEFAULT_HOURS_PER_WEEK
+    if start is None:
+        start = enrolment.start if enrolment else on
+    _check_pace(hours_per_week)
+    chosen = enrolment.chosen_electives if enrolment else ()
+    standing = _stand(catalog, record, on)
+    core = _core(catalog, standing, qualification, chosen)
+    order = _order(catalog, core.remaining)
+    units = tuple(_remaining_unit(catalog, standing, core, code) for code in order)
+    missing = {o for u in units for o in u.missing_outcomes}
+    needs_assessment = tuple(sorted(missing & standing.flagged))
+    expired = tuple(sorted(missing & standing.evidenced))
+    plan = _plan(order, core.hours, core.electives.shortfall_hours, max(on, start), hours_per_week)
+    return PathResult(
+        learner=learner_id,
+        qualification=qualification_code,
+        on=on,
+        complete=core.complete,
+        entry_requirements_met=not core.missing_entry,
+        missing_entry_requirements=core.missing_entry,
+        remaining_units=units,
+        order=tuple(order),
+        needs_assessment=needs_assessment,
+        expired_evidence=expired,
+        electives=core.electives,
+        remaining_epas=core.remaining_epas,
+        progress=_progress(catalog, standing, qualification, core.taken),
+        remaining_hours=core.remaining_hours,
+        plan=plan,
+        expected_finish=plan[-1].end if plan else on,
+        explanations=_explanations(catalog, units, core, needs_assessment, expired),
+    )
+
+
+def _remaining_unit(catalog: Catalog, standing: _Standing, core: _Core, code: str) -> RemainingUnit:
+    unit = catalog.units[code]
+    return RemainingUnit(
+        unit=code,
+        kind=unit.kind,
+        title=unit.title,
+        missing_outcomes=standing.missing_of(code),
+        remaining_hours=core.hours[code],
+        blocked_by=tuple(r for r in catalog.requires.get(code, ()) if not standing.unit_achieved(r)),
+    )
+
+
+def rank_paths(
+    catalog: Catalog,
+    record: LearnerRecord,
+    *,
+    learner_id: str,
+    on: date,
+    hours_per_week: int,
+) -> list[PathSummary]:
+    """Return a summary of the learner's path to every qualification, most reachable first.
+
+    Sorted by: entry requirements met first, mbo before czo, remaining hours, code. For a
+    qualification the learner is enrolled in, the enrolment's chosen electives, start and pace
+    are used; otherwise no chosen electives, start `on` and `hours_per_week`.
+
+    Parameters
+    ----------
+    catalog : Catalog
+    record : LearnerRecord
+    learner_id : str
+        Accepted for symmetry with `compute_path`; summaries do not repeat it.
+    on : date
+        Reference date.
+    hours_per_week : int
+        Pace for qualifications without an enrolment.
+
+    Returns
+    -------
+    list of PathSummary
+        ``remaining_hours`` and ``expected_finish`` equal those of `compute_path`.
+
+    Raises
+    ------
+    InvalidData
+        If a pace is not a positive number of hours.
+
+    Examples
+    --------
+    >>> from app.domain.model import Outcome, Unit, RequiredEpa
+    >>> unit = Unit("AV-1", "AV", "Taal", 160, (Outcome("t", "t"),), "I")
+    >>> quals = [Qualification("Q-A", "A", "mbo", ("AV-1",)),
+    ...          Qualification("C", "C", "czo", required_epas=(RequiredEpa("E", 4),)),
+    ...          Qualification("Q-B", "B", "mbo", entry_any_qualification=("Q-A",))]
+    >>> catalog = Catalog.build([unit], quals)
+    >>> ranked = rank_paths(catalog, LearnerRecord(), learner_id="L", on=date(2025, 9, 1),
+    ...                     hours_per_week=40)
+    >>> [(s.qualification, s.remaining_hours, s.expected_finish.isoformat()) for s in ranked]
+    [('Q-A', 160, '2025-09-29'), ('C', 0, '2025-09-01'), ('Q-B', 0, '2025-09-01')]
+    """
+    _check_pace(hours_per_week)
+    standing = _stand(catalog, record, on)
+    summaries = [
+        _summary(catalog, record, standing, qualification, on, hours_per_week)
+        for qualification in catalog.qualifications.values()
+    ]
+    summaries.sort(
+        key=lambda s: (
+            not s.entry_requirements_met,
+            s.kind != "mbo",
+            s.remaining_hours,
+            s.qualification,
+        )
+    )
+    return summaries
+
+
+def _summary(
+    catalog: Catalog,
+    record: LearnerRecord,
+    standing: _Standing,
+    qualification: Qualification,
+    on: date,
+    hours_per_week: int,
+) -> PathSummary:
+    enrolment = record.enrolment_for(qualification.code)
+    chosen = enrolment.chosen_electives if enrolment else ()
+    begin = max(on, enrolment.start) if enrolment else on
+    pace = enrolment.hours_per_week if enrolment else hours_per_week
+    _check_pace(pace)
+    core = _core(catalog, standing, qualification, chosen)
+    return PathSummary(
+        qualification=qualification.code,
+        title=qualification.title,
+        kind=qualification.kind,
+        complete=core.complete,
+        entry_requirements_met=not core.missing_entry,
+        remaining_hours=core.remaining_hours,
+        remaining_epas=core.remaining_epas,
+        expected_finish=_finish(core, begin, on, pace),
+    )

@@ -1,0 +1,235 @@
+"""Inputs of the path engine: the catalog and a learner's record.
+
+Everything here is a frozen value. `Catalog` precomputes, once, the indexes every path needs
+(subsumes closure, direct requirements, sort keys), so that one catalog built per request can
+serve a single path or a ranking across every qualification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Literal
+
+import networkx as nx
+
+from app.domain.errors import NotFound
+from app.domain.graph import build_prerequisite_graph, unit_sort_key
+from app.domain.model import OutcomeRelation, Qualification, Unit
+
+__all__ = [
+    "EvidenceSource",
+    "Evidence",
+    "Entrustment",
+    "HeldDiploma",
+    "PartialCredit",
+    "Enrolment",
+    "LearnerRecord",
+    "Catalog",
+]
+
+EvidenceSource = Literal["exam", "evc", "prior_diploma", "vmbo_assignment", "transfer", "formative"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Evidence that a learner achieved `outcome`; ``formative`` evidence never counts."""
+
+    outcome: str
+    source: EvidenceSource
+    date: date
+    valid_until: date | None = None
+    withdrawn: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Entrustment:
+    """An entrustment decision for `epa` at supervision `level` (1–5).
+
+    `sequence` is the recording order; it breaks ties between decisions of the same date.
+    """
+
+    epa: str
+    level: int
+    date: date
+    withdrawn: bool = False
+    sequence: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HeldDiploma:
+    qualification: str
+    date: date
+
+
+@dataclass(frozen=True, slots=True)
+class PartialCredit:
+    """An outcome that a completed vmbo assignment covers only partially."""
+
+    outcome: str
+    date: date
+    withdrawn: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    """Enrolment in a qualification: chosen electives in order of preference, start, pace."""
+
+    qualification: str
+    chosen_electives: tuple[str, ...]
+    start: date
+    hours_per_week: int
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerRecord:
+    """Everything recorded about one learner that a path depends on."""
+
+    evidence: tuple[Evidence, ...] = ()
+    entrustments: tuple[Entrustment, ...] = ()
+    diplomas: tuple[HeldDiploma, ...] = ()
+    partial_credits: tuple[PartialCredit, ...] = ()
+    enrolments: tuple[Enrolment, ...] = ()
+
+    def enrolment_for(self, qualification: str) -> Enrolment | None:
+        """Return the enrolment for `qualification` with the latest start, or None.
+
+        Among enrolments with the same start the last one given wins.
+
+        Examples
+        --------
+        >>> day = date(2025, 9, 1)
+        >>> both = (Enrolment("Q", ("A",), day, 20), Enrolment("Q", ("B",), day, 20))
+        >>> record = LearnerRecord(enrolments=both)
+        >>> record.enrolment_for("Q").chosen_electives
+        ('B',)
+        >>> record.enrolment_for("X") is None
+        True
+        """
+        found = [e for e in self.enrolments if e.qualification == qualification]
+        if not found:
+            return None
+        return max(reversed(found), key=lambda e: e.start)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Catalog:
+    """Units, qualifications, outcome relations and the prerequisite graph, indexed once.
+
+    Parameters
+    ----------
+    units : mapping of str to Unit
+        Every unit by code.
+    qualifications : mapping of str to Qualification
+        Every qualification (mbo diploma or czo leerroute) by code.
+    relations : tuple of OutcomeRelation
+        ``subsumes`` and ``partial`` relations between outcomes.
+    graph : nx.DiGraph
+        Prerequisite graph from `build_prerequisite_graph`; edge ``(a, b)`` means `b` requires
+        `a`. Nodes that are not in `units` are allowed (they are never achieved).
+
+    Raises
+    ------
+    NotFound
+        If a qualification names a unit (mandatory or option) that is not in `units`.
+
+    Notes
+    -----
+    The derived fields are private indexes of the path engine: ``subsumes`` (outcome → every
+    outcome it subsumes, transitively), ``partial_pairs``, ``outcomes_of``, ``requires`` (unit
+    → directly required units, sorted), ``required_by`` and ``sort_key`` (kind rank, code).
+
+    Examples
+    --------
+    >>> from app.domain.model import Outcome
+    >>> a = Unit("A", "BC", "A", 100, (Outcome("a1", "a1"),), "I")
+    >>> b = Unit("B", "VC", "B", 100, (Outcome("b1", "b1"),), "I")
+    >>> rels = [OutcomeRelation("b1", "a1", "subsumes")]
+    >>> cat = Catalog.build([a, b], [Qualification("Q", "Q", "mbo", ("A", "B"))], rels, [("B", "A")])
+    >>> cat.requires["B"], sorted(cat.subsumes["b1"])
+    (('A',), ['a1'])
+    """
+
+    units: Mapping[str, Unit]
+    qualifications: Mapping[str, Qualification]
+    relations: tuple[OutcomeRelation, ...] = ()
+    graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+    subsumes: Mapping[str, frozenset[str]] = field(init=False, repr=False)
+    partial_pairs: tuple[tuple[str, str], ...] = field(init=False, repr=False)
+    outcomes_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
+    requires: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
+    required_by: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
+    sort_key: Mapping[str, tuple[int, str]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        units = dict(self.units)
+        qualifications = dict(self.qualifications)
+        _check_references(units, qualifications)
+        key = unit_sort_key({code: unit.kind for code, unit in units.items()})
+        derived = {
+            "units": units,
+            "qualifications": qualifications,
+            "subsumes": _subsumes_closure(self.relations),
+            "outcomes_of": {code: unit.outcome_codes for code, unit in units.items()},
+            "requires": {u: tuple(sorted(self.graph.predecessors(u))) for u in self.graph},
+            "required_by": {u: tuple(self.graph.successors(u)) for u in self.graph},
+            "sort_key": {u: key(u) for u in set(units) | set(self.graph)},
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, MappingProxyType(value))
+        object.__setattr__(self, "relations", tuple(self.relations))
+        pairs = tuple((r.from_outcome, r.to_outcome) for r in self.relations if r.type == "partial")
+        object.__setattr__(self, "partial_pairs", pairs)
+
+    @classmethod
+    def build(
+        cls,
+        units: Iterable[Unit],
+        qualifications: Iterable[Qualification],
+        relations: Iterable[OutcomeRelation] = (),
+        prerequisites: Iterable[tuple[str, str]] = (),
+    ) -> Catalog:
+        """Return a catalog from plain sequences; `prerequisites` holds ``(unit, requires)``.
+
+        Raises
+        ------
+        PrerequisiteCycle
+            If the prerequisites contain a cycle.
+        NotFound
+            If a qualification names an unknown unit.
+        """
+        units = tuple(units)
+        graph = build_prerequisite_graph((u.code for u in units), prerequisites)
+        return cls(
+            units={u.code: u for u in units},
+            qualifications={q.code: q for q in qualifications},
+            relations=tuple(relations),
+            graph=graph,
+        )
+
+
+def _check_references(units: Mapping[str, Unit], qualifications: Mapping[str, Qualification]) -> None:
+    for qualification in qualifications.values():
+        for code in (*qualification.units, *qualification.electives.options):
+            if code not in units:
+                raise NotFound("unit", code)
+
+
+def _subsumes_closure(relations: Iterable[OutcomeRelation]) -> dict[str, frozenset[str]]:
+    """Map each outcome to every outcome it subsumes, directly or transitively.
+
+    Examples
+    --------
+    >>> rels = [OutcomeRelation("c", "b", "subsumes"), OutcomeRelation("b", "a", "subsumes")]
+    >>> sorted(_subsumes_closure(rels)["c"])
+    ['a', 'b']
+    """
+    subsumes = nx.DiGraph()
+    subsumes.add_edges_from((r.from_outcome, r.to_outcome) for r in relations if r.type == "subsumes")
+    return {
+        outcome: frozenset(nx.descendants(subsumes, outcome))
+        for outcome in subsumes
+        if subsumes.out_degree(outcome)
+    }
