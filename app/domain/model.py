@@ -103,6 +103,10 @@ class Qualification:
     eqf_level: int | None = None
     crebo: str | None = None
 
+    @property
+    def entry_requirements(self) -> dict[str, list[str]]:
+        return {"any_qualification": list(self.entry_any_qualification)}
+
 
 @dataclass(frozen=True, slots=True)
 class Epa:

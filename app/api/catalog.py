@@ -1,0 +1,100 @@
+"""Institutions, EPAs, outcome relations and the supervision scale."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.api import current_actor
+from app.api.schemas import (
+    EpaSchema,
+    InstitutionSchema,
+    ListArgs,
+    OutcomeRelationSchema,
+    RelationListArgs,
+    SupervisionLevelSchema,
+    page_of,
+)
+from app.domain.model import Epa, Institution, OutcomeRelation
+from app.extensions import db
+from app.persistence import repository as repo
+from app.services import registry
+
+blp = Blueprint("catalog", __name__, description="Institutions, EPAs, outcome relations, supervision levels")
+
+
+@blp.route("/institutions")
+class Institutions(MethodView):
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, page_of(InstitutionSchema))
+    def get(self, args: dict[str, Any]):
+        """List institutions (filters: kind, q)."""
+        return repo.list_institutions(db.session, repo.ListFilter(**args))
+
+    @blp.arguments(InstitutionSchema)
+    @blp.response(201, InstitutionSchema)
+    def post(self, institution: Institution):
+        """Create an institution."""
+        created = registry.create_institution(db.session, current_actor(), institution)
+        return created, 201, {"Location": url_for("catalog.InstitutionItem", code=created.code)}
+
+
+@blp.route("/institutions/<code>")
+class InstitutionItem(MethodView):
+    @blp.response(200, InstitutionSchema)
+    def get(self, code: str):
+        """Get an institution."""
+        return registry.get_institution(db.session, code)
+
+
+@blp.route("/epas")
+class Epas(MethodView):
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, page_of(EpaSchema))
+    def get(self, args: dict[str, Any]):
+        """List EPAs (filters: kind = EPA type kern/specifiek, q)."""
+        return repo.list_epas(db.session, repo.ListFilter(**args))
+
+    @blp.arguments(EpaSchema)
+    @blp.response(201, EpaSchema)
+    def post(self, epa: Epa):
+        """Create an EPA."""
+        created = registry.create_epa(db.session, current_actor(), epa)
+        return created, 201, {"Location": url_for("catalog.EpaItem", code=created.code)}
+
+
+@blp.route("/epas/<code>")
+class EpaItem(MethodView):
+    @blp.response(200, EpaSchema)
+    def get(self, code: str):
+        """Get an EPA."""
+        return registry.get_epa(db.session, code)
+
+
+@blp.route("/outcome-relations")
+class OutcomeRelations(MethodView):
+    @blp.arguments(RelationListArgs, location="query")
+    @blp.response(200, page_of(OutcomeRelationSchema))
+    def get(self, args: dict[str, Any]):
+        """List outcome relations (filters: kind = subsumes/partial, outcome)."""
+        outcome = args.pop("outcome", None)
+        return repo.list_outcome_relations(db.session, repo.ListFilter(**args), outcome)
+
+    @blp.arguments(OutcomeRelationSchema)
+    @blp.response(201, OutcomeRelationSchema)
+    def post(self, relation: OutcomeRelation):
+        """Create an outcome relation (subsumes or partial)."""
+        created = registry.create_outcome_relation(db.session, current_actor(), relation)
+        location = url_for("catalog.OutcomeRelations", outcome=created.from_outcome, kind=created.type)
+        return created, 201, {"Location": location}
+
+
+@blp.route("/supervision-levels")
+class SupervisionLevels(MethodView):
+    @blp.response(200, SupervisionLevelSchema(many=True))
+    def get(self):
+        """The five fixed supervision levels of entrustment decisions."""
+        return registry.supervision_levels(db.session)

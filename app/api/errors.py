@@ -1,0 +1,136 @@
+"""Every error becomes an RFC 9457 problem document, here and nowhere else."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, current_app, json, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from app.domain.errors import (
+    Conflict,
+    DuplicateCode,
+    InvalidData,
+    NotFound,
+    PrerequisiteCycle,
+    RegistryError,
+    StillReferenced,
+)
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger(__name__)
+
+#: Domain exception → (HTTP status, problem type slug). Subclasses before their parents.
+PROBLEMS: list[tuple[type[RegistryError], int, str]] = [
+    (NotFound, 404, "not-found"),
+    (DuplicateCode, 409, "duplicate-code"),
+    (PrerequisiteCycle, 409, "prerequisite-cycle"),
+    (StillReferenced, 409, "still-referenced"),
+    (Conflict, 409, "conflict"),
+    (InvalidData, 422, "invalid-data"),
+    (RegistryError, 400, "registry-error"),
+]
+
+
+def problem(status: int, slug: str | None, title: str, detail: str, **extensions: Any) -> Response:
+    """Return an ``application/problem+json`` response."""
+    body: dict[str, Any] = {
+        "type": current_app.config["PROBLEM_BASE_URI"] + slug if slug else "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+    }
+    body.update({k: v for k, v in extensions.items() if v is not None})
+    response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    return response
+
+
+def registry_problem(error: RegistryError) -> Response:
+    for cls, status, slug in PROBLEMS:
+        if isinstance(error, cls):
+            break
+    extensions: dict[str, Any] = {}
+    if isinstance(error, PrerequisiteCycle):
+        extensions["cycle"] = error.cycle
+    if isinstance(error, StillReferenced):
+        extensions["references"] = error.references
+    if getattr(error, "errors", None):
+        extensions["errors"] = error.errors  # type: ignore[attr-defined]
+    for name, value in getattr(error, "extensions", {}).items():
+        extensions[name] = value
+    return problem(status, slug, slug.replace("-", " ").capitalize(), error.detail, **extensions)
+
+
+def validation_problem(error: ValidationError) -> Response:
+    errors = pointer_errors(error.messages)
+    return problem(422, "invalid-data", "Invalid data", _summary(errors), errors=errors)
+
+
+def http_problem(error: HTTPException) -> Response:
+    """Turn a werkzeug/flask-smorest HTTP error into a problem (webargs errors keep fields)."""
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages") if isinstance(data, Mapping) else None
+    if status == 422 and messages:
+        errors = []
+        for location, fields in messages.items():
+            if location == "json":
+                errors += pointer_errors(fields)
+            else:
+                errors += [
+                    {"parameter": name, "message": " ".join(map(str, msgs)) if isinstance(msgs, list) else str(msgs)}
+                    for name, msgs in (fields.items() if isinstance(fields, Mapping) else [(location, fields)])
+                ]
+        return problem(422, "invalid-data", "Invalid data", _summary(errors), errors=errors)
+    if status == 400 and messages:
+        return problem(400, "malformed-json", "Malformed JSON", "the request body is not valid JSON")
+    detail = data.get("message") if isinstance(data, Mapping) and data.get("message") else error.description
+    response = problem(status, None, error.name, str(detail or error.name))
+    for header, value in error.get_headers():
+        if header.lower() not in ("content-type", "content-length"):
+            response.headers[header] = value
+    return response
+
+
+def internal_problem(error: Exception) -> Response:
+    log.exception("unhandled error", exc_info=error)
+    return problem(500, "internal-error", "Internal server error", "an unexpected error occurred; nothing was written")
+
+
+def pointer_errors(messages: Any, pointer: str = "") -> list[dict[str, str]]:
+    """Flatten marshmallow's nested messages into ``{"pointer", "message"}`` items.
+
+    >>> pointer_errors({"units": {0: {"code": ["Missing data for required field."]}}})
+    [{'pointer': '/units/0/code', 'message': 'Missing data for required field.'}]
+    """
+    if isinstance(messages, Mapping):
+        errors = []
+        for key, value in messages.items():
+            name = "" if key == "_schema" else "/" + str(key).replace("~", "~0").replace("/", "~1")
+            errors += pointer_errors(value, pointer + name)
+        return errors
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [{"pointer": pointer or "/", "message": " ".join(messages)}]
+    if isinstance(messages, list):
+        return [e for m in messages for e in pointer_errors(m, pointer)]
+    return [{"pointer": pointer or "/", "message": str(messages)}]
+
+
+def _summary(errors: list[dict[str, str]]) -> str:
+    if not errors:
+        return "the request is not valid"
+    first = errors[0]
+    where = first.get("pointer") or first.get("parameter")
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {first['message']}{more}"
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(RegistryError, registry_problem)
+    app.register_error_handler(ValidationError, validation_problem)
+    app.register_error_handler(HTTPException, http_problem)
+    app.register_error_handler(Exception, internal_problem)

@@ -1,0 +1,56 @@
+"""Qualifications (diplomas and CZO leerroutes) and their graphs: /api/qualifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.api import current_actor
+from app.api.schemas import ListArgs, QualificationGraphSchema, QualificationSchema, page_of
+from app.domain.model import Qualification
+from app.extensions import db
+from app.persistence import repository as repo
+from app.services import registry
+
+blp = Blueprint("qualifications", __name__, description="Qualifications, elective rules, graphs")
+
+
+@blp.route("/qualifications")
+class Qualifications(MethodView):
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, page_of(QualificationSchema))
+    def get(self, args: dict[str, Any]):
+        """List qualifications (filters: kind, q)."""
+        return repo.list_qualifications(db.session, repo.ListFilter(**args))
+
+    @blp.arguments(QualificationSchema)
+    @blp.response(201, QualificationSchema)
+    def post(self, qualification: Qualification):
+        """Create a qualification."""
+        created = registry.create_qualification(db.session, current_actor(), qualification)
+        return created, 201, {"Location": url_for("qualifications.QualificationItem", code=created.code)}
+
+
+@blp.route("/qualifications/<code>")
+class QualificationItem(MethodView):
+    @blp.response(200, QualificationSchema)
+    def get(self, code: str):
+        """Get a qualification."""
+        return registry.get_qualification(db.session, code)
+
+    @blp.arguments(QualificationSchema)
+    @blp.response(200, QualificationSchema)
+    def put(self, qualification: Qualification, code: str):
+        """Replace a qualification as a whole."""
+        return registry.replace_qualification(db.session, current_actor(), code, qualification)
+
+
+@blp.route("/qualifications/<code>/graph")
+class QualificationGraph(MethodView):
+    @blp.response(200, QualificationGraphSchema)
+    def get(self, code: str):
+        """The prerequisite graph of the qualification's units, with the path order."""
+        return registry.qualification_graph(db.session, code)

@@ -1,0 +1,272 @@
+"""marshmallow schemas of the registry API: the request and response shapes, nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, fields, post_load, validate
+
+from app.domain.model import (
+    ElectiveRule,
+    Epa,
+    Institution,
+    Outcome,
+    OutcomeRelation,
+    Prerequisite,
+    Qualification,
+    RequiredEpa,
+    Unit,
+)
+from app.services.importer import ImportDocument
+
+CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$", error="use letters, digits and . _ : / - only")
+
+
+def code_field(max_length: int = 40, **kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=[validate.Length(min=1, max=max_length), CODE], **kwargs
+    )
+
+
+def text(max_length: int = 300, **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+def level(low: int, high: int, **kwargs: Any) -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(low, high), **kwargs)
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+class ListArgs(StrictSchema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    kind = fields.String()
+    q = fields.String(validate=validate.Length(max=200))
+    institution = fields.String()
+
+
+class PageSchema(Schema):
+    total = fields.Integer()
+    limit = fields.Integer()
+    offset = fields.Integer()
+
+
+def page_of(item: type[Schema]) -> type[Schema]:
+    """Return the `{"items", "total", "limit", "offset"}` schema for `item`."""
+    return type(f"{item.__name__.removesuffix('Schema')}PageSchema", (PageSchema,), {"items": fields.List(fields.Nested(item))})
+
+
+# --- institutions -----------------------------------------------------------------------------
+
+class InstitutionSchema(StrictSchema):
+    code = code_field(required=True)
+    name = text(200, required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["mbo", "vmbo", "czo", "employer"]))
+    brin = fields.String(allow_none=True, validate=validate.Length(max=16))
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Institution:
+        return Institution(**data)
+
+
+# --- units ------------------------------------------------------------------------------------
+
+class OutcomeSchema(StrictSchema):
+    code = code_field(60, required=True)
+    dossier_code = fields.String(allow_none=True, validate=validate.Length(max=40))
+    title = text(required=True)
+    description = fields.String(allow_none=True)
+    nlqf_level = level(1, 8, allow_none=True)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Outcome:
+        return Outcome(**data)
+
+
+class UnitSchema(StrictSchema):
+    """A learning unit with its outcomes. `institution` defaults to the configured one."""
+
+    code = code_field(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["BC", "VC", "AV"]))
+    title = text(required=True)
+    description = fields.String(allow_none=True)
+    study_load_hours = fields.Integer(strict=True, required=True, validate=validate.Range(min=1))
+    nlqf_level = level(1, 8, allow_none=True)
+    institution = code_field(allow_none=True)
+    language = fields.String(load_default="nl", validate=validate.Length(min=2, max=8))
+    title_en = fields.String(allow_none=True, validate=validate.Length(max=300))
+    outcomes = fields.List(fields.Nested(OutcomeSchema), required=True, validate=validate.Length(min=1))
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data["outcomes"] = tuple(data["outcomes"])
+        return data
+
+
+class PrerequisiteInSchema(StrictSchema):
+    requires = code_field(required=True)
+
+
+class UnitPrerequisitesSchema(Schema):
+    unit = fields.String()
+    requires = fields.List(fields.String())
+    required_by = fields.List(fields.String())
+
+
+class PrerequisiteSchema(StrictSchema):
+    unit = code_field(required=True)
+    requires = code_field(required=True)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Prerequisite:
+        return Prerequisite(**data)
+
+
+# --- outcome relations ------------------------------------------------------------------------
+
+class OutcomeRelationSchema(StrictSchema):
+    from_outcome = code_field(60, required=True, data_key="from")
+    to_outcome = code_field(60, required=True, data_key="to")
+    type = fields.String(required=True, validate=validate.OneOf(["subsumes", "partial"]))
+    reason = fields.String(allow_none=True)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> OutcomeRelation:
+        return OutcomeRelation(**data)
+
+
+class RelationListArgs(ListArgs):
+    outcome = fields.String()
+
+
+# --- qualifications ---------------------------------------------------------------------------
+
+class ElectivesSchema(StrictSchema):
+    required_hours = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0))
+    options = fields.List(code_field(), load_default=list)
+
+
+class RequiredEpaSchema(StrictSchema):
+    epa = code_field(required=True)
+    min_level = level(1, 5, required=True)
+
+
+class EntryRequirementsSchema(StrictSchema):
+    any_qualification = fields.List(code_field(), load_default=list)
+
+
+class QualificationSchema(StrictSchema):
+    code = code_field(required=True)
+    title = text(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["mbo", "czo"]))
+    nlqf_level = level(1, 8, allow_none=True)
+    eqf_level = level(1, 8, allow_none=True)
+    crebo = fields.String(allow_none=True, validate=validate.Length(max=16))
+    units = fields.List(code_field(), load_default=list)
+    electives = fields.Nested(ElectivesSchema, load_default=lambda: {"required_hours": 0, "options": []})
+    required_epas = fields.List(fields.Nested(RequiredEpaSchema), load_default=list)
+    entry_requirements = fields.Nested(EntryRequirementsSchema, load_default=lambda: {"any_qualification": []})
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Qualification:
+        electives = data.pop("electives")
+        entry = data.pop("entry_requirements")
+        return Qualification(
+            units=tuple(data.pop("units")),
+            electives=ElectiveRule(electives["required_hours"], tuple(electives["options"])),
+            required_epas=tuple(RequiredEpa(**r) for r in data.pop("required_epas")),
+            entry_any_qualification=tuple(entry["any_qualification"]),
+            **data,
+        )
+
+
+class GraphNodeSchema(Schema):
+    code = fields.String()
+    kind = fields.String()
+    title = fields.String()
+    study_load_hours = fields.Integer()
+    role = fields.String(metadata={"description": "mandatory, option (elective) or outside"})
+
+
+class GraphEdgeSchema(Schema):
+    from_ = fields.String(data_key="from", attribute="from")
+    requires = fields.String()
+
+
+class QualificationGraphSchema(Schema):
+    qualification = fields.String()
+    nodes = fields.List(fields.Nested(GraphNodeSchema))
+    edges = fields.List(fields.Nested(GraphEdgeSchema))
+    order = fields.List(fields.String())
+
+
+# --- EPAs and supervision levels --------------------------------------------------------------
+
+class EpaSchema(StrictSchema):
+    code = code_field(required=True)
+    title = text(required=True)
+    description = fields.String(allow_none=True)
+    type = fields.String(required=True, validate=validate.OneOf(["kern", "specifiek"]))
+    draws_on = fields.List(code_field(60), load_default=list)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Epa:
+        return Epa(**{**data, "draws_on": tuple(data["draws_on"])})
+
+
+class SupervisionLevelSchema(Schema):
+    level = fields.Integer()
+    label_nl = fields.String()
+    label_en = fields.String()
+    group = fields.String()
+
+
+# --- import -----------------------------------------------------------------------------------
+
+class ImportSchema(StrictSchema):
+    institutions = fields.List(fields.Nested(InstitutionSchema), load_default=list)
+    units = fields.List(fields.Nested(UnitSchema), load_default=list)
+    outcome_relations = fields.List(fields.Nested(OutcomeRelationSchema), load_default=list)
+    prerequisites = fields.List(fields.Nested(PrerequisiteSchema), load_default=list)
+    qualifications = fields.List(fields.Nested(QualificationSchema), load_default=list)
+    epas = fields.List(fields.Nested(EpaSchema), load_default=list)
+
+
+class CodesByKindSchema(Schema):
+    institutions = fields.List(fields.String())
+    units = fields.List(fields.String())
+    outcome_relations = fields.List(fields.String())
+    prerequisites = fields.List(fields.String())
+    qualifications = fields.List(fields.String())
+    epas = fields.List(fields.String())
+
+
+class ImportReportSchema(Schema):
+    created = fields.Nested(CodesByKindSchema)
+    updated = fields.Nested(CodesByKindSchema)
+    unchanged = fields.Nested(CodesByKindSchema)
+
+
+# --- input → domain ---------------------------------------------------------------------------
+
+def to_unit(data: dict[str, Any], default_institution: str) -> Unit:
+    """Build the domain unit from loaded input, filling the default institution."""
+    return Unit(**{**data, "institution": data.get("institution") or default_institution})
+
+
+def to_import_document(data: dict[str, Any], default_institution: str) -> ImportDocument:
+    return ImportDocument(
+        institutions=tuple(data["institutions"]),
+        units=tuple(to_unit(u, default_institution) for u in data["units"]),
+        outcome_relations=tuple(data["outcome_relations"]),
+        prerequisites=tuple(data["prerequisites"]),
+        qualifications=tuple(data["qualifications"]),
+        epas=tuple(data["epas"]),
+    )

@@ -1,0 +1,97 @@
+"""Learning units, their outcomes and prerequisites: /api/units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.api import current_actor
+from app.api.schemas import (
+    ListArgs,
+    PrerequisiteInSchema,
+    PrerequisiteSchema,
+    UnitPrerequisitesSchema,
+    UnitSchema,
+    page_of,
+    to_unit,
+)
+from app.domain.errors import NotFound
+from app.domain.model import Prerequisite
+from app.extensions import db
+from app.persistence import repository as repo
+from app.services import registry
+
+blp = Blueprint("units", __name__, description="Learning units (leereenheden) with their outcomes")
+
+
+def _default_institution() -> str:
+    return current_app.config["LEERLIJN_DEFAULT_INSTITUTION"]
+
+
+@blp.route("/units")
+class Units(MethodView):
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, page_of(UnitSchema))
+    def get(self, args: dict[str, Any]):
+        """List units (filters: kind, q, institution)."""
+        return repo.list_units(db.session, repo.ListFilter(**args))
+
+    @blp.arguments(UnitSchema)
+    @blp.response(201, UnitSchema)
+    def post(self, data: dict[str, Any]):
+        """Create a unit with its outcomes."""
+        unit = registry.create_unit(db.session, current_actor(), to_unit(data, _default_institution()))
+        return unit, 201, {"Location": url_for("units.Unit", code=unit.code)}
+
+
+@blp.route("/units/<code>")
+class Unit(MethodView):
+    @blp.response(200, UnitSchema)
+    def get(self, code: str):
+        """Get a unit with its outcomes."""
+        return registry.get_unit(db.session, code)
+
+    @blp.arguments(UnitSchema)
+    @blp.response(200, UnitSchema)
+    def put(self, data: dict[str, Any], code: str):
+        """Replace a unit as a whole (outcomes included)."""
+        return registry.replace_unit(db.session, current_actor(), code, to_unit(data, _default_institution()))
+
+    @blp.response(204)
+    def delete(self, code: str):
+        """Delete a unit that nothing refers to."""
+        registry.delete_unit(db.session, current_actor(), code)
+
+
+@blp.route("/units/<code>/prerequisites")
+class UnitPrerequisites(MethodView):
+    @blp.response(200, UnitPrerequisitesSchema)
+    def get(self, code: str):
+        """The units this unit requires, and the units that require it."""
+        return registry.unit_prerequisites(db.session, code)
+
+    @blp.arguments(PrerequisiteInSchema)
+    @blp.response(201, PrerequisiteSchema)
+    def post(self, data: dict[str, Any], code: str):
+        """Record that this unit requires another unit (refused when it closes a cycle)."""
+        prerequisite = registry.add_prerequisite(db.session, current_actor(), Prerequisite(code, data["requires"]))
+        location = url_for("units.UnitPrerequisite", code=code, requires=prerequisite.requires)
+        return prerequisite, 201, {"Location": location}
+
+
+@blp.route("/units/<code>/prerequisites/<requires>")
+class UnitPrerequisite(MethodView):
+    @blp.response(200, PrerequisiteSchema)
+    def get(self, code: str, requires: str):
+        """One prerequisite of a unit."""
+        if requires not in registry.unit_prerequisites(db.session, code)["requires"]:  # type: ignore[operator]
+            raise NotFound("prerequisite", f"{code} requires {requires}")
+        return Prerequisite(code, requires)
+
+    @blp.response(204)
+    def delete(self, code: str, requires: str):
+        """Remove a prerequisite."""
+        registry.remove_prerequisite(db.session, current_actor(), Prerequisite(code, requires))

@@ -1,0 +1,60 @@
+"""Command-line interface: `flask --app wsgi seed`, `flask --app wsgi import FILE`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+from marshmallow import ValidationError
+
+from app.api.errors import pointer_errors
+from app.domain.errors import InvalidData, RegistryError
+from app.extensions import db
+from app.seeding import load_registry_file, load_seed, summarize
+from app.services.actor import SYSTEM
+
+
+def ensure_schema() -> None:
+    """Create or upgrade the database schema through the Alembic migrations."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed")
+    @click.option("--dir", "seed_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None)
+    def seed_command(seed_dir: Path | None) -> None:
+        """Create the schema if needed and load the seed data (idempotent)."""
+        ensure_schema()
+        folder = seed_dir or current_app.config["SEED_DIR"]
+        report = load_seed(db.session, SYSTEM, folder, current_app.config["LEERLIJN_DEFAULT_INSTITUTION"])
+        click.echo(summarize(report))
+
+    @app.cli.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_command(file: Path) -> None:
+        """Import a registry document, exactly as POST /api/import does."""
+        ensure_schema()
+        try:
+            report = load_registry_file(db.session, SYSTEM, file, current_app.config["LEERLIJN_DEFAULT_INSTITUTION"])
+        except ValidationError as error:
+            _fail(pointer_errors(error.messages))
+        except InvalidData as error:
+            _fail(error.errors)
+        except (RegistryError, json.JSONDecodeError) as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+
+    @app.cli.command("init-db")
+    def init_db_command() -> None:
+        """Create or upgrade the database schema."""
+        ensure_schema()
+        click.echo("database is up to date")
+
+
+def _fail(errors: list[dict[str, object]]) -> None:
+    for error in errors:
+        click.echo(f"{error.get('pointer')}: {error.get('message')}", err=True)
+    raise click.ClickException(f"{len(errors)} error(s); nothing was written")

@@ -1,0 +1,1 @@
+"""SQLAlchemy rows and the repository functions that turn them into domain values."""

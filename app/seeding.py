@@ -1,0 +1,60 @@
+"""Loads the data files in `seed/` through the same services the API uses; idempotent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.api.schemas import ImportSchema, to_import_document
+from app.domain.model import SupervisionLevel
+from app.persistence import repository as repo
+from app.services.actor import Actor
+from app.services.importer import import_registry
+
+
+def read_json(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def load_registry_file(session: Session, actor: Actor, path: Path, default_institution: str) -> dict[str, Any]:
+    """Import one registry document (the `POST /api/import` format) from `path`."""
+    data = ImportSchema().load(read_json(path))
+    return import_registry(session, actor, to_import_document(data, default_institution)).as_dict()
+
+
+def load_supervision_levels(session: Session, path: Path) -> list[int]:
+    """Store the fixed supervision scale; returns the levels that changed."""
+    changed = []
+    stored = {level.level: level for level in repo.supervision_levels(session)}
+    for item in read_json(path):
+        level = SupervisionLevel(item["level"], item["label_nl"], item["label_en"], item["group"])
+        if stored.get(level.level) != level:
+            repo.save_supervision_level(session, level)
+            changed.append(level.level)
+    session.commit()
+    return changed
+
+
+def load_seed(session: Session, actor: Actor, seed_dir: Path, default_institution: str) -> dict[str, Any]:
+    """Load every seed file in dependency order and return what each step reported."""
+    report: dict[str, Any] = {
+        "supervision_levels": load_supervision_levels(session, seed_dir / "supervision_levels.json"),
+        "registry": load_registry_file(session, actor, seed_dir / "registry.json", default_institution),
+    }
+    return report
+
+
+def summarize(report: dict[str, Any]) -> str:
+    """One line per step: how many items were created / updated / unchanged."""
+    lines = []
+    for step, value in report.items():
+        if isinstance(value, dict) and "created" in value:
+            counts = {bucket: sum(len(codes) for codes in value[bucket].values()) for bucket in value}
+            lines.append(f"{step}: " + ", ".join(f"{n} {bucket}" for bucket, n in counts.items()))
+        else:
+            lines.append(f"{step}: {len(value)} changed")
+    return "\n".join(lines)

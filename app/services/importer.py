@@ -1,0 +1,211 @@
+"""The all-or-nothing, idempotent registry import (`POST /api/import`, `flask import`, seed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.domain.errors import InvalidData
+from app.domain.graph import build_prerequisite_graph, cycle_if_added
+from app.domain.model import Epa, Institution, OutcomeRelation, Prerequisite, Qualification, Unit
+from app.domain.registry_rules import (
+    KnownCodes,
+    Problem,
+    epa_problems,
+    prerequisite_problems,
+    qualification_problems,
+    relation_problems,
+    unit_problems,
+)
+from app.persistence import repository as repo
+from app.services.actor import Actor, authorize
+from app.services.registry import breaking_change_problems
+
+KINDS = ("institutions", "units", "outcome_relations", "prerequisites", "qualifications", "epas")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportDocument:
+    """A registry import, already shaped into domain values (in document order)."""
+
+    institutions: tuple[Institution, ...] = ()
+    units: tuple[Unit, ...] = ()
+    outcome_relations: tuple[OutcomeRelation, ...] = ()
+    prerequisites: tuple[Prerequisite, ...] = ()
+    qualifications: tuple[Qualification, ...] = ()
+    epas: tuple[Epa, ...] = ()
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """Codes per kind that the import created, updated, or found unchanged."""
+
+    created: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    updated: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    unchanged: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
+
+    def record(self, kind: str, code: str, before: object, after: object) -> str:
+        bucket = self.created if before is None else self.unchanged if before == after else self.updated
+        bucket[kind].append(code)
+        return "created" if before is None else "unchanged" if before == after else "updated"
+
+    def as_dict(self) -> dict[str, dict[str, list[str]]]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+def relation_key(relation: OutcomeRelation) -> str:
+    return f"{relation.from_outcome} {relation.type} {relation.to_outcome}"
+
+
+def prerequisite_key(prerequisite: Prerequisite) -> str:
+    return f"{prerequisite.unit} requires {prerequisite.requires}"
+
+
+def import_registry(session: Session, actor: Actor, document: ImportDocument) -> ImportReport:
+    """Validate the whole `document`, then apply it in one transaction.
+
+    Raises
+    ------
+    InvalidData
+        With one ``{"pointer", "message"}`` error (plus ``cycle`` for cycles) for every error
+        found; nothing is written.
+    """
+    authorize(actor, "import", "registry")
+    errors = validate_import(session, document)
+    if errors:
+        raise InvalidData(errors, detail=f"the import has {len(errors)} error(s); nothing was written")
+    report = apply_import(session, document)
+    session.commit()
+    return report
+
+
+def validate_import(session: Session, document: ImportDocument) -> list[dict[str, Any]]:
+    """Return every error of `document` against the stored registry plus the document itself."""
+    stored = repo.known_codes(session)
+    errors: list[dict[str, Any]] = []
+    errors += _duplicates(document)
+    known = _combined_codes(stored, document, errors)
+
+    def check(kind: str, items: Sequence[Any], rule: Callable[[Any, KnownCodes], list[Problem]]) -> None:
+        for index, item in enumerate(items):
+            errors.extend(_pointed(f"/{kind}/{index}", rule(item, known)))
+
+    check("units", document.units, lambda u, k: [p for p in unit_problems(u, k) if p.kind == "invalid"])
+    stored_units = repo.get_units(session, [u.code for u in document.units])
+    for index, unit in enumerate(document.units):
+        if unit.code in stored_units:
+            problems = breaking_change_problems(session, stored_units[unit.code], unit)
+            errors.extend(_pointed(f"/units/{index}", problems))
+    check("outcome_relations", document.outcome_relations, relation_problems)
+    check("prerequisites", document.prerequisites, prerequisite_problems)
+    check("qualifications", document.qualifications, qualification_problems)
+    check("epas", document.epas, epa_problems)
+    errors += _cycles(session, document, known)
+    return errors
+
+
+def apply_import(session: Session, document: ImportDocument) -> ImportReport:
+    """Write a validated `document`; report created / updated / unchanged codes per kind."""
+    report = ImportReport()
+    for institution in document.institutions:
+        before = repo.get_institution(session, institution.code)
+        if report.record("institutions", institution.code, before, institution) != "unchanged":
+            repo.save_institution(session, institution)
+    session.flush()
+    stored_units = repo.get_units(session, [u.code for u in document.units])
+    for unit in document.units:
+        if report.record("units", unit.code, stored_units.get(unit.code), unit) != "unchanged":
+            repo.save_unit(session, unit)
+    session.flush()
+    stored_epas = repo.get_epas(session, [e.code for e in document.epas])
+    for epa in document.epas:
+        if report.record("epas", epa.code, stored_epas.get(epa.code), epa) != "unchanged":
+            repo.save_epa(session, epa)
+    session.flush()
+    stored_qualifications = repo.get_qualifications(session, [q.code for q in document.qualifications])
+    changed = [
+        q
+        for q in document.qualifications
+        if report.record("qualifications", q.code, stored_qualifications.get(q.code), q) != "unchanged"
+    ]
+    for qualification in changed:  # rows first: entry requirements may point at each other
+        repo.save_qualification_row(session, qualification)
+    session.flush()
+    for qualification in changed:
+        repo.save_qualification(session, qualification)
+    for relation in document.outcome_relations:
+        before = repo.find_outcome_relation(session, relation)
+        if report.record("outcome_relations", relation_key(relation), before, relation) != "unchanged":
+            repo.save_outcome_relation(session, relation)
+    session.flush()
+    for prerequisite in document.prerequisites:
+        before = prerequisite if repo.has_prerequisite(session, prerequisite) else None
+        if report.record("prerequisites", prerequisite_key(prerequisite), before, prerequisite) == "created":
+            repo.add_prerequisite(session, prerequisite)
+    session.flush()
+    return report
+
+
+def _duplicates(document: ImportDocument) -> list[dict[str, Any]]:
+    errors: list[dict[str, Any]] = []
+    for kind in ("institutions", "units", "qualifications", "epas"):
+        seen: set[str] = set()
+        for index, item in enumerate(getattr(document, kind)):
+            if item.code in seen:
+                errors.append({"pointer": f"/{kind}/{index}/code", "message": f"'{item.code}' appears twice"})
+            seen.add(item.code)
+    return errors
+
+
+def _combined_codes(stored: KnownCodes, document: ImportDocument, errors: list[dict[str, Any]]) -> KnownCodes:
+    """Return the codes that will exist after the import; report outcome-code clashes."""
+    replaced = {u.code for u in document.units}
+    outcome_units = {o: u for o, u in stored.outcome_units.items() if u not in replaced}
+    for index, unit in enumerate(document.units):
+        for position, outcome in enumerate(unit.outcomes):
+            owner = outcome_units.get(outcome.code)
+            if owner is not None and owner != unit.code:
+                errors.append(
+                    {
+                        "pointer": f"/units/{index}/outcomes/{position}/code",
+                        "message": f"outcome '{outcome.code}' already belongs to unit '{owner}'",
+                    }
+                )
+            else:
+                outcome_units[outcome.code] = unit.code
+    return KnownCodes(
+        institutions=stored.institutions | {i.code for i in document.institutions},
+        unit_kinds={**stored.unit_kinds, **{u.code: u.kind for u in document.units}},
+        outcome_units=outcome_units,
+        qualifications=stored.qualifications | {q.code for q in document.qualifications},
+        epas=stored.epas | {e.code for e in document.epas},
+    )
+
+
+def _cycles(session: Session, document: ImportDocument, known: KnownCodes) -> list[dict[str, Any]]:
+    """Add the document's prerequisites one by one; report each one that closes a cycle."""
+    stored = [(p.unit, p.requires) for p in repo.all_prerequisites(session)]
+    graph = build_prerequisite_graph(known.unit_kinds, stored)
+    errors: list[dict[str, Any]] = []
+    for index, prerequisite in enumerate(document.prerequisites):
+        if prerequisite.unit not in known.unit_kinds or prerequisite.requires not in known.unit_kinds:
+            continue
+        cycle = cycle_if_added(graph, prerequisite.unit, prerequisite.requires)
+        if cycle:
+            errors.append(
+                {
+                    "pointer": f"/prerequisites/{index}",
+                    "message": "this prerequisite would create a cycle: " + " → ".join(cycle),
+                    "cycle": cycle,
+                }
+            )
+        else:
+            graph.add_edge(prerequisite.requires, prerequisite.unit)
+    return errors
+
+
+def _pointed(prefix: str, problems: Sequence[Problem]) -> list[dict[str, Any]]:
+    return [{"pointer": prefix + p.pointer, "message": p.message} for p in problems]

@@ -1,0 +1,273 @@
+"""Registry use cases: institutions, units, prerequisites, relations, qualifications, EPAs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from app.domain.errors import (
+    Conflict,
+    DuplicateCode,
+    InvalidData,
+    NotFound,
+    PrerequisiteCycle,
+    StillReferenced,
+)
+from app.domain.graph import build_prerequisite_graph, cycle_if_added, ordered_units, required_closure
+from app.domain.model import (
+    Epa,
+    Institution,
+    OutcomeRelation,
+    Prerequisite,
+    Qualification,
+    SupervisionLevel,
+    Unit,
+)
+from app.domain.registry_rules import (
+    Problem,
+    epa_problems,
+    qualification_problems,
+    relation_problems,
+    unit_problems,
+)
+from app.persistence import repository as repo
+from app.services.actor import Actor, authorize
+
+
+def raise_for(problems: Sequence[Problem], prefix: str = "") -> None:
+    """Raise the error that `problems` amount to: 422 for invalid data, else 409."""
+    if not problems:
+        return
+    invalid = [p for p in problems if p.kind == "invalid"]
+    chosen = invalid or list(problems)
+    errors = [{"pointer": prefix + p.pointer, "message": p.message} for p in chosen]
+    if invalid:
+        raise InvalidData(errors)
+    conflict = Conflict("; ".join(e["message"] for e in errors))
+    conflict.errors = errors  # type: ignore[attr-defined]
+    raise conflict
+
+
+# --- institutions -----------------------------------------------------------------------------
+
+def create_institution(session: Session, actor: Actor, institution: Institution) -> Institution:
+    authorize(actor, "create", f"institution:{institution.code}")
+    if repo.get_institution(session, institution.code):
+        raise DuplicateCode("institution", institution.code)
+    repo.save_institution(session, institution)
+    session.commit()
+    return institution
+
+
+def get_institution(session: Session, code: str) -> Institution:
+    return repo.get_institution(session, code) or _missing("institution", code)
+
+
+# --- units ------------------------------------------------------------------------------------
+
+def get_unit(session: Session, code: str) -> Unit:
+    return repo.get_unit(session, code) or _missing("unit", code)
+
+
+def create_unit(session: Session, actor: Actor, unit: Unit) -> Unit:
+    authorize(actor, "create", f"unit:{unit.code}")
+    if repo.get_unit(session, unit.code):
+        raise DuplicateCode("unit", unit.code)
+    raise_for(unit_problems(unit, repo.known_codes(session)))
+    repo.save_unit(session, unit)
+    session.commit()
+    return unit
+
+
+def replace_unit(session: Session, actor: Actor, code: str, unit: Unit) -> Unit:
+    """Replace unit `code` as a whole; removed outcomes must not be referred to."""
+    authorize(actor, "update", f"unit:{code}")
+    current = get_unit(session, code)
+    if unit.code != code:
+        raise InvalidData([{"pointer": "/code", "message": f"the body's code must be '{code}'"}])
+    raise_for(unit_problems(unit, repo.known_codes(session)))
+    _refuse_breaking_change(session, current, unit)
+    repo.save_unit(session, unit)
+    session.commit()
+    return unit
+
+
+def delete_unit(session: Session, actor: Actor, code: str) -> None:
+    authorize(actor, "delete", f"unit:{code}")
+    get_unit(session, code)
+    references = repo.unit_references(session, code)
+    if references:
+        raise StillReferenced(f"unit '{code}'", references)
+    repo.delete_unit(session, code)
+    session.commit()
+
+
+def breaking_change_problems(session: Session, current: Unit, new: Unit) -> list[Problem]:
+    """Return why replacing `current` by `new` would break what refers to it."""
+    problems: list[Problem] = []
+    removed = sorted(set(current.outcome_codes) - set(new.outcome_codes))
+    references = repo.outcome_references(session, removed)
+    if references:
+        names = ", ".join(f"{r['kind']} {r['code']}" for r in references)
+        problems.append(
+            Problem("/outcomes", f"removes outcome(s) {', '.join(removed)} still referred to by {names}", "conflict")
+        )
+    if current.kind == "VC" and new.kind != "VC":
+        users = [r["code"] for r in repo.unit_references(session, current.code) if r.get("role") == "option"]
+        if users:
+            problems.append(
+                Problem("/kind", f"unit is an elective option of {', '.join(users)}; it must stay VC", "conflict")
+            )
+    return problems
+
+
+def _refuse_breaking_change(session: Session, current: Unit, new: Unit) -> None:
+    removed = sorted(set(current.outcome_codes) - set(new.outcome_codes))
+    references = repo.outcome_references(session, removed)
+    if references:
+        raise StillReferenced(f"outcome(s) {', '.join(removed)} of unit '{current.code}'", references)
+    raise_for(breaking_change_problems(session, current, new))
+
+
+# --- prerequisites ----------------------------------------------------------------------------
+
+def prerequisite_graph(session: Session):  # type: ignore[no-untyped-def]
+    """Return the whole prerequisite graph of the registry."""
+    edges = [(p.unit, p.requires) for p in repo.all_prerequisites(session)]
+    return build_prerequisite_graph(repo.known_codes(session).unit_kinds, edges)
+
+
+def unit_prerequisites(session: Session, code: str) -> dict[str, object]:
+    get_unit(session, code)
+    requires, required_by = repo.prerequisites_of(session, code)
+    return {"unit": code, "requires": requires, "required_by": required_by}
+
+
+def add_prerequisite(session: Session, actor: Actor, prerequisite: Prerequisite) -> Prerequisite:
+    """Record that `prerequisite.unit` requires `prerequisite.requires`, refusing cycles."""
+    authorize(actor, "update", f"unit:{prerequisite.unit}")
+    get_unit(session, prerequisite.unit)
+    if repo.get_unit(session, prerequisite.requires) is None:
+        raise InvalidData([{"pointer": "/requires", "message": f"unknown unit '{prerequisite.requires}'"}])
+    if repo.has_prerequisite(session, prerequisite):
+        raise Conflict(f"unit '{prerequisite.unit}' already requires '{prerequisite.requires}'")
+    cycle = cycle_if_added(prerequisite_graph(session), prerequisite.unit, prerequisite.requires)
+    if cycle:
+        raise PrerequisiteCycle(cycle)
+    repo.add_prerequisite(session, prerequisite)
+    session.commit()
+    return prerequisite
+
+
+def remove_prerequisite(session: Session, actor: Actor, prerequisite: Prerequisite) -> None:
+    authorize(actor, "update", f"unit:{prerequisite.unit}")
+    get_unit(session, prerequisite.unit)
+    if not repo.delete_prerequisite(session, prerequisite):
+        raise NotFound("prerequisite", f"{prerequisite.unit} requires {prerequisite.requires}")
+    session.commit()
+
+
+# --- outcome relations ------------------------------------------------------------------------
+
+def create_outcome_relation(session: Session, actor: Actor, relation: OutcomeRelation) -> OutcomeRelation:
+    authorize(actor, "create", f"outcome-relation:{relation.from_outcome}")
+    raise_for(relation_problems(relation, repo.known_codes(session)))
+    if repo.find_outcome_relation(session, relation):
+        raise Conflict(
+            f"relation '{relation.from_outcome} {relation.type} {relation.to_outcome}' already exists"
+        )
+    repo.save_outcome_relation(session, relation)
+    session.commit()
+    return relation
+
+
+# --- qualifications ---------------------------------------------------------------------------
+
+def get_qualification(session: Session, code: str) -> Qualification:
+    return repo.get_qualification(session, code) or _missing("qualification", code)
+
+
+def create_qualification(session: Session, actor: Actor, qualification: Qualification) -> Qualification:
+    authorize(actor, "create", f"qualification:{qualification.code}")
+    if repo.get_qualification(session, qualification.code):
+        raise DuplicateCode("qualification", qualification.code)
+    raise_for(qualification_problems(qualification, repo.known_codes(session)))
+    repo.save_qualification(session, qualification)
+    session.commit()
+    return qualification
+
+
+def replace_qualification(
+    session: Session, actor: Actor, code: str, qualification: Qualification
+) -> Qualification:
+    authorize(actor, "update", f"qualification:{code}")
+    get_qualification(session, code)
+    if qualification.code != code:
+        raise InvalidData([{"pointer": "/code", "message": f"the body's code must be '{code}'"}])
+    raise_for(qualification_problems(qualification, repo.known_codes(session)))
+    repo.save_qualification(session, qualification)
+    session.commit()
+    return qualification
+
+
+def qualification_graph(session: Session, code: str) -> dict[str, object]:
+    """Return the qualification's units, the units they require, the edges and the order."""
+    qualification = get_qualification(session, code)
+    graph = prerequisite_graph(session)
+    members = [*qualification.units, *qualification.electives.options]
+    nodes = required_closure(graph, members)
+    units = repo.get_units(session, nodes)
+    kinds = {c: u.kind for c, u in units.items()}
+    order = ordered_units(graph, nodes, kinds)
+    edges = sorted(
+        ({"from": after, "requires": before} for before, after in graph.subgraph(nodes).edges),
+        key=lambda e: (e["from"], e["requires"]),
+    )
+    return {
+        "qualification": code,
+        "nodes": [
+            {
+                "code": c,
+                "kind": units[c].kind,
+                "title": units[c].title,
+                "study_load_hours": units[c].study_load_hours,
+                "role": _role(qualification, c),
+            }
+            for c in order
+        ],
+        "edges": edges,
+        "order": order,
+    }
+
+
+def _role(qualification: Qualification, code: str) -> str:
+    if code in qualification.units:
+        return "mandatory"
+    if code in qualification.electives.options:
+        return "option"
+    return "outside"
+
+
+# --- EPAs and supervision levels --------------------------------------------------------------
+
+def get_epa(session: Session, code: str) -> Epa:
+    return repo.get_epas(session, [code]).get(code) or _missing("EPA", code)
+
+
+def create_epa(session: Session, actor: Actor, epa: Epa) -> Epa:
+    authorize(actor, "create", f"epa:{epa.code}")
+    if repo.get_epas(session, [epa.code]):
+        raise DuplicateCode("EPA", epa.code)
+    raise_for(epa_problems(epa, repo.known_codes(session)))
+    repo.save_epa(session, epa)
+    session.commit()
+    return epa
+
+
+def supervision_levels(session: Session) -> list[SupervisionLevel]:
+    return repo.supervision_levels(session)
+
+
+def _missing(kind: str, code: str):  # type: ignore[no-untyped-def]
+    raise NotFound(kind, code)
