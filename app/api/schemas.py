@@ -39,7 +39,6 @@ def level(low: int, high: int, **kwargs: Any) -> fields.Integer:
 class StrictSchema(Schema):
     class Meta:
         unknown = RAISE
-        ordered = True
 
 
 # --- lists ------------------------------------------------------------------------------------

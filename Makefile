@@ -1,0 +1,34 @@
+# Leerlijn: `make run` installs and serves the app with demo data; `make test` installs and tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install test-deps bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/flask --app wsgi seed
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+# Node + the independent verifier, Debian's chromium, PostgreSQL: installed once, then cached.
+test-deps: install
+	bash scripts/install-test-deps.sh
+
+test: install test-deps
+	$(BIN)/python -m pytest
+
+bench: install test-deps
+	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache interop/node_modules test-artifacts

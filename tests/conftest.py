@@ -1,0 +1,47 @@
+"""Shared fixtures: a fresh app with an in-memory database per test, and the seeded variant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db
+from app.seeding import load_seed
+from app.services.actor import SYSTEM
+
+
+@pytest.fixture
+def app() -> Iterator[Flask]:
+    """An app on a fresh, empty in-memory SQLite database."""
+    application = create_app(TestConfig)
+    with application.app_context():
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def seeded_app(app: Flask) -> Flask:
+    """An app whose database holds the seed data in `seed/`."""
+    with app.app_context():
+        load_seed(db.session, SYSTEM, app.config["SEED_DIR"], app.config["LEERLIJN_DEFAULT_INSTITUTION"])
+        db.session.remove()
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def seeded(seeded_app: Flask) -> FlaskClient:
+    """A test client on the seeded database."""
+    return seeded_app.test_client()
