@@ -165,7 +165,11 @@ class PathResult:
     @property
     def blocked(self) -> dict[str, tuple[str, ...]]:
         """Remaining units that wait for an unachieved required unit, by unit code."""
-        return {u.unit: u.blocked_by for u in sorted(self.remaining_units, key=_unit_code) if u.blocked_by}
+        return {
+            u.unit: u.blocked_by
+            for u in sorted(self.remaining_units, key=_unit_code)
+            if u.blocked_by
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON shape of the path, with ISO date strings."""
@@ -425,7 +429,9 @@ def _remaining_epas(qualification: Qualification, standing: _Standing) -> tuple[
     return tuple(gaps)
 
 
-def _missing_entry(qualification: Qualification, standing: _Standing) -> tuple[tuple[str, ...], ...]:
+def _missing_entry(
+    qualification: Qualification, standing: _Standing
+) -> tuple[tuple[str, ...], ...]:
     """Apply R11: the unmet ``any_qualification`` requirement, if any."""
     any_of = qualification.entry_any_qualification
     if not any_of or standing.diplomas.intersection(any_of):
@@ -662,7 +668,9 @@ def _remaining_unit(catalog: Catalog, standing: _Standing, core: _Core, code: st
         title=unit.title,
         missing_outcomes=standing.missing_of(code),
         remaining_hours=core.hours[code],
-        blocked_by=tuple(r for r in catalog.requires.get(code, ()) if not standing.unit_achieved(r)),
+        blocked_by=tuple(
+            r for r in catalog.requires.get(code, ()) if not standing.unit_achieved(r)
+        ),
     )
 
 

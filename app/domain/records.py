@@ -147,7 +147,8 @@ class Catalog:
     >>> a = Unit("A", "BC", "A", 100, (Outcome("a1", "a1"),), "I")
     >>> b = Unit("B", "VC", "B", 100, (Outcome("b1", "b1"),), "I")
     >>> rels = [OutcomeRelation("b1", "a1", "subsumes")]
-    >>> cat = Catalog.build([a, b], [Qualification("Q", "Q", "mbo", ("A", "B"))], rels, [("B", "A")])
+    >>> quals = [Qualification("Q", "Q", "mbo", ("A", "B"))]
+    >>> cat = Catalog.build([a, b], quals, rels, [("B", "A")])
     >>> cat.requires["B"], sorted(cat.subsumes["b1"])
     (('A',), ['a1'])
     """
@@ -210,7 +211,9 @@ class Catalog:
         )
 
 
-def _check_references(units: Mapping[str, Unit], qualifications: Mapping[str, Qualification]) -> None:
+def _check_references(
+    units: Mapping[str, Unit], qualifications: Mapping[str, Qualification]
+) -> None:
     for qualification in qualifications.values():
         for code in (*qualification.units, *qualification.electives.options):
             if code not in units:
@@ -227,7 +230,9 @@ def _subsumes_closure(relations: Iterable[OutcomeRelation]) -> dict[str, frozens
     ['a', 'b']
     """
     subsumes = nx.DiGraph()
-    subsumes.add_edges_from((r.from_outcome, r.to_outcome) for r in relations if r.type == "subsumes")
+    subsumes.add_edges_from(
+        (r.from_outcome, r.to_outcome) for r in relations if r.type == "subsumes"
+    )
     return {
         outcome: frozenset(nx.descendants(subsumes, outcome))
         for outcome in subsumes

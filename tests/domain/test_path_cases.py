@@ -133,8 +133,14 @@ L1 = LearnerRecord(
     ),
     partial_credits=tuple(
         PartialCredit(o, VMBO_DAY)
-        for o in ("MZ:B1-K1-W2", "VV:B1-K1-W3", "MZ:B1-K1-W3", "MZ:B1-K1-W4",
-                  "DV:B1-K1-W1", "VV:B1-K3-W3")
+        for o in (
+            "MZ:B1-K1-W2",
+            "VV:B1-K1-W3",
+            "MZ:B1-K1-W3",
+            "MZ:B1-K1-W4",
+            "DV:B1-K1-W1",
+            "VV:B1-K3-W3",
+        )
     ),  # fmt: skip
     enrolments=(Enrolment("Q-HZW", ("VC-DEMO-01", "VC-DEMO-02"), ON, 40),),
 )
@@ -145,10 +151,17 @@ L5 = LearnerRecord(
             _exam(o)
             for o in (
                 *(f"VV:B1-K1-W{n}" for n in range(1, 7)),
-                "VV:B1-K2-W1", "VV:B1-K2-W2",
-                "VV:B1-K3-W1", "VV:B1-K3-W2", "VV:B1-K3-W3",
-                "AV:NL-2F", "AV:REK-2F", "AV:LB",
-                "KD:DEMO-02", "KD:DEMO-03", "KD:K1006",
+                "VV:B1-K2-W1",
+                "VV:B1-K2-W2",
+                "VV:B1-K3-W1",
+                "VV:B1-K3-W2",
+                "VV:B1-K3-W3",
+                "AV:NL-2F",
+                "AV:REK-2F",
+                "AV:LB",
+                "KD:DEMO-02",
+                "KD:DEMO-03",
+                "KD:K1006",
             )
         ),
         Evidence("VP:P2-K1-W2", "evc", date(2025, 3, 1), valid_until=date(2030, 3, 1)),
