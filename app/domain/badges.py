@@ -32,6 +32,10 @@ quality assurance                  ``evidence[]`` entry named "Kwaliteitsborging
 dates of the learning activity     ``credentialSubject.activityStartDate`` / ``activityEndDate``
 language                           ``achievement.inLanguage``
 =================================  ===========================================================
+
+``credentialSchema`` points at the published OB 3.0 JSON Schema (type
+``1EdTechJsonSchemaValidator2019``, made resolvable by a one-term embedded context, see
+:func:`credential_schema_entry`).
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ __all__ = [
     "achievement_type",
     "format_datetime",
     "outcomes_narrative",
+    "credential_schema_entry",
     "build_unit_credential",
 ]
 
@@ -62,6 +67,14 @@ OB_CREDENTIAL_SCHEMA = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 )
 OB_SCHEMA_VALIDATOR = "1EdTechJsonSchemaValidator2019"
+#: IRI of ``1EdTechJsonSchemaValidator2019``. No shipped context defines the term, so a bare
+#: value is a *relative* ``@type``: RDF conversion drops it and Digital Bazaar's verifier (jsonld
+#: safe mode) rejects the credential ("relative @type reference"). The credentialSchema entry
+#: therefore carries a one-term embedded ``@context`` mapping it to this IRI (the mapping used
+#: by 1EdTech's ``ob/v3p0/extensions.json`` context; not checked against a primary source).
+OB_SCHEMA_VALIDATOR_IRI = (
+    "https://purl.imsglobal.org/spec/vccs/v1p0/context.json#1EdTechJsonSchemaValidator2019"
+)
 #: Description pages of the qualification-framework levels (overridable per credential).
 EQF_LEVELS_URL = "https://europass.europa.eu/en/description-eight-eqf-levels"
 NLQF_LEVELS_URL = "https://www.nlqf.nl/nlqf-niveaus"
@@ -291,6 +304,25 @@ def _evidence(facts: UnitCertificateFacts) -> list[dict[str, Any]]:
     ]
 
 
+def credential_schema_entry() -> dict[str, Any]:
+    """Return the ``credentialSchema`` entry pointing at the published OB 3.0 JSON Schema.
+
+    The entry embeds a one-term context for ``1EdTechJsonSchemaValidator2019`` (see
+    :data:`OB_SCHEMA_VALIDATOR_IRI`) so the type is an absolute IRI in the signed RDF.
+
+    Examples
+    --------
+    >>> entry = credential_schema_entry()
+    >>> entry["type"], entry["@context"][entry["type"]] == OB_SCHEMA_VALIDATOR_IRI
+    ('1EdTechJsonSchemaValidator2019', True)
+    """
+    return {
+        "@context": {OB_SCHEMA_VALIDATOR: OB_SCHEMA_VALIDATOR_IRI},
+        "id": OB_CREDENTIAL_SCHEMA,
+        "type": OB_SCHEMA_VALIDATOR,
+    }
+
+
 def build_unit_credential(facts: UnitCertificateFacts) -> dict[str, Any]:
     """Return the unsigned OB 3.0 ``OpenBadgeCredential`` for one passed unit.
 
@@ -353,7 +385,7 @@ def build_unit_credential(facts: UnitCertificateFacts) -> dict[str, Any]:
         "awardedDate": format_datetime(facts.awarded_on or facts.issued_at),
         "credentialSubject": subject,
         "evidence": _evidence(facts),
-        "credentialSchema": [{"id": OB_CREDENTIAL_SCHEMA, "type": OB_SCHEMA_VALIDATOR}],
+        "credentialSchema": [credential_schema_entry()],
     }
     if facts.valid_until is not None:
         credential["validUntil"] = format_datetime(facts.valid_until)
