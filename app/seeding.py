@@ -39,12 +39,42 @@ def load_supervision_levels(session: Session, path: Path) -> list[int]:
     return changed
 
 
+def load_demo_learners(session: Session, actor: Actor, path: Path, default_institution: str) -> list[str]:
+    """Create the demo learners that do not exist yet (matched by external_id); returns their ids."""
+    from app.api.learner_schemas import (
+        DiplomaInSchema,
+        EnrolmentSchema,
+        EntrustmentInSchema,
+        EvidenceInSchema,
+    )
+    from app.persistence.learners import find_learner_by_external_id
+    from app.services import learners
+
+    created = []
+    for item in read_json(path)["learners"]:
+        institution = item.get("institution") or default_institution
+        if find_learner_by_external_id(session, institution, item["external_id"]):
+            continue
+        learner = learners.create_learner(session, actor, item["name"], institution, item["external_id"])
+        for enrolment in item.get("enrolments", []):
+            learners.enrol(session, actor, learner.id, EnrolmentSchema().load(enrolment))
+        for diploma in item.get("diplomas", []):
+            learners.record_diploma(session, actor, learner.id, DiplomaInSchema().load(diploma))
+        if item.get("evidence"):
+            learners.record_evidence(session, actor, learner.id, EvidenceInSchema(many=True).load(item["evidence"]), as_list=True)
+        for entrustment in item.get("entrustments", []):
+            learners.record_entrustment(session, actor, learner.id, EntrustmentInSchema().load(entrustment))
+        created.append(learner.id)
+    return created
+
+
 def load_seed(session: Session, actor: Actor, seed_dir: Path, default_institution: str) -> dict[str, Any]:
     """Load every seed file in dependency order and return what each step reported."""
     report: dict[str, Any] = {
         "supervision_levels": load_supervision_levels(session, seed_dir / "supervision_levels.json"),
         "registry": load_registry_file(session, actor, seed_dir / "registry.json", default_institution),
     }
+    report["learners"] = load_demo_learners(session, actor, seed_dir / "learners.json", default_institution)
     return report
 
 

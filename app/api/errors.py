@@ -98,7 +98,7 @@ def http_problem(error: HTTPException) -> Response:
 
 def internal_problem(error: Exception) -> Response:
     log.exception("unhandled error", exc_info=error)
-    return problem(500, "internal-error", "Internal server error", "an unexpected error occurred; nothing was written")
+    return problem(500, "internal-error", "Internal server error", "an unexpected error occurred")
 
 
 def pointer_errors(messages: Any, pointer: str = "") -> list[dict[str, str]]:

@@ -54,5 +54,6 @@ class InvalidData(RegistryError):
     """Semantically invalid input; `errors` holds ``{"pointer", "message"}`` items."""
 
     def __init__(self, errors: Sequence[Mapping[str, str]], detail: str | None = None) -> None:
-        super().__init__(detail or "; ".join(f"{e['pointer']}: {e['message']}" for e in errors))
+        where = (lambda e: e.get("pointer") or e.get("parameter") or "/")
+        super().__init__(detail or "; ".join(f"{where(e)}: {e['message']}" for e in errors))
         self.errors = [dict(error) for error in errors]

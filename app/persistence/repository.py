@@ -436,6 +436,9 @@ def outcome_references(session: Session, outcome_codes: Sequence[str]) -> list[d
         select(EpaOutcomeRow.epa, EpaOutcomeRow.outcome).where(EpaOutcomeRow.outcome.in_(codes))
     ):
         references.append({"kind": "epa", "code": epa, "outcome": outcome})
+    from app.persistence.learners import record_references_to_outcomes
+
+    references += record_references_to_outcomes(session, codes)
     return references
 
 

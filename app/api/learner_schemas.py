@@ -1,0 +1,125 @@
+"""marshmallow schemas of learner records and paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, post_load, validate
+
+from app.api.schemas import ListArgs, StrictSchema, code_field, text
+from app.domain.learners import EnrolmentItem
+
+SOURCES = ["exam", "evc", "prior_diploma", "vmbo_assignment", "transfer", "formative"]
+
+
+class LearnerInSchema(StrictSchema):
+    name = text(200, required=True)
+    external_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
+    institution = code_field(allow_none=True)
+
+
+class LearnerSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    external_id = fields.String(allow_none=True)
+    institution = fields.String()
+
+
+class LearnerListArgs(ListArgs):
+    external_id = fields.String()
+
+
+class EvidenceInSchema(StrictSchema):
+    outcome = code_field(60, required=True)
+    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
+    date = fields.Date(required=True)
+    valid_until = fields.Date(allow_none=True)
+    decided_by = fields.String(allow_none=True, validate=validate.Length(max=200))
+    basis = fields.String(allow_none=True, validate=validate.Length(max=300))
+    assessor = fields.String(allow_none=True, validate=validate.Length(max=200))
+    note = fields.String(allow_none=True)
+    ref = fields.String(allow_none=True, validate=validate.Length(max=200))
+
+
+class EvidenceSchema(Schema):
+    id = fields.Integer()
+    outcome = fields.String()
+    source = fields.String()
+    date = fields.Date()
+    valid_until = fields.Date(allow_none=True)
+    decided_by = fields.String(allow_none=True)
+    basis = fields.String(allow_none=True)
+    assessor = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    ref = fields.String(allow_none=True)
+    recorded_by = fields.String()
+    recorded_at = fields.DateTime()
+    withdrawn = fields.Boolean()
+    withdrawn_at = fields.DateTime(allow_none=True)
+    withdrawn_reason = fields.String(allow_none=True)
+
+
+class WithdrawSchema(StrictSchema):
+    reason = text(2000, required=True)
+
+
+class EntrustmentInSchema(StrictSchema):
+    epa = code_field(required=True)
+    level = fields.Integer(strict=True, required=True, validate=validate.Range(1, 5))
+    date = fields.Date(required=True)
+    decided_by = text(200, required=True)
+    note = fields.String(allow_none=True)
+
+
+class EntrustmentSchema(Schema):
+    id = fields.Integer()
+    epa = fields.String()
+    level = fields.Integer()
+    date = fields.Date()
+    decided_by = fields.String()
+    note = fields.String(allow_none=True)
+    recorded_by = fields.String()
+    recorded_at = fields.DateTime()
+    withdrawn = fields.Boolean()
+    withdrawn_at = fields.DateTime(allow_none=True)
+    withdrawn_reason = fields.String(allow_none=True)
+
+
+class DiplomaInSchema(StrictSchema):
+    qualification = code_field(required=True)
+    date = fields.Date(required=True)
+    note = fields.String(allow_none=True)
+
+
+class DiplomaSchema(Schema):
+    id = fields.Integer()
+    qualification = fields.String()
+    date = fields.Date()
+    note = fields.String(allow_none=True)
+
+
+class EnrolmentSchema(StrictSchema):
+    qualification = code_field(required=True)
+    chosen_electives = fields.List(code_field(), load_default=list)
+    start = fields.Date(required=True)
+    hours_per_week = fields.Integer(strict=True, load_default=20, validate=validate.Range(1, 80))
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> EnrolmentItem:
+        return EnrolmentItem(data["qualification"], tuple(data["chosen_electives"]), data["start"], data["hours_per_week"])
+
+
+class PathArgs(StrictSchema):
+    qualification = fields.String()
+    on = fields.Date()
+    hours_per_week = fields.Integer(validate=validate.Range(1, 80))
+
+
+class PathsArgs(StrictSchema):
+    on = fields.Date()
+
+
+def page_schema(item: type[Schema]) -> type[Schema]:
+    from app.api.schemas import page_of
+
+    return page_of(item)

@@ -1,0 +1,206 @@
+"""Learners, their records and their paths: /api/learners."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.api import current_actor
+from app.api.learner_schemas import (
+    DiplomaInSchema,
+    DiplomaSchema,
+    EnrolmentSchema,
+    EntrustmentInSchema,
+    EntrustmentSchema,
+    EvidenceInSchema,
+    EvidenceSchema,
+    LearnerInSchema,
+    LearnerListArgs,
+    LearnerSchema,
+    PathArgs,
+    PathsArgs,
+    WithdrawSchema,
+)
+from app.api.schemas import ListArgs, page_of
+from app.domain.learners import EnrolmentItem
+from app.extensions import db
+from app.persistence.repository import ListFilter
+from app.services import learners
+
+blp = Blueprint("learners", __name__, description="Learners, their records and their paths")
+
+
+@blp.route("/learners")
+class Learners(MethodView):
+    @blp.arguments(LearnerListArgs, location="query")
+    @blp.response(200, page_of(LearnerSchema))
+    def get(self, args: dict[str, Any]):
+        """List learners (filters: q, institution, external_id)."""
+        external_id = args.pop("external_id", None)
+        return learners.list_learners(db.session, ListFilter(**args), external_id)
+
+    @blp.arguments(LearnerInSchema)
+    @blp.response(201, LearnerSchema)
+    def post(self, data: dict[str, Any]):
+        """Register a learner; the id is assigned by the service."""
+        institution = data.get("institution") or current_app.config["LEERLIJN_DEFAULT_INSTITUTION"]
+        learner = learners.create_learner(db.session, current_actor(), data["name"], institution, data.get("external_id"))
+        return learner, 201, {"Location": url_for("learners.LearnerItem", learner_id=learner.id)}
+
+
+@blp.route("/learners/<learner_id>")
+class LearnerItem(MethodView):
+    @blp.response(200, LearnerSchema)
+    def get(self, learner_id: str):
+        """Get a learner."""
+        return learners.get_learner(db.session, learner_id)
+
+
+@blp.route("/learners/<learner_id>/evidence")
+class Evidence(MethodView):
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, page_of(EvidenceSchema))
+    def get(self, args: dict[str, Any], learner_id: str):
+        """All evidence of a learner, withdrawn items included."""
+        return learners.list_evidence(db.session, learner_id, ListFilter(**args))
+
+    @blp.doc(
+        requestBody={
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/EvidenceIn"},
+                            {"type": "array", "items": {"$ref": "#/components/schemas/EvidenceIn"}},
+                        ]
+                    }
+                }
+            },
+        }
+    )
+    @blp.response(201)
+    def post(self, learner_id: str):
+        """Record one evidence object (→ object) or a list (→ list; all-or-nothing)."""
+        body = request.get_json(silent=True)
+        as_list = isinstance(body, list)
+        items = EvidenceInSchema(many=True).load(body) if as_list else [EvidenceInSchema().load(_object(body))]
+        created = learners.record_evidence(db.session, current_actor(), learner_id, items, as_list=as_list)
+        dumped = EvidenceSchema(many=True).dump(created)
+        location = url_for("learners.Evidence", learner_id=learner_id)
+        return (dumped if as_list else dumped[0]), 201, {"Location": location}
+
+
+@blp.route("/learners/<learner_id>/evidence/<int:evidence_id>/withdraw")
+class EvidenceWithdraw(MethodView):
+    @blp.arguments(WithdrawSchema)
+    @blp.response(200, EvidenceSchema)
+    def post(self, data: dict[str, Any], learner_id: str, evidence_id: int):
+        """Withdraw evidence (it is kept, marked withdrawn, and no longer counts)."""
+        return learners.withdraw_evidence(db.session, current_actor(), learner_id, evidence_id, data["reason"])
+
+
+@blp.route("/learners/<learner_id>/entrustments")
+class Entrustments(MethodView):
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, page_of(EntrustmentSchema))
+    def get(self, args: dict[str, Any], learner_id: str):
+        """All entrustment decisions of a learner, withdrawn ones included."""
+        return learners.list_entrustments(db.session, learner_id, ListFilter(**args))
+
+    @blp.arguments(EntrustmentInSchema)
+    @blp.response(201, EntrustmentSchema)
+    def post(self, data: dict[str, Any], learner_id: str):
+        """Record an entrustment decision (EPA, supervision level 1–5)."""
+        created = learners.record_entrustment(db.session, current_actor(), learner_id, data)
+        return created, 201, {"Location": url_for("learners.Entrustments", learner_id=learner_id)}
+
+
+@blp.route("/learners/<learner_id>/entrustments/<int:entrustment_id>/withdraw")
+class EntrustmentWithdraw(MethodView):
+    @blp.arguments(WithdrawSchema)
+    @blp.response(200, EntrustmentSchema)
+    def post(self, data: dict[str, Any], learner_id: str, entrustment_id: int):
+        """Withdraw an entrustment decision."""
+        return learners.withdraw_entrustment(db.session, current_actor(), learner_id, entrustment_id, data["reason"])
+
+
+@blp.route("/learners/<learner_id>/diplomas")
+class Diplomas(MethodView):
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, page_of(DiplomaSchema))
+    def get(self, args: dict[str, Any], learner_id: str):
+        """Qualifications the learner already holds."""
+        return learners.list_diplomas(db.session, learner_id, ListFilter(**args))
+
+    @blp.arguments(DiplomaInSchema)
+    @blp.response(201, DiplomaSchema)
+    def post(self, data: dict[str, Any], learner_id: str):
+        """Record a diploma held (it meets entry requirements; it credits no outcomes)."""
+        created = learners.record_diploma(db.session, current_actor(), learner_id, data)
+        return created, 201, {"Location": url_for("learners.Diplomas", learner_id=learner_id)}
+
+
+@blp.route("/learners/<learner_id>/enrolments")
+class Enrolments(MethodView):
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, page_of(EnrolmentSchema))
+    def get(self, args: dict[str, Any], learner_id: str):
+        """The learner's enrolments."""
+        return learners.list_enrolments(db.session, learner_id, ListFilter(**args))
+
+    @blp.arguments(EnrolmentSchema)
+    @blp.response(201, EnrolmentSchema)
+    def post(self, enrolment: EnrolmentItem, learner_id: str):
+        """Enrol the learner toward a qualification (one enrolment per qualification)."""
+        created = learners.enrol(db.session, current_actor(), learner_id, enrolment)
+        location = url_for("learners.EnrolmentItemView", learner_id=learner_id, qualification=created.qualification)
+        return created, 201, {"Location": location}
+
+
+@blp.route("/learners/<learner_id>/enrolments/<qualification>")
+class EnrolmentItemView(MethodView):
+    @blp.response(200, EnrolmentSchema)
+    def get(self, learner_id: str, qualification: str):
+        """One enrolment."""
+        return learners.get_enrolment(db.session, learner_id, qualification)
+
+    @blp.arguments(EnrolmentSchema)
+    @blp.response(200, EnrolmentSchema)
+    def put(self, enrolment: EnrolmentItem, learner_id: str, qualification: str):
+        """Replace an enrolment (chosen electives, start, hours per week)."""
+        return learners.replace_enrolment(db.session, current_actor(), learner_id, qualification, enrolment)
+
+
+@blp.route("/learners/<learner_id>/path")
+class Path(MethodView):
+    @blp.arguments(PathArgs, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any], learner_id: str):
+        """What remains toward a qualification, why, in what order and by when."""
+        result = learners.learner_path(
+            db.session, learner_id, args.get("qualification"), args.get("on"), args.get("hours_per_week")
+        )
+        return result.to_dict()
+
+
+@blp.route("/learners/<learner_id>/paths")
+class Paths(MethodView):
+    @blp.arguments(PathsArgs, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any], learner_id: str):
+        """Every qualification, closest first: which diploma is nearest for this learner."""
+        on = args.get("on") or learners.today()
+        summaries = learners.learner_paths(db.session, learner_id, on)
+        return {"on": on.isoformat(), "paths": [s.to_dict() for s in summaries]}
+
+
+def _object(body: Any) -> dict[str, Any]:
+    from marshmallow import ValidationError
+
+    if not isinstance(body, dict):
+        raise ValidationError({"_schema": ["expected a JSON object or an array of objects"]})
+    return body

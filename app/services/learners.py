@@ -1,0 +1,314 @@
+"""Learner use cases: records (evidence, entrustments, diplomas, enrolments) and paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from app.domain.errors import Conflict, InvalidData, NotFound
+from app.domain.learners import DiplomaItem, EnrolmentItem, EntrustmentItem, EvidenceItem, Learner
+from app.domain.path import PathResult, PathSummary, compute_path, rank_paths
+from app.domain.records import Catalog, LearnerRecord
+from app.persistence import learners as records
+from app.persistence import repository as repo
+from app.persistence.repository import ListFilter, Page
+from app.services.actor import Actor, authorize
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DEFAULT_HOURS_PER_WEEK = 20
+
+
+def today() -> dt.date:
+    """Today's date in Europe/Amsterdam: the default reference date of every path."""
+    return dt.datetime.now(AMSTERDAM).date()
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def new_learner_id() -> str:
+    return "ln-" + secrets.token_hex(6)
+
+
+# --- learners ---------------------------------------------------------------------------------
+
+def create_learner(session: Session, actor: Actor, name: str, institution: str, external_id: str | None) -> Learner:
+    authorize(actor, "create", "learner")
+    if repo.get_institution(session, institution) is None:
+        raise InvalidData([{"pointer": "/institution", "message": f"unknown institution '{institution}'"}])
+    if external_id and records.find_learner_by_external_id(session, institution, external_id):
+        raise Conflict(f"a learner with external_id '{external_id}' already exists at {institution}")
+    learner = Learner(new_learner_id(), name, institution, external_id)
+    records.add_learner(session, learner, now())
+    session.commit()
+    return learner
+
+
+def get_learner(session: Session, learner_id: str) -> Learner:
+    learner = records.get_learner(session, learner_id)
+    if learner is None:
+        raise NotFound("learner", learner_id)
+    return learner
+
+
+def list_learners(session: Session, flt: ListFilter, external_id: str | None) -> Page:
+    return records.list_learners(session, flt, external_id)
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+def record_evidence(
+    session: Session, actor: Actor, learner_id: str, items: Sequence[dict[str, Any]], *, as_list: bool = False
+) -> list[EvidenceItem]:
+    """Record evidence items all-or-nothing; every unknown outcome or bad date is reported.
+
+    `as_list` says the body was a JSON array, so error pointers carry the item's index.
+    """
+    authorize(actor, "update", f"learner:{learner_id}")
+    get_learner(session, learner_id)
+    known_outcomes = repo.known_codes(session).outcome_units
+    reference_day = today()
+    errors = []
+    for index, item in enumerate(items):
+        errors += evidence_problems(item, known_outcomes, reference_day, f"/{index}" if as_list else "")
+    if errors:
+        raise InvalidData(errors)
+    rows = [records.add_evidence(session, learner_id, item, actor.id, now()) for item in items]
+    session.flush()
+    created = [records.evidence_from_row(row) for row in rows]
+    session.commit()
+    return created
+
+
+def evidence_problems(item: dict[str, Any], outcomes: Any, reference_day: dt.date, where: str) -> list[dict[str, str]]:
+    """Return what is wrong with one evidence item (outcome, dates, EVC decision)."""
+    errors = []
+    if item["outcome"] not in outcomes:
+        errors.append({"pointer": f"{where}/outcome", "message": f"unknown outcome '{item['outcome']}'"})
+    if item["date"] > reference_day:
+        errors.append({"pointer": f"{where}/date", "message": f"date {item['date']} is in the future"})
+    if item.get("valid_until") is not None and item["valid_until"] < item["date"]:
+        errors.append({"pointer": f"{where}/valid_until", "message": "valid_until is before date"})
+    if item["source"] == "evc":
+        for name in ("decided_by", "basis"):
+            if not item.get(name):
+                errors.append({"pointer": f"{where}/{name}", "message": f"{name} is required for EVC evidence"})
+    return errors
+
+
+def list_evidence(session: Session, learner_id: str, flt: ListFilter) -> Page:
+    get_learner(session, learner_id)
+    return records.list_evidence(session, learner_id, flt)
+
+
+def withdraw_evidence(session: Session, actor: Actor, learner_id: str, evidence_id: int, reason: str) -> EvidenceItem:
+    authorize(actor, "update", f"learner:{learner_id}")
+    get_learner(session, learner_id)
+    row = records.get_evidence_row(session, learner_id, evidence_id)
+    if row is None:
+        raise NotFound("evidence", str(evidence_id))
+    if row.withdrawn_at is not None:
+        raise Conflict(f"evidence {evidence_id} was already withdrawn")
+    row.withdrawn_at, row.withdrawn_reason = now(), reason
+    session.flush()
+    item = records.evidence_from_row(row)
+    session.commit()
+    return item
+
+
+# --- entrustments -----------------------------------------------------------------------------
+
+def record_entrustment(session: Session, actor: Actor, learner_id: str, item: dict[str, Any]) -> EntrustmentItem:
+    authorize(actor, "update", f"learner:{learner_id}")
+    get_learner(session, learner_id)
+    errors = []
+    if not repo.get_epas(session, [item["epa"]]):
+        errors.append({"pointer": "/epa", "message": f"unknown EPA '{item['epa']}'"})
+    if item["date"] > today():
+        errors.append({"pointer": "/date", "message": f"date {item['date']} is in the future"})
+    if errors:
+        raise InvalidData(errors)
+    row = records.add_entrustment(session, learner_id, item, actor.id, now())
+    session.flush()
+    created = records.entrustment_from_row(row)
+    session.commit()
+    return created
+
+
+def list_entrustments(session: Session, learner_id: str, flt: ListFilter) -> Page:
+    get_learner(session, learner_id)
+    return records.list_entrustments(session, learner_id, flt)
+
+
+def withdraw_entrustment(
+    session: Session, actor: Actor, learner_id: str, entrustment_id: int, reason: str
+) -> EntrustmentItem:
+    authorize(actor, "update", f"learner:{learner_id}")
+    get_learner(session, learner_id)
+    row = records.get_entrustment_row(session, learner_id, entrustment_id)
+    if row is None:
+        raise NotFound("entrustment", str(entrustment_id))
+    if row.withdrawn_at is not None:
+        raise Conflict(f"entrustment {entrustment_id} was already withdrawn")
+    row.withdrawn_at, row.withdrawn_reason = now(), reason
+    session.flush()
+    item = records.entrustment_from_row(row)
+    session.commit()
+    return item
+
+
+# --- diplomas and enrolments ------------------------------------------------------------------
+
+def record_diploma(session: Session, actor: Actor, learner_id: str, item: dict[str, Any]) -> DiplomaItem:
+    authorize(actor, "update", f"learner:{learner_id}")
+    get_learner(session, learner_id)
+    errors = []
+    if repo.get_qualification(session, item["qualification"]) is None:
+        errors.append({"pointer": "/qualification", "message": f"unknown qualification '{item['qualification']}'"})
+    if item["date"] > today():
+        errors.append({"pointer": "/date", "message": f"date {item['date']} is in the future"})
+    if errors:
+        raise InvalidData(errors)
+    if records.has_diploma(session, learner_id, item["qualification"], item["date"]):
+        raise Conflict(f"diploma {item['qualification']} of {item['date']} is already recorded")
+    row = records.add_diploma(session, learner_id, item)
+    session.flush()
+    created = records.diploma_from_row(row)
+    session.commit()
+    return created
+
+
+def list_diplomas(session: Session, learner_id: str, flt: ListFilter) -> Page:
+    get_learner(session, learner_id)
+    return records.list_diplomas(session, learner_id, flt)
+
+
+def enrolment_problems(session: Session, enrolment: EnrolmentItem) -> list[dict[str, str]]:
+    qualification = repo.get_qualification(session, enrolment.qualification)
+    if qualification is None:
+        return [{"pointer": "/qualification", "message": f"unknown qualification '{enrolment.qualification}'"}]
+    errors = []
+    seen: set[str] = set()
+    for index, code in enumerate(enrolment.chosen_electives):
+        if code not in qualification.electives.options:
+            errors.append(
+                {
+                    "pointer": f"/chosen_electives/{index}",
+                    "message": f"'{code}' is not an elective option of {qualification.code}",
+                }
+            )
+        elif code in seen:
+            errors.append({"pointer": f"/chosen_electives/{index}", "message": f"'{code}' is chosen twice"})
+        seen.add(code)
+    return errors
+
+
+def enrol(session: Session, actor: Actor, learner_id: str, enrolment: EnrolmentItem) -> EnrolmentItem:
+    authorize(actor, "update", f"learner:{learner_id}")
+    get_learner(session, learner_id)
+    errors = enrolment_problems(session, enrolment)
+    if errors:
+        raise InvalidData(errors)
+    if records.get_enrolment(session, learner_id, enrolment.qualification):
+        raise Conflict(f"learner {learner_id} is already enrolled in {enrolment.qualification}")
+    records.save_enrolment(session, learner_id, enrolment)
+    session.commit()
+    return enrolment
+
+
+def replace_enrolment(
+    session: Session, actor: Actor, learner_id: str, qualification: str, enrolment: EnrolmentItem
+) -> EnrolmentItem:
+    authorize(actor, "update", f"learner:{learner_id}")
+    get_learner(session, learner_id)
+    if records.get_enrolment(session, learner_id, qualification) is None:
+        raise NotFound("enrolment", f"{learner_id}/{qualification}")
+    if enrolment.qualification != qualification:
+        raise InvalidData([{"pointer": "/qualification", "message": f"the body's qualification must be '{qualification}'"}])
+    errors = enrolment_problems(session, enrolment)
+    if errors:
+        raise InvalidData(errors)
+    records.save_enrolment(session, learner_id, enrolment)
+    session.commit()
+    return enrolment
+
+
+def get_enrolment(session: Session, learner_id: str, qualification: str) -> EnrolmentItem:
+    get_learner(session, learner_id)
+    enrolment = records.get_enrolment(session, learner_id, qualification)
+    if enrolment is None:
+        raise NotFound("enrolment", f"{learner_id}/{qualification}")
+    return enrolment
+
+
+def list_enrolments(session: Session, learner_id: str, flt: ListFilter) -> Page:
+    get_learner(session, learner_id)
+    return records.list_enrolments(session, learner_id, flt)
+
+
+# --- paths ------------------------------------------------------------------------------------
+
+def load_catalog(session: Session) -> Catalog:
+    """Build the path engine's catalog from the registry in a fixed number of queries."""
+    units = repo.get_units(session)
+    qualifications = repo.get_qualifications(session)
+    relations = repo.all_outcome_relations(session)
+    prerequisites = [(p.unit, p.requires) for p in repo.all_prerequisites(session)]
+    return Catalog.build(units.values(), qualifications.values(), relations, prerequisites)
+
+
+def load_record(session: Session, learner_id: str) -> LearnerRecord:
+    """Return the learner's whole record as path-engine input, in a fixed number of queries."""
+    evidence, entrustments, diplomas, enrolments = records.learner_record_items(session, learner_id)
+    return LearnerRecord(
+        evidence=tuple(e.for_engine() for e in evidence),
+        entrustments=tuple(e.for_engine() for e in entrustments),
+        diplomas=tuple(d.for_engine() for d in diplomas),
+        enrolments=tuple(e.for_engine() for e in enrolments),
+    )
+
+
+def learner_path(
+    session: Session,
+    learner_id: str,
+    qualification: str | None = None,
+    on: dt.date | None = None,
+    hours_per_week: int | None = None,
+) -> PathResult:
+    """Return the learner's path toward `qualification` (default: the only enrolment)."""
+    get_learner(session, learner_id)
+    record = load_record(session, learner_id)
+    if qualification is None:
+        enrolled = sorted({e.qualification for e in record.enrolments})
+        if len(enrolled) != 1:
+            message = "the learner has no enrolment" if not enrolled else f"the learner is enrolled in {', '.join(enrolled)}"
+            raise InvalidData([{"parameter": "qualification", "message": f"{message}; name a qualification"}])
+        qualification = enrolled[0]
+    catalog = load_catalog(session)
+    if qualification not in catalog.qualifications:
+        raise NotFound("qualification", qualification)
+    enrolment = record.enrolment_for(qualification)
+    return compute_path(
+        catalog,
+        record,
+        learner_id=learner_id,
+        qualification_code=qualification,
+        on=on or today(),
+        hours_per_week=hours_per_week or (enrolment.hours_per_week if enrolment else DEFAULT_HOURS_PER_WEEK),
+        start=enrolment.start if enrolment else None,
+    )
+
+
+def learner_paths(session: Session, learner_id: str, on: dt.date | None = None) -> list[PathSummary]:
+    """Return a summary of the learner's path to every qualification, closest first."""
+    get_learner(session, learner_id)
+    record = load_record(session, learner_id)
+    return rank_paths(
+        load_catalog(session), record, learner_id=learner_id, on=on or today(), hours_per_week=DEFAULT_HOURS_PER_WEEK
+    )
