@@ -58,7 +58,9 @@ function errorMessage(result) {
     } else if(error.errors) {
       collect(error.errors);
     } else {
-      errors.push(error.message || String(error));
+      const cause = error.details?.cause || error.cause;
+      const message = error.message || String(error);
+      errors.push(cause?.message ? `${message} (cause: ${cause.message})` : message);
     }
   };
   collect(result.error);
