@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,6 +41,8 @@ __all__ = [
     "ProofResult",
     "jsonld_options",
     "canonicalize",
+    "canonicalize_expanded",
+    "expand_document",
     "proof_configuration",
     "hash_data",
     "add_proof",
@@ -51,8 +53,10 @@ __all__ = [
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 PROOF_TYPE = "DataIntegrityProof"
-#: The ``@vocab`` of the VC 2.0 context: undefined terms silently expand under it.
+#: The ``@vocab`` of VC 2.0 drafts: undefined terms silently expanded under it.
 ISSUER_DEPENDENT_VOCAB = "https://www.w3.org/ns/credentials/issuer-dependent#"
+#: Expanded IRI of the ``proof`` property (a ``@graph`` container).
+PROOF_IRI = "https://w3id.org/security#proof"
 
 #: pyld document loader: ``loader(url, options) -> {"document": ..., "documentUrl": ...}``.
 DocumentLoader = Callable[..., dict[str, Any]]
@@ -100,6 +104,19 @@ def canonicalize(document: Mapping[str, Any], loader: DocumentLoader) -> str:
     """
     options = jsonld_options(loader, algorithm="URDNA2015", format="application/n-quads")
     result: str = jsonld.normalize(dict(document), options)
+    return result
+
+
+def canonicalize_expanded(expanded: Sequence[Any], loader: DocumentLoader) -> str:
+    """Return the RDFC-1.0 canonical N-Quads of already expanded JSON-LD.
+
+    Examples
+    --------
+    >>> canonicalize_expanded([{"https://schema.org/name": [{"@value": "Zorg"}]}], lambda u, o=None: {})
+    '_:c14n0 <https://schema.org/name> "Zorg" .\\n'
+    """
+    options = jsonld_options(loader, algorithm="URDNA2015", format="application/n-quads")
+    result: str = jsonld.normalize(list(expanded), options)
     return result
 
 
@@ -248,6 +265,7 @@ def verify_proof(
     resolve_public_key: Callable[[str], bytes | None],
     loader: DocumentLoader,
     expected_proof_purpose: str = "assertionMethod",
+    expanded: Sequence[Any] | None = None,
 ) -> ProofResult:
     """Verify the ``eddsa-rdfc-2022`` proof of `document`; never raises on bad input.
 
@@ -262,6 +280,9 @@ def verify_proof(
         Offline pyld document loader.
     expected_proof_purpose : str
         Required ``proofPurpose`` (default ``assertionMethod``).
+    expanded : sequence, optional
+        The expansion of this very `document` (from :func:`expand_document`), to skip
+        re-expanding it; ignored when the proof carries its own ``@context``.
 
     Returns
     -------
@@ -304,7 +325,14 @@ def verify_proof(
         public_key = resolve_public_key(vm)
         if public_key is None:
             return ProofResult(False, f"verification method {vm!r} cannot be resolved", vm)
-        data = hash_data(unsecured, config, loader)
+        if expanded is not None and "@context" not in proof and len(expanded) == 1:
+            # The expansion minus the proof graph is the expansion of the unsecured document.
+            node = {k: v for k, v in expanded[0].items() if k != PROOF_IRI}
+            proof_hash = hashlib.sha256(canonicalize(config, loader).encode("utf-8")).digest()
+            doc_nquads = canonicalize_expanded([node], loader)
+            data = proof_hash + hashlib.sha256(doc_nquads.encode("utf-8")).digest()
+        else:
+            data = hash_data(unsecured, config, loader)
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, data)
     except InvalidSignature:
         return ProofResult(False, "signature does not match the document and key", vm)
@@ -343,6 +371,39 @@ def _walk_expanded(node: Any) -> Iterator[tuple[str, str]]:
                 yield from _walk_expanded(value)
 
 
+def expand_document(
+    document: Mapping[str, Any], loader: DocumentLoader
+) -> tuple[list[Any], list[str]]:
+    """Return the JSON-LD expansion of `document` and its undefined terms (see below).
+
+    One expansion serves both the term check and, in :func:`verify_proof`, the document
+    canonicalization, so a full verification expands the document only once.
+
+    Raises
+    ------
+    pyld.jsonld.JsonLdError
+        If a context cannot be loaded or the document is invalid JSON-LD.
+
+    Examples
+    --------
+    >>> expanded, terms = expand_document({"@context": {"name": "https://schema.org/name"},
+    ...     "name": "x", "age": 3}, lambda u, o=None: {})
+    >>> expanded, terms
+    ([{'https://schema.org/name': [{'@value': 'x'}]}], ['age'])
+    """
+    dropped: list[str | None] = []
+    expanded: list[Any] = jsonld.expand(
+        dict(document), jsonld_options(loader, base=None), on_property_dropped=dropped.append
+    )
+    found = {"(a term mapped to null)" if term is None else term for term in dropped}
+    for kind, iri in _walk_expanded(expanded):
+        if iri.startswith(ISSUER_DEPENDENT_VOCAB):
+            found.add(iri[len(ISSUER_DEPENDENT_VOCAB) :])
+        elif kind == "type" and ":" not in iri:
+            found.add(iri)
+    return expanded, sorted(found)
+
+
 def undefined_terms(
     document: Mapping[str, Any],
     loader: DocumentLoader,
@@ -352,8 +413,10 @@ def undefined_terms(
     """Return the terms of `document` that its contexts do not define (sorted, unique).
 
     JSON-LD expansion hides undefined terms in two ways: it silently drops keys that do not
-    expand to an absolute IRI, and a context ``@vocab`` (the VC 2.0 context has one) turns any
-    unknown key or type into ``https://www.w3.org/ns/credentials/issuer-dependent#<term>``.
+    expand to an absolute IRI (and keeps relative type values, which RDF conversion then
+    drops), and a context ``@vocab`` (VC 2.0 drafts had
+    ``https://www.w3.org/ns/credentials/issuer-dependent#``) turns any unknown key or type
+    into a vocabulary IRI.
     Both are reported, at any nesting depth (objects, arrays, scoped contexts). Relative
     (non-absolute) type values are reported too. The value of a dropped property is not
     expanded, so terms *inside* it are not reported separately (its own name is).
@@ -372,14 +435,5 @@ def undefined_terms(
     >>> undefined_terms(doc, lambda u, o=None: {})
     ['Mystery', 'knows', 'nickname', 'type']
     """
-    dropped: list[str | None] = []
-    expanded = jsonld.expand(
-        dict(document), jsonld_options(loader, base=None), on_property_dropped=dropped.append
-    )
-    found = {"(a term mapped to null)" if term is None else term for term in dropped}
-    for kind, iri in _walk_expanded(expanded):
-        if iri.startswith(ISSUER_DEPENDENT_VOCAB):
-            found.add(iri[len(ISSUER_DEPENDENT_VOCAB) :])
-        elif kind == "type" and ":" not in iri:
-            found.add(iri)
-    return sorted(found.difference(allowed))
+    _expanded, found = expand_document(document, loader)
+    return [term for term in found if term not in allowed]

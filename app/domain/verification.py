@@ -33,7 +33,7 @@ from pyld import jsonld
 from app.domain.dataintegrity import (
     DocumentLoader,
     _jsonld_reason,
-    undefined_terms,
+    expand_document,
     verify_proof,
 )
 
@@ -148,6 +148,7 @@ def check_context(
     document: Mapping[str, Any],
     loader: DocumentLoader,
     allowed_undefined: Collection[str] = ALLOWED_UNDEFINED_TERMS,
+    expand: Callable[[Mapping[str, Any]], tuple[list[Any], list[str]]] | None = None,
 ) -> tuple[bool, str]:
     """Check that every ``@context`` URL is shipped and every term is defined.
 
@@ -174,7 +175,8 @@ def check_context(
         for url in extra if isinstance(extra, list) else [extra] if extra else []:
             if url not in contexts:
                 return False, f"proof context {url!r} is not among the document's contexts"
-    terms = undefined_terms(document, loader, allowed=allowed_undefined)
+    _expanded, found = (expand or (lambda d: expand_document(d, loader)))(document)
+    terms = [term for term in found if term not in allowed_undefined]
     if terms:
         return False, "undefined terms: " + ", ".join(terms)
     return True, f"{len(contexts)} known contexts; every term is defined"
@@ -184,9 +186,12 @@ def check_proof(
     document: Mapping[str, Any],
     loader: DocumentLoader,
     resolve_public_key: Callable[[str], bytes | None],
+    expanded: list[Any] | None = None,
 ) -> tuple[bool, str]:
     """Check the eddsa-rdfc-2022 proof (see :func:`app.domain.dataintegrity.verify_proof`)."""
-    result = verify_proof(document, resolve_public_key=resolve_public_key, loader=loader)
+    result = verify_proof(
+        document, resolve_public_key=resolve_public_key, loader=loader, expanded=expanded
+    )
     return result.ok, result.message
 
 
@@ -320,9 +325,20 @@ def verify_credential(
     >>> report.checks[0].message
     'credential must be a JSON object'
     """
+    # One expansion per call, shared by the context and proof checks (a local memo, not state).
+    memo: dict[int, tuple[list[Any], list[str]]] = {}
+
+    def expand(d: Mapping[str, Any]) -> tuple[list[Any], list[str]]:
+        if id(d) not in memo:
+            memo[id(d)] = expand_document(d, loader)
+        return memo[id(d)]
+
+    def expanded_or_none(d: Mapping[str, Any]) -> list[Any] | None:
+        return memo.get(id(d), (None, []))[0]
+
     checks: list[tuple[str, Check]] = [
-        ("context", lambda d: check_context(d, loader, allowed_undefined)),
-        ("proof", lambda d: check_proof(d, loader, resolve_public_key)),
+        ("context", lambda d: check_context(d, loader, allowed_undefined, expand)),
+        ("proof", lambda d: check_proof(d, loader, resolve_public_key, expanded_or_none(d))),
         ("issuer", lambda d: check_issuer(d, is_known_issuer)),
         ("validity", lambda d: check_validity(d, now)),
         ("schema", lambda d: check_schema(d, validate_schema)),

@@ -244,3 +244,20 @@ def test_dropped_terms_are_reported_without_vocab(jsonld_loader) -> None:
            "type": ["VerifiableCredential", "Unknown"], "issuer": "https://i.example",
            "credentialSubject": {"id": "did:example:1", "degree": {"level": 3}}}
     assert undefined_terms(doc, jsonld_loader) == ["Unknown", "degree"]
+
+
+def test_expanded_shortcut_equals_full_canonicalization(jsonld_loader) -> None:
+    from app.domain.dataintegrity import PROOF_IRI, canonicalize_expanded, expand_document
+
+    signed = _json("signedDataInt.json")
+    expanded, terms = expand_document(signed, jsonld_loader)
+    assert terms == [] and PROOF_IRI in expanded[0]
+    without_proof = [{k: v for k, v in expanded[0].items() if k != PROOF_IRI}]
+    assert canonicalize_expanded(without_proof, jsonld_loader) == _text("canonDocDataInt.txt")
+    assert verify_proof(signed, resolve_public_key=public_key_from_did_key, loader=jsonld_loader,
+                        expanded=expanded).ok
+    tampered = copy.deepcopy(signed)
+    tampered["name"] = "Other"
+    tampered_expansion, _ = expand_document(tampered, jsonld_loader)
+    assert not verify_proof(signed, resolve_public_key=public_key_from_did_key,
+                            loader=jsonld_loader, expanded=tampered_expansion).ok
