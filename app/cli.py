@@ -47,6 +47,29 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(error)) from error
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
 
+    keys = click.Group("keys", help="Issuer key pairs (Ed25519), stored in the instance folder.")
+    app.cli.add_command(keys)
+
+    @keys.command("create")
+    @click.argument("institution")
+    def keys_create(institution: str) -> None:
+        """Make a new active signing key for INSTITUTION."""
+        from app.credential_environment import credential_environment
+        from app.services.registry import get_institution
+
+        get_institution(db.session, institution)
+        key = credential_environment().issuers.keys.create(institution)
+        click.echo(f"{institution}: new active key {key.key_id} ({key.public_key_multibase})")
+
+    @keys.command("list")
+    @click.argument("institution")
+    def keys_list(institution: str) -> None:
+        """List INSTITUTION's keys with their status (private halves are never shown)."""
+        from app.credential_environment import credential_environment
+
+        for key in credential_environment().issuers.keys.keys(institution):
+            click.echo(f"{key.key_id}\t{key.status}\t{key.created}\t{key.public_key_multibase}")
+
     @app.cli.command("init-db")
     def init_db_command() -> None:
         """Create or upgrade the database schema."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -16,9 +17,13 @@ from app.services.actor import SYSTEM
 
 
 @pytest.fixture
-def app() -> Iterator[Flask]:
-    """An app on a fresh, empty in-memory SQLite database."""
-    application = create_app(TestConfig)
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """An app on a fresh, empty in-memory SQLite database, with its own key folder."""
+
+    class Config(TestConfig):
+        LEERLIJN_KEYS_DIR = tmp_path / "keys"
+
+    application = create_app(Config)
     with application.app_context():
         db.create_all()
     yield application

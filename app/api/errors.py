@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from app.domain.errors import (
+    AchievementNotEarned,
     Conflict,
     DuplicateCode,
     InvalidData,
@@ -29,6 +30,7 @@ PROBLEMS: list[tuple[type[RegistryError], int, str]] = [
     (DuplicateCode, 409, "duplicate-code"),
     (PrerequisiteCycle, 409, "prerequisite-cycle"),
     (StillReferenced, 409, "still-referenced"),
+    (AchievementNotEarned, 409, "achievement-not-earned"),
     (Conflict, 409, "conflict"),
     (InvalidData, 422, "invalid-data"),
     (RegistryError, 400, "registry-error"),

@@ -50,6 +50,15 @@ class StillReferenced(Conflict):
         self.references = [dict(ref) for ref in references]
 
 
+class AchievementNotEarned(Conflict):
+    """The learner has not (yet) achieved what a credential would claim; `missing` says what."""
+
+    def __init__(self, detail: str, missing: Mapping[str, Sequence[object]]) -> None:
+        super().__init__(detail)
+        self.missing = {kind: list(codes) for kind, codes in missing.items()}
+        self.extensions = {"missing": self.missing}
+
+
 class InvalidData(RegistryError):
     """Semantically invalid input; `errors` holds ``{"pointer", "message"}`` items."""
 

@@ -196,7 +196,9 @@ def check_proof(
 
 
 def check_issuer(
-    document: Mapping[str, Any], is_known_issuer: Callable[[str], bool]
+    document: Mapping[str, Any],
+    is_known_issuer: Callable[[str], bool],
+    is_live_method: Callable[[str], bool] | None = None,
 ) -> tuple[bool, str]:
     """Check the issuer is known and its DID controls the proof's verification method.
 
@@ -219,6 +221,8 @@ def check_issuer(
         vm = proof.get("verificationMethod")
         if not isinstance(vm, str) or vm.partition("#")[0] != issuer or "#" not in vm:
             return False, f"verification method {vm!r} is not controlled by issuer {issuer!r}"
+        if is_live_method is not None and not is_live_method(vm):
+            return False, f"key {vm!r} is no longer listed by issuer {issuer!r} (retired)"
     return True, f"issuer {issuer!r} is known and controls the verification method"
 
 
@@ -286,6 +290,7 @@ def verify_credential(
     validate_schema: Callable[[Any], list[str]],
     now: datetime,
     is_known_issuer: Callable[[str], bool],
+    is_live_method: Callable[[str], bool] | None = None,
     extra_checks: Sequence[tuple[str, Check]] = (),
     allowed_undefined: Collection[str] = ALLOWED_UNDEFINED_TERMS,
 ) -> VerificationReport:
@@ -305,6 +310,8 @@ def verify_credential(
         Timezone-aware "now" for the validity window.
     is_known_issuer : callable
         Whether an issuer id (DID) is trusted by this registry.
+    is_live_method : callable, optional
+        Whether a verification method's key is still listed by its issuer (not retired).
     extra_checks : sequence of (name, check)
         Checks appended after the built-in ones, e.g. ``("status", check_status)``.
     allowed_undefined : collection of str
@@ -339,7 +346,7 @@ def verify_credential(
     checks: list[tuple[str, Check]] = [
         ("context", lambda d: check_context(d, loader, allowed_undefined, expand)),
         ("proof", lambda d: check_proof(d, loader, resolve_public_key, expanded_or_none(d))),
-        ("issuer", lambda d: check_issuer(d, is_known_issuer)),
+        ("issuer", lambda d: check_issuer(d, is_known_issuer, is_live_method)),
         ("validity", lambda d: check_validity(d, now)),
         ("schema", lambda d: check_schema(d, validate_schema)),
         *extra_checks,
