@@ -5,7 +5,7 @@ Each function takes plain values and returns one sentence ending in a full stop.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 
 __all__ = [
     "SUPERVISION_LEVELS",
@@ -39,7 +39,7 @@ def dutch_list(items: Sequence[str], conjunction: str = "en") -> str:
     'a'
     """
     if len(items) <= 1:
-        return "".join(items)
+        return items[0] if items else ""
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
@@ -55,10 +55,13 @@ def explain_unit(
     total: int,
     hours: int,
     blocked_by: Sequence[str] = (),
-    needs_assessment: Collection[str] = (),
-    expired: Collection[str] = (),
+    needs_assessment: Sequence[str] = (),
+    expired: Sequence[str] = (),
 ) -> str:
     """Explain what a remaining unit still needs.
+
+    `needs_assessment` and `expired` are the unit's missing outcomes that need an assessment
+    or whose evidence expired.
 
     Examples
     --------
@@ -72,17 +75,17 @@ aangetoond en vraagt om een beoordeling.'
     if total == 1:
         body = f"het leerresultaat {missing[0]} behalen"
     else:
-        body = f"{len(missing)} van de {total} leerresultaten behalen ({dutch_list(list(missing))})"
+        body = f"{len(missing)} van de {total} leerresultaten behalen ({dutch_list(missing)})"
     sentence = f"Voor {unit} ({title}) moet je nog {body}, ongeveer {hours} uur"
     if blocked_by:
-        sentence += f"; je kunt pas beginnen na {dutch_list(list(blocked_by))}"
-    partial = [code for code in missing if code in needs_assessment]
-    if partial:
-        verb = "is" if len(partial) == 1 else "zijn"
-        sentence += f"; {dutch_list(partial)} {verb} deels aangetoond en vraagt om een beoordeling"
-    lapsed = [code for code in missing if code in expired]
-    if lapsed:
-        sentence += f"; het bewijs voor {dutch_list(lapsed)} is verlopen"
+        sentence += f"; je kunt pas beginnen na {dutch_list(blocked_by)}"
+    if needs_assessment:
+        verb = "is" if len(needs_assessment) == 1 else "zijn"
+        sentence += (
+            f"; {dutch_list(needs_assessment)} {verb} deels aangetoond en vraagt om een beoordeling"
+        )
+    if expired:
+        sentence += f"; het bewijs voor {dutch_list(expired)} is verlopen"
     return sentence + "."
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -264,8 +264,8 @@ def duration_days(hours: int, hours_per_week: int) -> int:
 class _Standing:
     """What holds for one learner on `on`, independent of any qualification.
 
-    `missing` is a memo (unit → missing outcomes) filled on demand; it is private to one call
-    of `compute_path` or `rank_paths`.
+    `missing` maps every catalog unit to its unachieved outcomes, in the unit's order (R3); a
+    unit is achieved when that tuple is empty, for every qualification that has it (R9).
     """
 
     achieved: frozenset[str]
@@ -274,21 +274,11 @@ class _Standing:
     flagged: frozenset[str]
     levels: Mapping[str, int]
     diplomas: frozenset[str]
-    outcomes_of: Mapping[str, tuple[str, ...]]
-    missing: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def missing_of(self, unit: str) -> tuple[str, ...]:
-        """Return the unachieved outcomes of a catalog unit, in the unit's order (R3)."""
-        found = self.missing.get(unit)
-        if found is None:
-            achieved = self.achieved
-            found = tuple(o for o in self.outcomes_of[unit] if o not in achieved)
-            self.missing[unit] = found
-        return found
+    missing: Mapping[str, tuple[str, ...]]
 
     def unit_achieved(self, unit: str) -> bool:
-        """Return True when `unit` is a catalog unit whose outcomes are all achieved (R3, R9)."""
-        return unit in self.outcomes_of and not self.missing_of(unit)
+        """Return True when `unit` is a catalog unit whose outcomes are all achieved."""
+        return self.missing.get(unit) == ()
 
 
 def _stand(catalog: Catalog, record: LearnerRecord, on: date) -> _Standing:
@@ -305,8 +295,10 @@ def _stand(catalog: Catalog, record: LearnerRecord, on: date) -> _Standing:
         if ev.valid_until is None or on <= ev.valid_until:
             direct.add(ev.outcome)
     achieved = set(direct)
+    subsumes = catalog.subsumes
     for outcome in direct:
-        achieved |= catalog.subsumes.get(outcome, frozenset())
+        if outcome in subsumes:
+            achieved |= subsumes[outcome]
     flagged = {to for frm, to in catalog.partial_pairs if frm in achieved}
     flagged.update(
         pc.outcome for pc in record.partial_credits if not pc.withdrawn and pc.date <= on
@@ -318,7 +310,10 @@ def _stand(catalog: Catalog, record: LearnerRecord, on: date) -> _Standing:
         flagged=frozenset(flagged - achieved),
         levels=_current_levels(record, on),
         diplomas=frozenset(d.qualification for d in record.diplomas if d.date <= on),
-        outcomes_of=catalog.outcomes_of,
+        missing={
+            unit: tuple([o for o in outcomes if o not in achieved])
+            for unit, outcomes in catalog.outcomes_of.items()
+        },
     )
 
 
@@ -362,16 +357,13 @@ class _Core:
 def _core(
     catalog: Catalog, standing: _Standing, qualification: Qualification, chosen: Sequence[str]
 ) -> _Core:
-    mandatory = tuple(u for u in dict.fromkeys(qualification.units) if standing.missing_of(u))
+    missing = standing.missing
+    mandatory = tuple([u for u in catalog.mandatory[qualification.code] if missing[u]])
     electives, taken = _electives(catalog, standing, qualification, chosen)
     remaining = mandatory + taken
+    load, outcomes_of = catalog.load, catalog.outcomes_of
     hours = {
-        u: remaining_unit_hours(
-            catalog.units[u].study_load_hours,
-            len(standing.missing_of(u)),
-            len(catalog.outcomes_of[u]),
-        )
-        for u in remaining
+        u: remaining_unit_hours(load[u], len(missing[u]), len(outcomes_of[u])) for u in remaining
     }
     return _Core(
         remaining=remaining,
@@ -449,15 +441,19 @@ def _order(catalog: Catalog, units: Collection[str]) -> list[str]:
     kind, then code) over the precomputed adjacency of the catalog.
     """
     wanted = set(units)
-    waiting = {u: sum(1 for r in catalog.requires.get(u, ()) if r in wanted) for u in wanted}
-    key = catalog.sort_key
+    required_by, key = catalog.required_by, catalog.sort_key
+    waiting = dict.fromkeys(wanted, 0)
+    for unit in wanted:
+        for after in required_by.get(unit, ()):
+            if after in wanted:
+                waiting[after] += 1
     ready = [key[u] for u, n in waiting.items() if n == 0]
     heapq.heapify(ready)
     order = []
     while ready:
         _, unit = heapq.heappop(ready)
         order.append(unit)
-        for after in catalog.required_by.get(unit, ()):
+        for after in required_by.get(unit, ()):
             if after in wanted:
                 waiting[after] -= 1
                 if waiting[after] == 0:
@@ -468,13 +464,14 @@ def _order(catalog: Catalog, units: Collection[str]) -> list[str]:
 def _plan(
     order: Sequence[str], hours: Mapping[str, int], shortfall: int, begin: date, hours_per_week: int
 ) -> tuple[PlanItem, ...]:
-    items = []
-    day = begin
     steps: list[tuple[str | None, int]] = [(u, hours[u]) for u in order]
     if shortfall:
         steps.append((None, shortfall))
+    items = []
+    day, ordinal = begin, begin.toordinal()
     for unit, h in steps:
-        end = day + timedelta(days=duration_days(h, hours_per_week))
+        ordinal += -(-h * 7 // hours_per_week)  # duration_days, inlined: this loop is hot
+        end = date.fromordinal(ordinal)
         items.append(PlanItem(unit, h, day, end))
         day = end
     return tuple(items)
@@ -492,36 +489,20 @@ def _progress(
     catalog: Catalog, standing: _Standing, qualification: Qualification, taken: Iterable[str]
 ) -> Progress:
     """Count the outcomes of the mandatory units and of the achieved or remaining electives."""
-    achieved_options = (o for o in qualification.electives.options if standing.unit_achieved(o))
-    units = dict.fromkeys((*qualification.units, *achieved_options, *taken))
-    outcomes = dict.fromkeys(o for u in units for o in catalog.outcomes_of[u])
+    achieved_options = [o for o in qualification.electives.options if standing.unit_achieved(o)]
+    outcomes = catalog.mandatory_outcomes[qualification.code].union(
+        *(catalog.outcomes_of[u] for u in (*achieved_options, *taken))
+    )
     return Progress(
-        outcomes_achieved=sum(1 for o in outcomes if o in standing.achieved),
+        outcomes_achieved=len(outcomes & standing.achieved),
         outcomes_total=len(outcomes),
-        formative=tuple(sorted(o for o in outcomes if o in standing.formative_only)),
+        formative=tuple(sorted(outcomes & standing.formative_only)),
     )
 
 
-def _explanations(
-    catalog: Catalog,
-    units: Sequence[RemainingUnit],
-    core: _Core,
-    needs_assessment: Collection[str],
-    expired: Collection[str],
-) -> tuple[str, ...]:
-    sentences = [
-        explain.explain_unit(
-            u.unit,
-            u.title,
-            u.missing_outcomes,
-            len(catalog.outcomes_of[u.unit]),
-            u.remaining_hours,
-            u.blocked_by,
-            needs_assessment,
-            expired,
-        )
-        for u in units
-    ]
+def _other_explanations(core: _Core) -> list[str]:
+    """Explain the elective shortfall, the remaining EPAs and the missing entry requirement."""
+    sentences = []
     electives = core.electives
     if electives.shortfall_hours:
         sentences.append(
@@ -533,7 +514,7 @@ def _explanations(
         explain.explain_epa(e.epa, e.current_level, e.required_level) for e in core.remaining_epas
     )
     sentences.extend(explain.explain_entry_requirement(any_of) for any_of in core.missing_entry)
-    return tuple(sentences)
+    return sentences
 
 
 def _check_pace(hours_per_week: int) -> None:
@@ -634,10 +615,7 @@ def compute_path(
     standing = _stand(catalog, record, on)
     core = _core(catalog, standing, qualification, chosen)
     order = _order(catalog, core.remaining)
-    units = tuple(_remaining_unit(catalog, standing, core, code) for code in order)
-    missing = {o for u in units for o in u.missing_outcomes}
-    needs_assessment = tuple(sorted(missing & standing.flagged))
-    expired = tuple(sorted(missing & standing.evidenced))
+    found = _remaining_units(catalog, standing, core.hours, order)
     plan = _plan(order, core.hours, core.electives.shortfall_hours, max(on, start), hours_per_week)
     return PathResult(
         learner=learner_id,
@@ -646,32 +624,59 @@ def compute_path(
         complete=core.complete,
         entry_requirements_met=not core.missing_entry,
         missing_entry_requirements=core.missing_entry,
-        remaining_units=units,
+        remaining_units=found.units,
         order=tuple(order),
-        needs_assessment=needs_assessment,
-        expired_evidence=expired,
+        needs_assessment=tuple(sorted(found.needs_assessment)),
+        expired_evidence=tuple(sorted(found.expired)),
         electives=core.electives,
         remaining_epas=core.remaining_epas,
         progress=_progress(catalog, standing, qualification, core.taken),
         remaining_hours=core.remaining_hours,
         plan=plan,
         expected_finish=plan[-1].end if plan else on,
-        explanations=_explanations(catalog, units, core, needs_assessment, expired),
+        explanations=(*found.explanations, *_other_explanations(core)),
     )
 
 
-def _remaining_unit(catalog: Catalog, standing: _Standing, core: _Core, code: str) -> RemainingUnit:
-    unit = catalog.units[code]
-    return RemainingUnit(
-        unit=code,
-        kind=unit.kind,
-        title=unit.title,
-        missing_outcomes=standing.missing_of(code),
-        remaining_hours=core.hours[code],
-        blocked_by=tuple(
-            r for r in catalog.requires.get(code, ()) if not standing.unit_achieved(r)
-        ),
-    )
+@dataclass(frozen=True, slots=True)
+class _Found:
+    units: tuple[RemainingUnit, ...]
+    explanations: tuple[str, ...]
+    needs_assessment: frozenset[str]
+    expired: frozenset[str]
+
+
+def _remaining_units(
+    catalog: Catalog, standing: _Standing, hours: Mapping[str, int], order: Sequence[str]
+) -> _Found:
+    """Build the remaining units in `order` with their explanations (R2, R4, R7).
+
+    One pass: this is the per-unit work of a path, so it is kept tight.
+    """
+    units, requires, outcomes_of = catalog.units, catalog.requires, catalog.outcomes_of
+    missing, flagged, evidenced = standing.missing, standing.flagged, standing.evidenced
+    found, sentences, partial_all, expired_all = [], [], set(), set()
+    for code in order:
+        unit, lacks = units[code], missing[code]
+        blocked_by = tuple([r for r in requires.get(code, ()) if missing.get(r) != ()])
+        partial = [o for o in lacks if o in flagged]
+        expired = [o for o in lacks if o in evidenced]
+        found.append(RemainingUnit(code, unit.kind, unit.title, lacks, hours[code], blocked_by))
+        sentences.append(
+            explain.explain_unit(
+                code,
+                unit.title,
+                lacks,
+                len(outcomes_of[code]),
+                hours[code],
+                blocked_by,
+                partial,
+                expired,
+            )  # fmt: skip
+        )
+        partial_all.update(partial)
+        expired_all.update(expired)
+    return _Found(tuple(found), tuple(sentences), frozenset(partial_all), frozenset(expired_all))
 
 
 def rank_paths(

@@ -139,7 +139,9 @@ class Catalog:
     -----
     The derived fields are private indexes of the path engine: ``subsumes`` (outcome → every
     outcome it subsumes, transitively), ``partial_pairs``, ``outcomes_of``, ``requires`` (unit
-    → directly required units, sorted), ``required_by`` and ``sort_key`` (kind rank, code).
+    → directly required units, sorted), ``required_by``, ``sort_key`` (kind rank, code),
+    ``load`` (study load hours), ``mandatory`` (qualification → its units without duplicates)
+    and ``mandatory_outcomes`` (qualification → the outcomes of those units).
 
     Examples
     --------
@@ -163,6 +165,9 @@ class Catalog:
     requires: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
     required_by: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
     sort_key: Mapping[str, tuple[int, str]] = field(init=False, repr=False)
+    load: Mapping[str, int] = field(init=False, repr=False)
+    mandatory: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
+    mandatory_outcomes: Mapping[str, frozenset[str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         units = dict(self.units)
@@ -177,6 +182,12 @@ class Catalog:
             "requires": {u: tuple(sorted(self.graph.predecessors(u))) for u in self.graph},
             "required_by": {u: tuple(self.graph.successors(u)) for u in self.graph},
             "sort_key": {u: key(u) for u in set(units) | set(self.graph)},
+            "load": {code: unit.study_load_hours for code, unit in units.items()},
+            "mandatory": {q.code: tuple(dict.fromkeys(q.units)) for q in qualifications.values()},
+            "mandatory_outcomes": {
+                q.code: frozenset(o for u in q.units for o in units[u].outcome_codes)
+                for q in qualifications.values()
+            },
         }
         for name, value in derived.items():
             object.__setattr__(self, name, MappingProxyType(value))

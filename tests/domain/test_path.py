@@ -260,6 +260,16 @@ class TestR5Electives:
         ]  # fmt: skip
         assert result.electives.shortfall_hours == 0 and result.remaining_hours == 360
 
+    def test_evidence_on_a_chosen_elective_does_not_pull_in_another_one(self) -> None:
+        chosen = ("VC-A", "VC-B", "VC-C")
+        units = [unit("VC-A", 240, "x", "y"), unit("VC-B", 240, "z"), unit("VC-C", 240, "w")]
+        cat = catalog(units, mbo("Q", electives=ElectiveRule(480, chosen)))
+        enrolment = (Enrolment("Q", chosen, ON, 40),)
+        before = path(cat, LearnerRecord(enrolments=enrolment))
+        after = path(cat, LearnerRecord(evidence=(exam("x"),), enrolments=enrolment))
+        assert before.order == after.order == ("VC-A", "VC-B")
+        assert (before.remaining_hours, after.remaining_hours) == (480, 360)
+
 
 class TestR6Epas:
     CAT = catalog([], Qualification("C", "Leerroute", "czo", required_epas=(
