@@ -39,6 +39,14 @@ def load_supervision_levels(session: Session, path: Path) -> list[int]:
     return changed
 
 
+def load_vmbo_file(session: Session, actor: Actor, path: Path) -> dict[str, Any]:
+    """Load vmbo programmes, assignments, mappings and routes (the seed/vmbo.json format)."""
+    from app.api.vmbo_schemas import load_vmbo_document
+    from app.services.vmbo import import_vmbo
+
+    return import_vmbo(session, actor, load_vmbo_document(read_json(path))).as_dict()
+
+
 def load_demo_learners(session: Session, actor: Actor, path: Path, default_institution: str) -> list[str]:
     """Create the demo learners that do not exist yet (matched by external_id); returns their ids."""
     from app.api.learner_schemas import (
@@ -47,8 +55,9 @@ def load_demo_learners(session: Session, actor: Actor, path: Path, default_insti
         EntrustmentInSchema,
         EvidenceInSchema,
     )
+    from app.api.vmbo_schemas import CompletionInSchema
     from app.persistence.learners import find_learner_by_external_id
-    from app.services import learners
+    from app.services import learners, vmbo
 
     created = []
     for item in read_json(path)["learners"]:
@@ -64,6 +73,8 @@ def load_demo_learners(session: Session, actor: Actor, path: Path, default_insti
             learners.record_evidence(session, actor, learner.id, EvidenceInSchema(many=True).load(item["evidence"]), as_list=True)
         for entrustment in item.get("entrustments", []):
             learners.record_entrustment(session, actor, learner.id, EntrustmentInSchema().load(entrustment))
+        for completion in item.get("vmbo_completions", []):
+            vmbo.record_completion(session, actor, learner.id, CompletionInSchema().load(completion))
         created.append(learner.id)
     return created
 
@@ -74,6 +85,8 @@ def load_seed(session: Session, actor: Actor, seed_dir: Path, default_institutio
         "supervision_levels": load_supervision_levels(session, seed_dir / "supervision_levels.json"),
         "registry": load_registry_file(session, actor, seed_dir / "registry.json", default_institution),
     }
+    if (seed_dir / "vmbo.json").exists():
+        report["vmbo"] = load_vmbo_file(session, actor, seed_dir / "vmbo.json")
     report["learners"] = load_demo_learners(session, actor, seed_dir / "learners.json", default_institution)
     return report
 

@@ -51,11 +51,15 @@ def current_actor() -> Actor:
 
 
 def register_api(app: Flask) -> None:
-    from app.api import catalog, imports, learners, qualifications, units
+    from app.api import catalog, imports, learners, qualifications, units, vmbo
 
     api = LeerlijnApi(app, spec_kwargs={"info": {"description": "Leerlijn registry API"}})
     app.before_request(set_actor)
     app.before_request(guard_json_body)
-    for blueprint in (units.blp, qualifications.blp, catalog.blp, imports.blp, learners.blp):
+    blueprints = (
+        units.blp, qualifications.blp, catalog.blp, imports.blp, learners.blp,
+        vmbo.blp, vmbo.routes_blp,
+    )
+    for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api")
     app.extensions["leerlijn_api"] = api

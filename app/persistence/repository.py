@@ -439,6 +439,9 @@ def outcome_references(session: Session, outcome_codes: Sequence[str]) -> list[d
     from app.persistence.learners import record_references_to_outcomes
 
     references += record_references_to_outcomes(session, codes)
+    from app.persistence.vmbo import vmbo_references_to_outcomes
+
+    references += vmbo_references_to_outcomes(session, codes)
     return references
 
 

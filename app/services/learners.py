@@ -16,6 +16,7 @@ from app.domain.path import PathResult, PathSummary, compute_path, rank_paths
 from app.domain.records import Catalog, LearnerRecord
 from app.persistence import learners as records
 from app.persistence import repository as repo
+from app.persistence import vmbo as vmbo_records
 from app.persistence.repository import ListFilter, Page
 from app.services.actor import Actor, authorize
 
@@ -270,6 +271,7 @@ def load_record(session: Session, learner_id: str) -> LearnerRecord:
         evidence=tuple(e.for_engine() for e in evidence),
         entrustments=tuple(e.for_engine() for e in entrustments),
         diplomas=tuple(d.for_engine() for d in diplomas),
+        partial_credits=tuple(vmbo_records.partial_credits(session, learner_id)),
         enrolments=tuple(e.for_engine() for e in enrolments),
     )
 

@@ -1,0 +1,168 @@
+"""marshmallow schemas of the vmbo overlap: programmes, assignments, mappings, completions, routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate
+
+from app.api.schemas import StrictSchema, code_field, text
+from app.domain.overlap import COVERAGES, Module, PracticalAssignment, RouteTemplate, VmboProgramme
+from app.services.vmbo import VmboDocument
+
+
+class ModuleSchema(StrictSchema):
+    code = code_field(required=True)
+    name = text(200, required=True)
+
+
+class ProgrammeSchema(StrictSchema):
+    code = code_field(required=True)
+    title = text(required=True)
+    institution = code_field(required=True)
+    profile = text(200, required=True)
+    modules = fields.List(fields.Nested(ModuleSchema), load_default=list)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> VmboProgramme:
+        modules = tuple(Module(m["code"], m["name"]) for m in data.pop("modules"))
+        return VmboProgramme(**data, modules=modules)
+
+
+class AssignmentInSchema(StrictSchema):
+    """A practical assignment; the programme comes from the path."""
+
+    code = code_field(required=True)
+    title = text(required=True)
+    description = fields.String(allow_none=True)
+    module = code_field(required=True)
+    keuzevakken = fields.List(text(200), load_default=list)
+
+
+class MappingInSchema(StrictSchema):
+    outcome = code_field(60, required=True)
+    coverage = fields.String(required=True, validate=validate.OneOf(list(COVERAGES)))
+    note = fields.String(allow_none=True)
+    validated_by = text(300, required=True)
+    validated_on = fields.Date(allow_none=True)
+
+
+class MappingSchema(Schema):
+    assignment = fields.String()
+    outcome = fields.String()
+    coverage = fields.String()
+    note = fields.String(allow_none=True)
+    validated_by = fields.String(allow_none=True)
+    validated_on = fields.Date(allow_none=True)
+    version = fields.Integer()
+    ended_on = fields.Date(allow_none=True)
+    current = fields.Boolean()
+
+
+class AssignmentSchema(Schema):
+    """An assignment as shown: its fields and its current mappings."""
+
+    code = fields.String(attribute="assignment.code")
+    title = fields.String(attribute="assignment.title")
+    description = fields.String(attribute="assignment.description", allow_none=True)
+    module = fields.String(attribute="assignment.module")
+    keuzevakken = fields.List(fields.String(), attribute="assignment.keuzevakken")
+    programme = fields.String(attribute="assignment.programme")
+    mappings = fields.List(fields.Nested(MappingSchema))
+
+
+class MappingListArgs(StrictSchema):
+    history = fields.Boolean(load_default=False)
+
+
+class MappingListSchema(Schema):
+    items = fields.List(fields.Nested(MappingSchema))
+
+
+class OverlapArgs(StrictSchema):
+    qualification = code_field(required=True)
+
+
+class CompletionInSchema(StrictSchema):
+    assignment = code_field(required=True)
+    date = fields.Date(required=True)
+    assessor = text(200, required=True)
+
+
+class CompletionOutcomeSchema(Schema):
+    outcome = fields.String()
+    coverage = fields.String()
+    ref = fields.String()
+    evidence = fields.Integer(allow_none=True)
+
+
+class CompletionSchema(Schema):
+    id = fields.Integer()
+    learner = fields.String()
+    assignment = fields.String()
+    date = fields.Date()
+    assessor = fields.String()
+    full = fields.List(fields.String())
+    partial = fields.List(fields.String())
+    evidence = fields.List(fields.Integer())
+    outcomes = fields.List(fields.Nested(CompletionOutcomeSchema))
+    recorded_by = fields.String()
+    recorded_at = fields.DateTime()
+    withdrawn = fields.Boolean()
+    withdrawn_at = fields.DateTime(allow_none=True)
+    withdrawn_reason = fields.String(allow_none=True)
+
+
+class RouteInSchema(StrictSchema):
+    code = code_field(required=True)
+    title = text(required=True)
+    programme = code_field(required=True)
+    qualification = code_field(required=True)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> RouteTemplate:
+        return RouteTemplate(**data)
+
+
+class RouteSchema(Schema):
+    code = fields.String()
+    title = fields.String()
+    programme = fields.String()
+    qualification = fields.String()
+
+
+def to_assignment(data: dict[str, Any], programme: str) -> PracticalAssignment:
+    return PracticalAssignment(
+        code=data["code"],
+        title=data["title"],
+        programme=programme,
+        module=data["module"],
+        description=data.get("description"),
+        keuzevakken=tuple(data.get("keuzevakken") or ()),
+    )
+
+
+def load_vmbo_document(raw: Any) -> VmboDocument:
+    """Validate the seed/vmbo.json shape (programmes with nested assignments and mappings)."""
+    if not isinstance(raw, dict):
+        raise ValidationError({"_schema": ["expected a JSON object"]})
+    programmes, assignments, mappings = [], [], []
+    for index, item in enumerate(raw.get("programmes") or []):
+        item = dict(item)
+        nested = item.pop("assignments", None) or []
+        try:
+            programmes.append(ProgrammeSchema().load(item))
+        except ValidationError as error:
+            raise ValidationError({"programmes": {index: error.messages}}) from error
+        for position, data in enumerate(nested):
+            data = dict(data)
+            maps = data.pop("mappings", None) or []
+            try:
+                assignments.append(to_assignment(AssignmentInSchema().load(data), item["code"]))
+                for mapping in MappingInSchema(many=True).load(maps):
+                    mappings.append({**mapping, "assignment": data["code"]})
+            except ValidationError as error:
+                where = {"programmes": {index: {"assignments": {position: error.messages}}}}
+                raise ValidationError(where) from error
+    routes = RouteInSchema(many=True).load(raw.get("routes") or [])
+    return VmboDocument(tuple(programmes), tuple(assignments), tuple(mappings), tuple(routes))
