@@ -86,7 +86,7 @@ def make_relations(rng: random.Random, outcomes: list[str]) -> list[OutcomeRelat
     for kind in ("subsumes", "partial"):
         for _ in range(500):
             a, b = rng.sample(outcomes, 2)
-            relations.append(OutcomeRelation(a, b, kind))  # type: ignore[arg-type]
+            relations.append(OutcomeRelation(a, b, kind))
     # subsumes must not cycle in real data; keep a DAG by direction of the code
     return [r if r.type == "partial" or r.from_outcome > r.to_outcome else
             OutcomeRelation(r.to_outcome, r.from_outcome, r.type) for r in relations]  # fmt: skip

@@ -441,23 +441,23 @@ def _order(catalog: Catalog, units: Collection[str]) -> list[str]:
     kind, then code) over the precomputed adjacency of the catalog.
     """
     wanted = set(units)
-    required_by, key = catalog.required_by, catalog.sort_key
+    required_by, rank = catalog.required_by, catalog.rank
     waiting = dict.fromkeys(wanted, 0)
     for unit in wanted:
         for after in required_by.get(unit, ()):
             if after in wanted:
                 waiting[after] += 1
-    ready = [key[u] for u, n in waiting.items() if n == 0]
+    ready = [rank[u] for u, n in waiting.items() if n == 0]  # ranks: int compares are cheap
     heapq.heapify(ready)
-    order = []
+    by_rank, order = catalog.by_rank, []
     while ready:
-        _, unit = heapq.heappop(ready)
+        unit = by_rank[heapq.heappop(ready)]
         order.append(unit)
         for after in required_by.get(unit, ()):
             if after in wanted:
                 waiting[after] -= 1
                 if waiting[after] == 0:
-                    heapq.heappush(ready, key[after])
+                    heapq.heappush(ready, rank[after])
     return order
 
 

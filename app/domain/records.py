@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+import datetime as dt
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -39,8 +39,8 @@ class Evidence:
 
     outcome: str
     source: EvidenceSource
-    date: date
-    valid_until: date | None = None
+    date: dt.date
+    valid_until: dt.date | None = None
     withdrawn: bool = False
 
 
@@ -53,7 +53,7 @@ class Entrustment:
 
     epa: str
     level: int
-    date: date
+    date: dt.date
     withdrawn: bool = False
     sequence: int = 0
 
@@ -61,7 +61,7 @@ class Entrustment:
 @dataclass(frozen=True, slots=True)
 class HeldDiploma:
     qualification: str
-    date: date
+    date: dt.date
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ class PartialCredit:
     """An outcome that a completed vmbo assignment covers only partially."""
 
     outcome: str
-    date: date
+    date: dt.date
     withdrawn: bool = False
 
 
@@ -79,7 +79,7 @@ class Enrolment:
 
     qualification: str
     chosen_electives: tuple[str, ...]
-    start: date
+    start: dt.date
     hours_per_week: int
 
 
@@ -100,7 +100,7 @@ class LearnerRecord:
 
         Examples
         --------
-        >>> day = date(2025, 9, 1)
+        >>> day = dt.date(2025, 9, 1)
         >>> both = (Enrolment("Q", ("A",), day, 20), Enrolment("Q", ("B",), day, 20))
         >>> record = LearnerRecord(enrolments=both)
         >>> record.enrolment_for("Q").chosen_electives
@@ -139,7 +139,8 @@ class Catalog:
     -----
     The derived fields are private indexes of the path engine: ``subsumes`` (outcome → every
     outcome it subsumes, transitively), ``partial_pairs``, ``outcomes_of``, ``requires`` (unit
-    → directly required units, sorted), ``required_by``, ``sort_key`` (kind rank, code),
+    → directly required units, sorted), ``required_by``, ``rank`` / ``by_rank`` (position of
+    every unit when sorted by kind rank, then code),
     ``load`` (study load hours), ``mandatory`` (qualification → its units without duplicates)
     and ``mandatory_outcomes`` (qualification → the outcomes of those units).
 
@@ -164,7 +165,8 @@ class Catalog:
     outcomes_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
     requires: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
     required_by: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
-    sort_key: Mapping[str, tuple[int, str]] = field(init=False, repr=False)
+    rank: Mapping[str, int] = field(init=False, repr=False)
+    by_rank: tuple[str, ...] = field(init=False, repr=False)
     load: Mapping[str, int] = field(init=False, repr=False)
     mandatory: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
     mandatory_outcomes: Mapping[str, frozenset[str]] = field(init=False, repr=False)
@@ -174,14 +176,13 @@ class Catalog:
         qualifications = dict(self.qualifications)
         _check_references(units, qualifications)
         key = unit_sort_key({code: unit.kind for code, unit in units.items()})
-        derived = {
+        derived: dict[str, Mapping[str, Any]] = {
             "units": units,
             "qualifications": qualifications,
             "subsumes": _subsumes_closure(self.relations),
             "outcomes_of": {code: unit.outcome_codes for code, unit in units.items()},
             "requires": {u: tuple(sorted(self.graph.predecessors(u))) for u in self.graph},
             "required_by": {u: tuple(self.graph.successors(u)) for u in self.graph},
-            "sort_key": {u: key(u) for u in set(units) | set(self.graph)},
             "load": {code: unit.study_load_hours for code, unit in units.items()},
             "mandatory": {q.code: tuple(dict.fromkeys(q.units)) for q in qualifications.values()},
             "mandatory_outcomes": {
@@ -189,8 +190,11 @@ class Catalog:
                 for q in qualifications.values()
             },
         }
+        by_rank = tuple(sorted(set(units) | set(self.graph), key=key))
+        derived["rank"] = {code: position for position, code in enumerate(by_rank)}
         for name, value in derived.items():
             object.__setattr__(self, name, MappingProxyType(value))
+        object.__setattr__(self, "by_rank", by_rank)
         object.__setattr__(self, "relations", tuple(self.relations))
         pairs = tuple((r.from_outcome, r.to_outcome) for r in self.relations if r.type == "partial")
         object.__setattr__(self, "partial_pairs", pairs)
@@ -213,7 +217,12 @@ class Catalog:
             If a qualification names an unknown unit.
         """
         units = tuple(units)
-        graph = build_prerequisite_graph((u.code for u in units), prerequisites)
+        pairs = list(prerequisites)
+        graph = nx.DiGraph()
+        graph.add_nodes_from(u.code for u in units)
+        graph.add_edges_from((requires, unit) for unit, requires in pairs)
+        if not nx.is_directed_acyclic_graph(graph):  # linear; find_cycle is not
+            build_prerequisite_graph(graph.nodes, pairs)  # raises, naming the cycle
         return cls(
             units={u.code: u for u in units},
             qualifications={q.code: q for q in qualifications},

@@ -7,6 +7,7 @@ relations, 3 prerequisites, and the czo leerroute BAZ (5 EPAs at level 4, entry:
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -62,6 +63,8 @@ UNITS = [
     ("VC-DEMO-03", "VC", "[FICTIEF] Zorgtechnologie", 240, ("KD:DEMO-03",)),
 ]  # fmt: skip
 
+UNITS_ANY: list[tuple[Any, ...]] = UNITS
+
 QUALIFICATIONS = [
     Qualification(
         "Q-HZW", "Helpende Zorg en Welzijn", "mbo",
@@ -113,7 +116,7 @@ RELATIONS = [
 def catalog() -> Catalog:
     units = [
         Unit(code, kind, title, hours, tuple(Outcome(o, o) for o in outcomes), "ROC")
-        for code, kind, title, hours, outcomes in UNITS
+        for code, kind, title, hours, outcomes in UNITS_ANY
     ]
     return Catalog.build(units, QUALIFICATIONS, RELATIONS, PREREQUISITES)
 

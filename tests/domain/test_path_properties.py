@@ -55,15 +55,16 @@ def catalogs(draw: st.DrawFn) -> Catalog:
     mandatory = tuple(c for c, r in zip(codes, roles, strict=True) if r == "mandatory")
     options = tuple(c for c, r in zip(codes, roles, strict=True) if r == "option")
     option_hours = sum(u.study_load_hours for u in units if u.code in options)
-    outcomes = [o.code for u in units for o in u.outcomes]
+    outcome_codes = [o.code for u in units for o in u.outcomes]
+    relation_types: list[Any] = ["subsumes", "partial"]
     relations = [
         OutcomeRelation(a, b, kind)
         for a, b, kind in draw(
             st.lists(
                 st.tuples(
-                    st.sampled_from(outcomes),
-                    st.sampled_from(outcomes),
-                    st.sampled_from(["subsumes", "partial"]),
+                    st.sampled_from(outcome_codes),
+                    st.sampled_from(outcome_codes),
+                    st.sampled_from(relation_types),
                 ),
                 max_size=6,
             )
@@ -122,7 +123,8 @@ def records(draw: st.DrawFn, catalog: Catalog) -> LearnerRecord:
     )
     diplomas = draw(st.lists(st.builds(HeldDiploma, st.sampled_from(["P1", "P2", "X"]), days)))
     options = list(catalog.qualifications["Q"].electives.options)
-    chosen = tuple(draw(st.permutations(options))) if options and draw(st.booleans()) else ()
+    orders: st.SearchStrategy[list[str]] = st.one_of(st.just([]), st.permutations(options))
+    chosen = tuple(draw(orders))
     chosen += tuple(draw(st.lists(st.sampled_from(list(catalog.units)), max_size=2)))
     enrolment = Enrolment("Q", chosen, draw(days), draw(st.integers(1, 40)))
     return LearnerRecord(
