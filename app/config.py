@@ -8,10 +8,36 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def database_url(raw: str | None) -> str | None:
+    """Normalise a `DATABASE_URL`: PostgreSQL URLs without a driver get psycopg 3.
+
+    Hosting platforms hand out ``postgres://`` or ``postgresql://`` URLs, which SQLAlchemy
+    would map to psycopg2 (or reject); the app ships psycopg 3. An explicit driver is kept.
+
+    >>> database_url("postgres://leerlijn:secret@db:5432/leerlijn")
+    'postgresql+psycopg://leerlijn:secret@db:5432/leerlijn'
+    >>> database_url("postgresql://db/leerlijn?sslmode=require")
+    'postgresql+psycopg://db/leerlijn?sslmode=require'
+    >>> database_url("postgresql+psycopg2://db/leerlijn")
+    'postgresql+psycopg2://db/leerlijn'
+    >>> database_url("sqlite:////var/lib/leerlijn.sqlite3")
+    'sqlite:////var/lib/leerlijn.sqlite3'
+    >>> database_url("") is None and database_url(None) is None
+    True
+    """
+    if not raw or not raw.strip():
+        return None
+    url = raw.strip()
+    scheme, separator, rest = url.partition("://")
+    if separator and scheme.lower() in ("postgres", "postgresql"):
+        return "postgresql+psycopg://" + rest
+    return url
+
+
 class Config:
     """Production defaults. `DATABASE_URL` unset means a SQLite file in the instance folder."""
 
-    SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL") or None
+    SQLALCHEMY_DATABASE_URI: str | None = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
     LEERLIJN_BASE_URL: str = (os.environ.get("LEERLIJN_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
     LEERLIJN_DEFAULT_INSTITUTION: str = os.environ.get("LEERLIJN_DEFAULT_INSTITUTION") or "MBO-ZW"

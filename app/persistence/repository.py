@@ -460,12 +460,20 @@ def unit_references(session: Session, code: str) -> list[dict[str, str]]:
         references.append({"kind": "prerequisite", "code": f"{unit} requires {requires}"})
     outcome_codes = list(session.scalars(select(OutcomeRow.code).where(OutcomeRow.unit_code == code)))
     references += outcome_references(session, outcome_codes)
+    from app.persistence.credential_models import IssuedCredentialRow
+
+    for credential in session.scalars(
+        select(IssuedCredentialRow.id).where(
+            IssuedCredentialRow.achievement_type == "unit", IssuedCredentialRow.achievement_code == code
+        )
+    ):
+        references.append({"kind": "credential", "code": credential})
     return references
 
 
 def _text_match(q: str, *columns):  # type: ignore[no-untyped-def]
-    pattern = f"%{q.lower()}%"
-    return or_(*(func.lower(column).like(pattern) for column in columns))
+    """Case-insensitive substring match; `%`, `_` and `\\` in `q` are literal on every database."""
+    return or_(*(func.lower(column).contains(q.lower(), autoescape=True) for column in columns))
 
 
 def _page(session: Session, query, order_column, flt: ListFilter, convert) -> Page:  # type: ignore[no-untyped-def]

@@ -1,0 +1,1 @@
+"""Tests against a real PostgreSQL server that the test setup starts (see conftest.py)."""
