@@ -174,10 +174,18 @@ def main() -> None:
     def one_path() -> object:
         return compute_path(catalog, record, learner_id="B", qualification_code="Q-BIG", on=ON)
 
+    def one_path_as_json() -> object:
+        return one_path().to_dict()  # type: ignore[attr-defined]
+
+    def typical_path() -> object:
+        return compute_path(catalog, record, learner_id="B", qualification_code="Q-001", on=ON)
+
     def ranking() -> object:
         return rank_paths(catalog, record, learner_id="B", on=ON, hours_per_week=32)
 
     path_ms = timings(one_path, args.repeat)
+    json_ms = timings(one_path_as_json, args.repeat)
+    typical_ms = timings(typical_path, args.repeat)
     rank_ms = timings(ranking, max(10, args.repeat // 5))
     result = compute_path(catalog, record, learner_id="B", qualification_code="Q-BIG", on=ON)
     memberships = sum(len(q.units) + len(q.electives.options) for q in quals)
@@ -192,6 +200,10 @@ def main() -> None:
     p50, p95 = p(path_ms, 50), p(path_ms, 95)
     print(f"path (1,000 units) p50 {p50:7.2f} ms   p95 {p95:7.2f} ms   "
           f"target p50 ≤ {PATH_TARGET_MS:g} ms → ratio {p50 / PATH_TARGET_MS:.2f}")  # fmt: skip
+    print(f"  + to_dict()      p50 {p(json_ms, 50):7.2f} ms   p95 {p(json_ms, 95):7.2f} ms")
+    typical = len(catalog.qualifications["Q-001"].units)
+    print(f"path ({typical} units)   p50 {p(typical_ms, 50):7.2f} ms   "
+          f"p95 {p(typical_ms, 95):7.2f} ms   (Q-001, same catalog)")  # fmt: skip
     r50, r95 = p(rank_ms, 50), p(rank_ms, 95)
     print(f"rank (200 quals)   p50 {r50:7.2f} ms   p95 {r95:7.2f} ms   "
           f"target ≤ {RANK_TARGET_MS:g} ms → ratio p50 {r50 / RANK_TARGET_MS:.2f}, "

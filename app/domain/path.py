@@ -659,8 +659,8 @@ def _remaining_units(
     for code in order:
         unit, lacks = units[code], missing[code]
         blocked_by = tuple([r for r in requires.get(code, ()) if missing.get(r) != ()])
-        partial = [o for o in lacks if o in flagged]
-        expired = [o for o in lacks if o in evidenced]
+        partial = [o for o in lacks if o in flagged] if flagged else ()
+        expired = [o for o in lacks if o in evidenced] if evidenced else ()
         found.append(RemainingUnit(code, unit.kind, unit.title, lacks, hours[code], blocked_by))
         sentences.append(
             explain.explain_unit(
@@ -672,10 +672,12 @@ def _remaining_units(
                 blocked_by,
                 partial,
                 expired,
-            )  # fmt: skip
+            )
         )
-        partial_all.update(partial)
-        expired_all.update(expired)
+        if partial:
+            partial_all.update(partial)
+        if expired:
+            expired_all.update(expired)
     return _Found(tuple(found), tuple(sentences), frozenset(partial_all), frozenset(expired_all))
 
 

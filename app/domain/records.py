@@ -134,6 +134,8 @@ class Catalog:
     ------
     NotFound
         If a qualification names a unit (mandatory or option) that is not in `units`.
+    PrerequisiteCycle
+        If `graph` has a cycle (checked in linear time; the cycle is named).
 
     Notes
     -----
@@ -142,7 +144,8 @@ class Catalog:
     → directly required units, sorted), ``required_by``, ``rank`` / ``by_rank`` (position of
     every unit when sorted by kind rank, then code),
     ``load`` (study load hours), ``mandatory`` (qualification → its units without duplicates)
-    and ``mandatory_outcomes`` (qualification → the outcomes of those units).
+    and ``mandatory_outcomes`` (qualification → the outcomes of those units). The indexes are
+    taken from `graph` when the catalog is built: do not change the graph afterwards.
 
     Examples
     --------
@@ -175,6 +178,9 @@ class Catalog:
         units = dict(self.units)
         qualifications = dict(self.qualifications)
         _check_references(units, qualifications)
+        if not nx.is_directed_acyclic_graph(self.graph):  # linear, unlike nx.find_cycle
+            pairs = [(unit, requires) for requires, unit in self.graph.edges]
+            build_prerequisite_graph(self.graph.nodes, pairs)  # raises, naming the cycle
         key = unit_sort_key({code: unit.kind for code, unit in units.items()})
         derived: dict[str, Mapping[str, Any]] = {
             "units": units,
@@ -196,8 +202,10 @@ class Catalog:
             object.__setattr__(self, name, MappingProxyType(value))
         object.__setattr__(self, "by_rank", by_rank)
         object.__setattr__(self, "relations", tuple(self.relations))
-        pairs = tuple((r.from_outcome, r.to_outcome) for r in self.relations if r.type == "partial")
-        object.__setattr__(self, "partial_pairs", pairs)
+        partial = tuple(
+            (r.from_outcome, r.to_outcome) for r in self.relations if r.type == "partial"
+        )
+        object.__setattr__(self, "partial_pairs", partial)
 
     @classmethod
     def build(
@@ -217,12 +225,9 @@ class Catalog:
             If a qualification names an unknown unit.
         """
         units = tuple(units)
-        pairs = list(prerequisites)
         graph = nx.DiGraph()
         graph.add_nodes_from(u.code for u in units)
-        graph.add_edges_from((requires, unit) for unit, requires in pairs)
-        if not nx.is_directed_acyclic_graph(graph):  # linear; find_cycle is not
-            build_prerequisite_graph(graph.nodes, pairs)  # raises, naming the cycle
+        graph.add_edges_from((requires, unit) for unit, requires in prerequisites)
         return cls(
             units={u.code: u for u in units},
             qualifications={q.code: q for q in qualifications},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import networkx as nx
 import pytest
 
 from app.domain.errors import InvalidData, NotFound, PrerequisiteCycle
@@ -458,6 +459,9 @@ class TestErrors:
             catalog([], mbo("Q", "BC-9"))
         with pytest.raises(PrerequisiteCycle):
             catalog([unit("BC-1", 1, "a")], prerequisites=(("BC-1", "BC-1"),))
+        cyclic = nx.DiGraph([("BC-1", "BC-2"), ("BC-2", "BC-1")])
+        with pytest.raises(PrerequisiteCycle, match="BC-1 → BC-2 → BC-1|BC-2 → BC-1 → BC-2"):
+            Catalog(units={}, qualifications={}, graph=cyclic)
 
 
 class TestRankPaths:
