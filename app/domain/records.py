@@ -7,9 +7,9 @@ serve a single path or a ranking across every qualification.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-import datetime as dt
 from types import MappingProxyType
 from typing import Any, Literal
 
