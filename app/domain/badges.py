@@ -56,6 +56,10 @@ __all__ = [
     "achievement_type",
     "format_datetime",
     "outcomes_narrative",
+    "outcome_alignments",
+    "level_alignments",
+    "issuer_profile",
+    "evidence_entry",
     "credential_schema_entry",
     "build_unit_credential",
 ]
@@ -214,8 +218,11 @@ def format_datetime(value: datetime | date) -> str:
     return value.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def outcomes_narrative(outcomes: Sequence[OutcomeFacts]) -> str:
-    """Return the criteria narrative: a Markdown list of the outcomes (code and title).
+def outcomes_narrative(
+    outcomes: Sequence[OutcomeFacts],
+    intro: str = "De lerende heeft de volgende leerresultaten aangetoond:",
+) -> str:
+    """Return the criteria narrative: `intro` and a Markdown list of the outcomes (code, title).
 
     Examples
     --------
@@ -225,11 +232,18 @@ def outcomes_narrative(outcomes: Sequence[OutcomeFacts]) -> str:
     - **LR1**: Plant zorg
     """
     lines = [f"- **{outcome.code}**: {outcome.title}" for outcome in outcomes]
-    return "\n".join(["De lerende heeft de volgende leerresultaten aangetoond:", "", *lines])
+    return "\n".join([intro, "", *lines])
 
 
-def _alignments(facts: UnitCertificateFacts) -> list[dict[str, Any]]:
-    alignments: list[dict[str, Any]] = [
+def outcome_alignments(outcomes: Sequence[OutcomeFacts]) -> list[dict[str, Any]]:
+    """Return one OB 3.0 ``Alignment`` per learning outcome (code, title, framework, URL).
+
+    Examples
+    --------
+    >>> outcome_alignments([OutcomeFacts("LR1", "Plant zorg", "https://r.nl/o/LR1")])[0]["targetCode"]
+    'LR1'
+    """
+    return [
         {
             "type": ["Alignment"],
             "targetName": outcome.title,
@@ -237,70 +251,105 @@ def _alignments(facts: UnitCertificateFacts) -> list[dict[str, Any]]:
             "targetFramework": outcome.framework,
             "targetUrl": outcome.url,
         }
-        for outcome in facts.outcomes
+        for outcome in outcomes
     ]
-    if facts.nlqf_level is not None:
+
+
+def level_alignments(
+    nlqf_level: int | None,
+    eqf_level: int | None,
+    nlqf_levels_url: str = NLQF_LEVELS_URL,
+    eqf_levels_url: str = EQF_LEVELS_URL,
+) -> list[dict[str, Any]]:
+    """Return the NLQF and EQF level alignments (each only when its level is given).
+
+    Examples
+    --------
+    >>> [(a["targetFramework"], a["targetCode"]) for a in level_alignments(4, None)]
+    [('NLQF', '4')]
+    """
+    alignments: list[dict[str, Any]] = []
+    if nlqf_level is not None:
         alignments.append(
             {
                 "type": ["Alignment"],
-                "targetName": f"NLQF niveau {facts.nlqf_level}",
-                "targetCode": str(facts.nlqf_level),
+                "targetName": f"NLQF niveau {nlqf_level}",
+                "targetCode": str(nlqf_level),
                 "targetFramework": "NLQF",
-                "targetUrl": facts.nlqf_levels_url,
+                "targetUrl": nlqf_levels_url,
             }
         )
-    if facts.eqf_level is not None:
+    if eqf_level is not None:
         alignments.append(
             {
                 "type": ["Alignment"],
-                "targetName": f"EQF level {facts.eqf_level}",
-                "targetCode": str(facts.eqf_level),
+                "targetName": f"EQF level {eqf_level}",
+                "targetCode": str(eqf_level),
                 "targetFramework": "EQF",
-                "targetUrl": facts.eqf_levels_url,
+                "targetUrl": eqf_levels_url,
             }
         )
     return alignments
 
 
-def _issuer(facts: UnitCertificateFacts) -> dict[str, Any]:
-    issuer: dict[str, Any] = {
-        "id": facts.issuer_did,
-        "type": ["Profile"],
-        "name": facts.institution_name,
-    }
-    if facts.institution_url:
-        issuer["url"] = facts.institution_url
-    if facts.institution_brin:
+def _alignments(facts: UnitCertificateFacts) -> list[dict[str, Any]]:
+    return outcome_alignments(facts.outcomes) + level_alignments(
+        facts.nlqf_level, facts.eqf_level, facts.nlqf_levels_url, facts.eqf_levels_url
+    )
+
+
+def issuer_profile(
+    did: str, name: str, *, url: str | None = None, brin: str | None = None
+) -> dict[str, Any]:
+    """Return the issuer ``Profile``: DID, name, optional website and BRIN, Dutch address.
+
+    Examples
+    --------
+    >>> profile = issuer_profile("did:key:z6MkX", "ROC Voorbeeld", brin="99XX")
+    >>> profile["otherIdentifier"][0]["identifierType"], profile["address"]["addressCountryCode"]
+    ('ext:BRIN', 'NL')
+    """
+    issuer: dict[str, Any] = {"id": did, "type": ["Profile"], "name": name}
+    if url:
+        issuer["url"] = url
+    if brin:
         issuer["otherIdentifier"] = [
-            {
-                "type": "IdentifierEntry",
-                "identifier": facts.institution_brin,
-                "identifierType": "ext:BRIN",
-            }
+            {"type": "IdentifierEntry", "identifier": brin, "identifierType": "ext:BRIN"}
         ]
     issuer["address"] = {"type": ["Address"], "addressCountry": "Nederland", "addressCountryCode": "NL"}
     return issuer
 
 
+def _issuer(facts: UnitCertificateFacts) -> dict[str, Any]:
+    return issuer_profile(
+        facts.issuer_did, facts.institution_name,
+        url=facts.institution_url, brin=facts.institution_brin,
+    )
+
+
+def evidence_entry(name: str, genre: str, narrative: str | None = None) -> dict[str, Any]:
+    """Return an OB 3.0 ``Evidence`` entry (name, genre and an optional Markdown narrative).
+
+    Examples
+    --------
+    >>> evidence_entry("Vorm van deelname", "Online")
+    {'type': ['Evidence'], 'name': 'Vorm van deelname', 'genre': 'Online'}
+    """
+    entry: dict[str, Any] = {"type": ["Evidence"], "name": name, "genre": genre}
+    if narrative is not None:
+        entry["narrative"] = narrative
+    return entry
+
+
 def _evidence(facts: UnitCertificateFacts) -> list[dict[str, Any]]:
     return [
-        {
-            "type": ["Evidence"],
-            "name": "Beoordeling",
-            "genre": facts.assessment_type,
-            "narrative": f"Leereenheid {facts.unit_code} is beoordeeld door: {facts.assessment_type}.",
-        },
-        {
-            "type": ["Evidence"],
-            "name": "Vorm van deelname",
-            "genre": facts.participation_form,
-        },
-        {
-            "type": ["Evidence"],
-            "name": "Kwaliteitsborging",
-            "genre": "Kwaliteitsborging",
-            "narrative": facts.quality_assurance,
-        },
+        evidence_entry(
+            "Beoordeling",
+            facts.assessment_type,
+            f"Leereenheid {facts.unit_code} is beoordeeld door: {facts.assessment_type}.",
+        ),
+        evidence_entry("Vorm van deelname", facts.participation_form),
+        evidence_entry("Kwaliteitsborging", "Kwaliteitsborging", facts.quality_assurance),
     ]
 
 
