@@ -71,22 +71,25 @@ uur; je kunt pas beginnen na BC-0; het bewijs voor o3 is verlopen.'
     >>> explain_unit("AV-1", "Engels", ["e"], 1, 200, needs_assessment=["e"])
     'Voor AV-1 (Engels) moet je nog het leerresultaat e behalen, ongeveer 200 uur; e is deels \
 aangetoond en vraagt om een beoordeling.'
+    >>> explain_unit("BC-2", "Zorg", ["a", "b"], 2, 80, needs_assessment=["a", "b"])
+    'Voor BC-2 (Zorg) moet je nog 2 van de 2 leerresultaten behalen (a en b), ongeveer 80 uur; \
+a en b zijn deels aangetoond en vragen om een beoordeling.'
     """
     if total == 1:
         body = f"het leerresultaat {missing[0]} behalen"
     else:
         body = f"{len(missing)} van de {total} leerresultaten behalen ({dutch_list(missing)})"
-    sentence = f"Voor {unit} ({title}) moet je nog {body}, ongeveer {hours} uur"
-    if blocked_by:
-        sentence += f"; je kunt pas beginnen na {dutch_list(blocked_by)}"
+    blocked = f"; je kunt pas beginnen na {dutch_list(blocked_by)}" if blocked_by else ""
+    partial = ""
     if needs_assessment:
-        verb = "is" if len(needs_assessment) == 1 else "zijn"
-        sentence += (
-            f"; {dutch_list(needs_assessment)} {verb} deels aangetoond en vraagt om een beoordeling"
+        be, ask = ("is", "vraagt") if len(needs_assessment) == 1 else ("zijn", "vragen")
+        partial = (
+            f"; {dutch_list(needs_assessment)} {be} deels aangetoond en {ask} om een beoordeling"
         )
-    if expired:
-        sentence += f"; het bewijs voor {dutch_list(expired)} is verlopen"
-    return sentence + "."
+    lapsed = f"; het bewijs voor {dutch_list(expired)} is verlopen" if expired else ""
+    return (
+        f"Voor {unit} ({title}) moet je nog {body}, ongeveer {hours} uur{blocked}{partial}{lapsed}."
+    )
 
 
 def explain_epa(epa: str, current_level: int | None, required_level: int) -> str:

@@ -182,17 +182,18 @@ class Catalog:
             pairs = [(unit, requires) for requires, unit in self.graph.edges]
             build_prerequisite_graph(self.graph.nodes, pairs)  # raises, naming the cycle
         key = unit_sort_key({code: unit.kind for code, unit in units.items()})
+        outcomes_of = {code: unit.outcome_codes for code, unit in units.items()}
         derived: dict[str, Mapping[str, Any]] = {
             "units": units,
             "qualifications": qualifications,
             "subsumes": _subsumes_closure(self.relations),
-            "outcomes_of": {code: unit.outcome_codes for code, unit in units.items()},
+            "outcomes_of": outcomes_of,
             "requires": {u: tuple(sorted(self.graph.predecessors(u))) for u in self.graph},
             "required_by": {u: tuple(self.graph.successors(u)) for u in self.graph},
             "load": {code: unit.study_load_hours for code, unit in units.items()},
             "mandatory": {q.code: tuple(dict.fromkeys(q.units)) for q in qualifications.values()},
             "mandatory_outcomes": {
-                q.code: frozenset(o for u in q.units for o in units[u].outcome_codes)
+                q.code: frozenset().union(*(outcomes_of[u] for u in q.units))
                 for q in qualifications.values()
             },
         }
