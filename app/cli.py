@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from flask_migrate import upgrade
 from marshmallow import ValidationError
 
@@ -47,7 +48,7 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(error)) from error
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
 
-    keys = click.Group("keys", help="Issuer key pairs (Ed25519), stored in the instance folder.")
+    keys = AppGroup("keys", help="Issuer key pairs (Ed25519), stored in the instance folder.")
     app.cli.add_command(keys)
 
     @keys.command("create")
