@@ -21,9 +21,16 @@ def create_app(config: type[Config] = Config) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'leerlijn.sqlite3'}"
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from app.persistence import learner_models, models, vmbo_models  # noqa: F401  (register the tables)
+    from app.persistence import (  # noqa: F401  (register the tables)
+        credential_models,
+        learner_models,
+        models,
+        registry_version,
+        vmbo_models,
+    )
 
     db.init_app(app)
+    app.extensions["catalog_cache"] = registry_version.CatalogCache()
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
 
     from app.api import register_api

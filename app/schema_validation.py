@@ -47,8 +47,38 @@ def load_credential_validator(schema_dir: Path, name: str = OB_SCHEMA_FILE) -> S
     )
     validator = Draft201909Validator(schema, registry=registry, format_checker=FormatChecker())
 
-    def validate(document: Any) -> list[str]:
+    def validate_once(document: Any) -> list[str]:
         errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
         return [f"{e.json_path}: {e.message}" for e in errors]
 
+    def validate(document: Any) -> list[str]:
+        return validate_status_set(document, validate_once)
+
     return validate
+
+
+def validate_status_set(document: Any, validate_once: SchemaValidator) -> list[str]:
+    """Validate a document whose ``credentialStatus`` may be a list of entries.
+
+    VC 2.0 allows a set of status entries (we issue one for revocation and one for
+    suspension); the OB 3.0 JSON Schema of 2024 types ``credentialStatus`` as one object. Each
+    entry is therefore validated in turn, in the schema's own ``credentialStatus`` position.
+
+    >>> check = lambda d: [] if isinstance(d.get("credentialStatus", {}), dict) else ["not an object"]
+    >>> validate_status_set({"credentialStatus": [{"a": 1}, {"b": 2}]}, check)
+    []
+    >>> validate_status_set({"credentialStatus": []}, check)
+    ['$.credentialStatus: an empty list of status entries']
+    """
+    entries = document.get("credentialStatus") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        return validate_once(document)
+    if not entries:
+        return ["$.credentialStatus: an empty list of status entries"]
+    errors: list[str] = []
+    for index, entry in enumerate(entries):
+        for message in validate_once({**document, "credentialStatus": entry}):
+            located = message.replace("$.credentialStatus", f"$.credentialStatus[{index}]", 1)
+            if located not in errors:
+                errors.append(located)
+    return errors

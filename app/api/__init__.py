@@ -51,15 +51,16 @@ def current_actor() -> Actor:
 
 
 def register_api(app: Flask) -> None:
-    from app.api import catalog, imports, learners, qualifications, units, vmbo
+    from app.api import catalog, credentials, imports, learners, qualifications, units, vmbo
 
     api = LeerlijnApi(app, spec_kwargs={"info": {"description": "Leerlijn registry API"}})
     app.before_request(set_actor)
     app.before_request(guard_json_body)
     blueprints = (
         units.blp, qualifications.blp, catalog.blp, imports.blp, learners.blp,
-        vmbo.blp, vmbo.routes_blp,
+        vmbo.blp, vmbo.routes_blp, credentials.blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api")
+    app.register_blueprint(credentials.did_documents)
     app.extensions["leerlijn_api"] = api

@@ -15,7 +15,7 @@ from app.api.schemas import ListArgs, StrictSchema, code_field, page_of
 from app.credential_environment import credential_environment
 from app.extensions import db
 from app.persistence import repository as repo
-from app.services import credentials
+from app.services import credentials, status
 
 blp = Blueprint("credentials", __name__, description="Open Badges 3.0 credentials: issue and verify")
 did_documents = FlaskBlueprint("issuers", __name__)
@@ -59,8 +59,8 @@ def credential_response(document: dict[str, Any], status: int = 200, headers: di
     """The signed credential itself, as application/vc+ld+json when asked, else JSON."""
     response = jsonify(document)
     response.status_code = status
-    best = request.accept_mimetypes.best_match([VC_MEDIA_TYPE, "application/json"], default="application/json")
-    if best == VC_MEDIA_TYPE and request.accept_mimetypes[VC_MEDIA_TYPE] >= request.accept_mimetypes["application/json"]:
+    # Ties (e.g. */*) go to plain JSON: only a client that asks for vc+ld+json gets it.
+    if request.accept_mimetypes.best_match(["application/json", VC_MEDIA_TYPE]) == VC_MEDIA_TYPE:
         response.mimetype = VC_MEDIA_TYPE
     response.headers.update(headers or {})
     return response
@@ -101,7 +101,65 @@ class Verify(MethodView):
     def post(self):
         """Verify a credential (any issuer's): each check with its reason; never a 500."""
         document = request.get_json(silent=True)
-        return credentials.verify(credential_environment(), document).as_dict()
+        return credentials.verify(db.session, credential_environment(), document).as_dict()
+
+
+class StatusChangeSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class StatusEventSchema(Schema):
+    action = fields.String()
+    reason = fields.String()
+    by = fields.String()
+    at = fields.String()
+
+
+class CredentialStatusSchema(Schema):
+    id = fields.String()
+    status = fields.String(metadata={"description": "active, suspended or revoked"})
+    revoked = fields.Boolean()
+    suspended = fields.Boolean()
+    history = fields.List(fields.Nested(StatusEventSchema))
+
+
+def _status_change(action: str):  # type: ignore[no-untyped-def]
+    class StatusChange(MethodView):
+        @blp.arguments(StatusChangeSchema)
+        @blp.response(200, CredentialStatusSchema)
+        def post(self, data: dict[str, Any], credential_id: str):
+            return status.change_status(
+                db.session, current_actor(), credential_environment(), credential_id, action, data["reason"]
+            )
+
+    StatusChange.post.__doc__ = {
+        "revoke": "Revoke a credential for good (its revocation bit is set).",
+        "suspend": "Suspend a credential (its suspension bit is set until unsuspended).",
+        "unsuspend": "Lift a suspension.",
+    }[action]
+    StatusChange.__name__ = f"Credential{action.capitalize()}"
+    blp.route(f"/credentials/<credential_id>/{action}")(StatusChange)
+
+
+for _action in ("revoke", "suspend", "unsuspend"):
+    _status_change(_action)
+
+
+@blp.route("/credentials/<credential_id>/status")
+class CredentialStatus(MethodView):
+    @blp.response(200, CredentialStatusSchema)
+    def get(self, credential_id: str):
+        """The credential's status and its history."""
+        return status.credential_status(db.session, credential_id)
+
+
+@did_documents.get("/status/<list_id>")
+def status_list(list_id: str):
+    """A signed BitstringStatusListCredential (re-signed whenever a bit changes)."""
+    response = jsonify(status.status_list_document(db.session, list_id))
+    response.mimetype = VC_MEDIA_TYPE
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @did_documents.get("/issuers/<code>/did.json")

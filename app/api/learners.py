@@ -182,7 +182,12 @@ class Path(MethodView):
     def get(self, args: dict[str, Any], learner_id: str):
         """What remains toward a qualification, why, in what order and by when."""
         result = learners.learner_path(
-            db.session, learner_id, args.get("qualification"), args.get("on"), args.get("hours_per_week")
+            db.session,
+            learner_id,
+            args.get("qualification"),
+            args.get("on"),
+            args.get("hours_per_week"),
+            catalog_cache=current_app.extensions["catalog_cache"],
         )
         return result.to_dict()
 
@@ -194,7 +199,7 @@ class Paths(MethodView):
     def get(self, args: dict[str, Any], learner_id: str):
         """Every qualification, closest first: which diploma is nearest for this learner."""
         on = args.get("on") or learners.today()
-        summaries = learners.learner_paths(db.session, learner_id, on)
+        summaries = learners.learner_paths(db.session, learner_id, on, current_app.extensions["catalog_cache"])
         return {"on": on.isoformat(), "paths": [s.to_dict() for s in summaries]}
 
 

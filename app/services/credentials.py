@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -12,13 +13,14 @@ from app.credential_environment import CredentialEnvironment
 from app.domain.badges import OutcomeFacts, UnitCertificateFacts, build_unit_credential
 from app.domain.dataintegrity import add_proof
 from app.domain.errors import AchievementNotEarned, InvalidData, NotFound
-from app.domain.path import missing_unit_outcomes
+from app.domain.achievements import missing_unit_outcomes
 from app.domain.verification import VerificationReport, verify_credential
 from app.persistence import credentials as store
 from app.persistence import learners as records
 from app.persistence import repository as repo
 from app.persistence.credentials import IssuedCredential
 from app.persistence.repository import ListFilter, Page
+from app.services import status
 from app.services.actor import Actor, authorize
 from app.services.learners import load_catalog, load_record, now, today
 
@@ -105,13 +107,24 @@ def issue_credential(
         activity_end=max((e.date for e in unit_evidence), default=None),
         language=unit.language,
     )
-    document = sign(env, build_unit_credential(facts), key)
-    issued = IssuedCredential(
-        credential_id, learner_id, institution.code, "unit", unit.code, unit.title, key.key_id, issued_at, document
+    return _sign_and_store(
+        session, actor, env, key, build_unit_credential(facts),
+        IssuedCredential(credential_id, learner_id, institution.code, "unit", unit.code, unit.title, key.key_id, issued_at, {}),
     )
-    store.add(session, issued, actor.id)
+
+
+def _sign_and_store(
+    session: Session, actor: Actor, env: CredentialEnvironment, key: Any, document: dict[str, Any], issued: IssuedCredential
+) -> IssuedCredential:
+    """Give the credential its status entries, sign it, store it: one transaction."""
+    reserved = status.reserve_status_entries(session, env, key)
+    document["credentialStatus"] = status.status_entries_json(env, reserved)
+    signed = replace(issued, document=sign(env, document, key))
+    store.add(session, signed, actor.id)
+    session.flush()
+    status.record_status_entries(session, signed.id, reserved)
     session.commit()
-    return issued
+    return signed
 
 
 def sign(env: CredentialEnvironment, document: dict[str, Any], key: Any) -> dict[str, Any]:
@@ -153,8 +166,10 @@ def learner_credentials(session: Session, learner_id: str, flt: ListFilter) -> P
     return store.list_for_learner(session, learner_id, flt)
 
 
-def verify(env: CredentialEnvironment, document: Any, at: dt.datetime | None = None) -> VerificationReport:
-    """Verify any received credential offline: context, proof, issuer, validity, schema."""
+def verify(
+    session: Session, env: CredentialEnvironment, document: Any, at: dt.datetime | None = None
+) -> VerificationReport:
+    """Verify any received credential offline: context, proof, issuer, validity, schema, status."""
     return verify_credential(
         document,
         loader=env.loader,
@@ -163,4 +178,5 @@ def verify(env: CredentialEnvironment, document: Any, at: dt.datetime | None = N
         now=at or now(),
         is_known_issuer=env.issuers.is_known_issuer,
         is_live_method=env.issuers.is_live_method,
+        extra_checks=[("status", status.status_check(session, env))],
     )

@@ -14,9 +14,10 @@ from app.domain.errors import Conflict, InvalidData, NotFound
 from app.domain.learners import DiplomaItem, EnrolmentItem, EntrustmentItem, EvidenceItem, Learner
 from app.domain.path import PathResult, PathSummary, compute_path, rank_paths
 from app.domain.records import Catalog, LearnerRecord
+from app.persistence import engine_inputs
 from app.persistence import learners as records
 from app.persistence import repository as repo
-from app.persistence import vmbo as vmbo_records
+from app.persistence.registry_version import CatalogCache
 from app.persistence.repository import ListFilter, Page
 from app.services.actor import Actor, authorize
 
@@ -255,7 +256,14 @@ def list_enrolments(session: Session, learner_id: str, flt: ListFilter) -> Page:
 
 # --- paths ------------------------------------------------------------------------------------
 
-def load_catalog(session: Session) -> Catalog:
+def load_catalog(session: Session, cache: CatalogCache[Catalog] | None = None) -> Catalog:
+    """Return the path engine's catalog: from `cache` while the registry is unchanged."""
+    if cache is not None:
+        return cache.get(session, build_catalog)
+    return build_catalog(session)
+
+
+def build_catalog(session: Session) -> Catalog:
     """Build the path engine's catalog from the registry in a fixed number of queries."""
     units = repo.get_units(session)
     qualifications = repo.get_qualifications(session)
@@ -266,14 +274,13 @@ def load_catalog(session: Session) -> Catalog:
 
 def load_record(session: Session, learner_id: str) -> LearnerRecord:
     """Return the learner's whole record as path-engine input, in a fixed number of queries."""
-    evidence, entrustments, diplomas, enrolments = records.learner_record_items(session, learner_id)
-    return LearnerRecord(
-        evidence=tuple(e.for_engine() for e in evidence),
-        entrustments=tuple(e.for_engine() for e in entrustments),
-        diplomas=tuple(d.for_engine() for d in diplomas),
-        partial_credits=tuple(vmbo_records.partial_credits(session, learner_id)),
-        enrolments=tuple(e.for_engine() for e in enrolments),
-    )
+    return engine_inputs.engine_record(session, learner_id)
+
+
+def require_learner(session: Session, learner_id: str) -> None:
+    """Raise NotFound unless the learner exists (one narrow query)."""
+    if not engine_inputs.learner_exists(session, learner_id):
+        raise NotFound("learner", learner_id)
 
 
 def learner_path(
@@ -282,9 +289,10 @@ def learner_path(
     qualification: str | None = None,
     on: dt.date | None = None,
     hours_per_week: int | None = None,
+    catalog_cache: CatalogCache[Catalog] | None = None,
 ) -> PathResult:
     """Return the learner's path toward `qualification` (default: the only enrolment)."""
-    get_learner(session, learner_id)
+    require_learner(session, learner_id)
     record = load_record(session, learner_id)
     if qualification is None:
         enrolled = sorted({e.qualification for e in record.enrolments})
@@ -292,7 +300,7 @@ def learner_path(
             message = "the learner has no enrolment" if not enrolled else f"the learner is enrolled in {', '.join(enrolled)}"
             raise InvalidData([{"parameter": "qualification", "message": f"{message}; name a qualification"}])
         qualification = enrolled[0]
-    catalog = load_catalog(session)
+    catalog = load_catalog(session, catalog_cache)
     if qualification not in catalog.qualifications:
         raise NotFound("qualification", qualification)
     enrolment = record.enrolment_for(qualification)
@@ -307,10 +315,12 @@ def learner_path(
     )
 
 
-def learner_paths(session: Session, learner_id: str, on: dt.date | None = None) -> list[PathSummary]:
+def learner_paths(
+    session: Session, learner_id: str, on: dt.date | None = None, catalog_cache: CatalogCache[Catalog] | None = None
+) -> list[PathSummary]:
     """Return a summary of the learner's path to every qualification, closest first."""
     get_learner(session, learner_id)
     record = load_record(session, learner_id)
     return rank_paths(
-        load_catalog(session), record, learner_id=learner_id, on=on or today(), hours_per_week=DEFAULT_HOURS_PER_WEEK
+        load_catalog(session, catalog_cache), record, learner_id=learner_id, on=on or today(), hours_per_week=DEFAULT_HOURS_PER_WEEK
     )

@@ -1,0 +1,224 @@
+"""Credential status: Bitstring Status Lists, revocation, suspension, and the status check."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.credential_environment import CredentialEnvironment
+from app.domain.dataintegrity import add_proof, verify_proof
+from app.domain.errors import Conflict, NotFound
+from app.domain.statuslist import (
+    LIST_SIZE,
+    StatusPurpose,
+    build_status_list_credential,
+    check_status,
+    empty_bitstring,
+    set_bit,
+    status_entry,
+)
+from app.keystore import IssuerKey
+from app.persistence.credential_models import (
+    CredentialStatusEntryRow,
+    CredentialStatusEventRow,
+    IssuedCredentialRow,
+    StatusListRow,
+)
+from app.services.actor import Actor, authorize
+from app.services.learners import now
+
+PURPOSES: tuple[StatusPurpose, ...] = ("revocation", "suspension")
+#: A list takes new credentials until this many of its entries are used (herd privacy).
+LIST_FILL_LIMIT = LIST_SIZE // 2
+
+
+def status_list_url(env: CredentialEnvironment, list_id: str) -> str:
+    return f"{env.base_url}/status/{list_id}"
+
+
+def reserve_status_entries(
+    session: Session, env: CredentialEnvironment, key: IssuerKey
+) -> list[tuple[StatusListRow, int]]:
+    """Reserve a random free index in the open revocation and suspension lists of `key`."""
+    reserved = []
+    for purpose in PURPOSES:
+        status_list = _open_list(session, env, key, purpose)
+        while True:
+            index = secrets.randbelow(LIST_SIZE)
+            taken = session.scalar(
+                select(CredentialStatusEntryRow.index).where(
+                    CredentialStatusEntryRow.status_list == status_list.id, CredentialStatusEntryRow.index == index
+                )
+            )
+            if taken is None and all(index != i for row, i in reserved if row.id == status_list.id):
+                break
+        status_list.allocated += 1
+        reserved.append((status_list, index))
+    return reserved
+
+
+def status_entries_json(env: CredentialEnvironment, reserved: list[tuple[StatusListRow, int]]) -> list[dict[str, str]]:
+    return [status_entry(status_list_url(env, row.id), index, row.purpose) for row, index in reserved]  # type: ignore[arg-type]
+
+
+def record_status_entries(session: Session, credential_id: str, reserved: list[tuple[StatusListRow, int]]) -> None:
+    session.add_all(
+        CredentialStatusEntryRow(credential=credential_id, purpose=row.purpose, status_list=row.id, index=index)
+        for row, index in reserved
+    )
+
+
+def _open_list(session: Session, env: CredentialEnvironment, key: IssuerKey, purpose: StatusPurpose) -> StatusListRow:
+    row = session.scalar(
+        select(StatusListRow)
+        .where(
+            StatusListRow.institution == key.institution,
+            StatusListRow.key_id == key.key_id,
+            StatusListRow.purpose == purpose,
+            StatusListRow.allocated < LIST_FILL_LIMIT,
+        )
+        .order_by(StatusListRow.id)
+    )
+    if row is not None:
+        return row
+    count = session.scalar(
+        select(func.count()).where(StatusListRow.key_id == key.key_id, StatusListRow.purpose == purpose)
+    ) or 0
+    list_id = f"{key.institution}-{key.key_id}-{purpose}-{count + 1}"
+    bits = empty_bitstring()
+    row = StatusListRow(
+        id=list_id,
+        institution=key.institution,
+        key_id=key.key_id,
+        purpose=purpose,
+        bits=bits,
+        allocated=0,
+        document=_signed_list(env, key, list_id, purpose, bits),
+        updated_at=now(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _signed_list(env: CredentialEnvironment, key: IssuerKey, list_id: str, purpose: StatusPurpose, bits: bytes) -> dict[str, Any]:
+    issued = now().replace(microsecond=0)
+    document = build_status_list_credential(
+        status_list_url(env, list_id), {"id": env.issuers.issuer_did(key)}, purpose, bits, issued
+    )
+    document["issuer"] = env.issuers.issuer_did(key)
+    return add_proof(
+        document,
+        sign=env.issuers.keys.signer(key),
+        verification_method=env.issuers.verification_method(key),
+        created=issued.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        loader=env.loader,
+    )
+
+
+# --- status changes ---------------------------------------------------------------------------
+
+TRANSITIONS = {"revoke": "revocation", "suspend": "suspension", "unsuspend": "suspension"}
+
+
+def change_status(
+    session: Session, actor: Actor, env: CredentialEnvironment, credential_id: str, action: str, reason: str
+) -> dict[str, Any]:
+    """Revoke, suspend or unsuspend a credential, re-signing its status list.
+
+    Raises
+    ------
+    NotFound
+        Unknown credential.
+    Conflict
+        Revoking twice, suspending a suspended or revoked credential, unsuspending one that is
+        not suspended or is revoked.
+    """
+    authorize(actor, action, f"credential:{credential_id}")
+    credential = session.get(IssuedCredentialRow, credential_id)
+    if credential is None:
+        raise NotFound("credential", credential_id)
+    if credential.revoked_at is not None:
+        raise Conflict(f"credential {credential_id} is revoked; its status can no longer change")
+    if action == "suspend" and credential.suspended:
+        raise Conflict(f"credential {credential_id} is already suspended")
+    if action == "unsuspend" and not credential.suspended:
+        raise Conflict(f"credential {credential_id} is not suspended")
+    entry = session.get(CredentialStatusEntryRow, (credential_id, TRANSITIONS[action]))
+    if entry is None:
+        raise Conflict(f"credential {credential_id} has no {TRANSITIONS[action]} status entry")
+    at = now()
+    status_list = session.get(StatusListRow, entry.status_list)
+    assert status_list is not None  # foreign key
+    status_list.bits = set_bit(status_list.bits, entry.index, action != "unsuspend")
+    key = env.issuers.keys.find(status_list.institution, status_list.key_id)
+    if key is None or key.status == "retired":
+        raise Conflict(f"the key of status list {status_list.id} is retired; the list cannot be re-signed")
+    status_list.document = _signed_list(env, key, status_list.id, status_list.purpose, status_list.bits)  # type: ignore[arg-type]
+    status_list.updated_at = at
+    if action == "revoke":
+        credential.revoked_at = at
+    else:
+        credential.suspended = action == "suspend"
+    session.add(CredentialStatusEventRow(credential=credential_id, action=action, reason=reason, actor=actor.id, at=at))
+    session.flush()
+    result = credential_status(session, credential_id)
+    session.commit()
+    return result
+
+
+def credential_status(session: Session, credential_id: str) -> dict[str, Any]:
+    """The credential's current status and its history of changes."""
+    credential = session.get(IssuedCredentialRow, credential_id)
+    if credential is None:
+        raise NotFound("credential", credential_id)
+    events = session.scalars(
+        select(CredentialStatusEventRow)
+        .where(CredentialStatusEventRow.credential == credential_id)
+        .order_by(CredentialStatusEventRow.id)
+    )
+    state = "revoked" if credential.revoked_at else "suspended" if credential.suspended else "active"
+    return {
+        "id": credential_id,
+        "status": state,
+        "revoked": credential.revoked_at is not None,
+        "suspended": credential.suspended,
+        "history": [{"action": e.action, "reason": e.reason, "by": e.actor, "at": e.at.isoformat()} for e in events],
+    }
+
+
+def status_list_document(session: Session, list_id: str) -> dict[str, Any]:
+    row = session.get(StatusListRow, list_id)
+    if row is None:
+        raise NotFound("status list", list_id)
+    return row.document
+
+
+# --- verification -----------------------------------------------------------------------------
+
+def status_check(session: Session, env: CredentialEnvironment):  # type: ignore[no-untyped-def]
+    """Return the ``status`` check for `verify_credential`: our lists are read from the database."""
+    prefix = f"{env.base_url}/status/"
+
+    def resolve_list(url: str) -> Mapping[str, Any] | None:
+        if not url.startswith(prefix):
+            return None
+        row = session.get(StatusListRow, url.removeprefix(prefix))
+        return row.document if row else None
+
+    def list_is_authentic(status_list: Mapping[str, Any], credential: Mapping[str, Any]) -> tuple[bool, str]:
+        proof = verify_proof(status_list, resolve_public_key=env.issuers.resolve_public_key, loader=env.loader)
+        if not proof.ok:
+            return False, proof.message
+        credential_issuer = credential.get("issuer")
+        if isinstance(credential_issuer, Mapping):
+            credential_issuer = credential_issuer.get("id")
+        if status_list.get("issuer") != credential_issuer:
+            return False, "the status list has another issuer than the credential"
+        return True, "status list verified"
+
+    return lambda document: check_status(document, resolve_list, list_is_authentic)
