@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, json, request
 from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from app.domain.errors import (
@@ -74,6 +75,9 @@ def validation_problem(error: ValidationError) -> Response:
 
 def http_problem(error: HTTPException) -> Response:
     """Turn a werkzeug/flask-smorest HTTP error into a problem (webargs errors keep fields)."""
+    page = page_for_people(error)
+    if page is not None:
+        return page
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     messages = data.get("messages") if isinstance(data, Mapping) else None
@@ -96,6 +100,27 @@ def http_problem(error: HTTPException) -> Response:
         if header.lower() not in ("content-type", "content-length"):
             response.headers[header] = value
     return response
+
+
+def page_for_people(error: HTTPException) -> Response | None:
+    """Outside /api, the HTML error page of `app.web` (unless the client asks for JSON)."""
+    render = current_app.extensions.get("leerlijn_error_page")
+    if render is None or request.path == "/api" or request.path.startswith("/api/"):
+        return None
+    if request.accept_mimetypes.best in ("application/json", PROBLEM_JSON):
+        return None
+    return render(error)  # type: ignore[no-any-return]
+
+
+def integrity_problem(error: IntegrityError) -> Response:
+    """A constraint the checks could not see coming (e.g. a concurrent insert of the same code)."""
+    from app.extensions import db
+
+    db.session.rollback()
+    log.warning("integrity error: %s", error.orig)
+    return problem(
+        409, "conflict", "Conflict", "the change conflicts with data stored meanwhile (a duplicate or a missing reference); nothing was written"
+    )
 
 
 def internal_problem(error: Exception) -> Response:
@@ -135,4 +160,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(RegistryError, registry_problem)
     app.register_error_handler(ValidationError, validation_problem)
     app.register_error_handler(HTTPException, http_problem)
+    app.register_error_handler(IntegrityError, integrity_problem)
     app.register_error_handler(Exception, internal_problem)

@@ -1,0 +1,51 @@
+"""Dutch HTML error pages for the pages for people (never problem documents)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Response, make_response, render_template
+from werkzeug.exceptions import HTTPException
+
+from app.domain.errors import NotFound, RegistryError
+from app.web import web
+
+log = logging.getLogger(__name__)
+
+#: Status → (title, explanation) in Dutch.
+MESSAGES: dict[int, tuple[str, str]] = {
+    400: ("Ongeldige aanvraag", "De gegevens in de aanvraag kloppen niet."),
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres."),
+    405: ("Methode niet toegestaan", "Deze pagina kan niet op deze manier worden opgevraagd."),
+    413: ("Bestand te groot", "Het bestand is te groot om te verwerken."),
+    415: ("Verkeerd soort gegevens", "Deze pagina kan dit soort gegevens niet verwerken."),
+    500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw."),
+}
+
+
+def render_error(status: int, detail: str | None = None) -> Response:
+    """Return the Dutch error page for `status`, with an optional extra sentence."""
+    title, explanation = MESSAGES.get(status, (f"Fout {status}", "De aanvraag kon niet worden verwerkt."))
+    html = render_template("web/error.html", status=status, title=title, explanation=explanation, detail=detail)
+    return make_response(html, status)
+
+
+def error_page(error: HTTPException) -> Response:
+    """The HTML page for an HTTP error on a non-/api path (also used by `app.api.errors`)."""
+    return render_error(error.code or 500)
+
+
+@web.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Response:
+    return error_page(error)
+
+
+@web.errorhandler(RegistryError)
+def registry_error(error: RegistryError) -> Response:
+    return render_error(404 if isinstance(error, NotFound) else 400)
+
+
+@web.errorhandler(Exception)
+def unexpected_error(error: Exception) -> Response:
+    log.exception("unhandled error on a page", exc_info=error)
+    return render_error(500)

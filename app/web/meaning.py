@@ -1,0 +1,252 @@
+"""What a credential says, in Dutch, for a person: read from any (possibly foreign) document.
+
+Reading never fails: a missing or oddly shaped property is simply left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.domain.verification import VerificationReport
+from app.persistence import learners as records
+from app.persistence import repository as repo
+
+#: Verification check → (Dutch label, what it means when it passes, when it fails).
+CHECKS: dict[str, tuple[str, str, str]] = {
+    "context": (
+        "Context",
+        "Het document gebruikt alleen bekende begrippen (JSON-LD-contexten).",
+        "Het document gebruikt onbekende of ontbrekende begrippen (JSON-LD-contexten).",
+    ),
+    "proof": (
+        "Handtekening",
+        "De digitale handtekening klopt: de inhoud is niet veranderd sinds de uitgifte.",
+        "De digitale handtekening klopt niet: de inhoud is veranderd of niet ondertekend.",
+    ),
+    "issuer": (
+        "Uitgever",
+        "De uitgever is bekend en heeft het document met een eigen sleutel ondertekend.",
+        "De uitgever is onbekend of heeft deze sleutel niet (meer) in gebruik.",
+    ),
+    "validity": (
+        "Geldigheid",
+        "Het document is op dit moment geldig (niet te vroeg, niet verlopen).",
+        "Het document is nog niet geldig of is verlopen.",
+    ),
+    "schema": (
+        "Schema",
+        "Het document heeft de vorm van een Open Badges 3.0-credential.",
+        "Het document heeft niet de vorm van een Open Badges 3.0-credential.",
+    ),
+    "status": (
+        "Status",
+        "Het document is niet ingetrokken en niet geschorst.",
+        "Het document is ingetrokken of geschorst, of de status kon niet worden gecontroleerd.",
+    ),
+}
+
+ACHIEVEMENT_TYPES = {
+    "Certificate": "Certificaat van een leereenheid (beroepsgericht)",
+    "ext:GeneralSubject": "Generiek onderdeel (bijvoorbeeld taal of rekenen)",
+    "Diploma": "Diploma",
+    "ext:EPA": "Toevertrouwde beroepsactiviteit (EPA)",
+}
+ROLES = {"mandatory": "verplicht onderdeel", "option": "keuzedeel (optie)"}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckLine:
+    name: str
+    label: str
+    ok: bool
+    meaning: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    code: str
+    title: str
+    role: str
+    level: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Meaning:
+    """The human-readable content of a credential (every field optional)."""
+
+    name: str | None = None
+    subject: str | None = None
+    learner_name: str | None = None
+    achievement_code: str | None = None
+    achievement_name: str | None = None
+    achievement_type: str | None = None
+    description: str | None = None
+    outcomes: tuple[tuple[str, str], ...] = ()
+    nlqf: str | None = None
+    eqf: str | None = None
+    supervision: tuple[str, str] | None = None
+    study_load: Any = None
+    issuer_name: str | None = None
+    issuer_id: str | None = None
+    brin: str | None = None
+    valid_from: str | None = None
+    valid_until: str | None = None
+    awarded: str | None = None
+    activity_start: str | None = None
+    activity_end: str | None = None
+    evidence: tuple[tuple[str, str], ...] = ()
+    status: str | None = None
+    placements: tuple[Placement, ...] = field(default=())
+
+
+def check_lines(report: VerificationReport) -> tuple[CheckLine, ...]:
+    """Return each check with its Dutch label, a Dutch meaning and the technical reason."""
+    lines = []
+    for check in report.checks:
+        label, good, bad = CHECKS.get(check.check, (check.check.capitalize(), "In orde.", "Niet in orde."))
+        lines.append(CheckLine(check.check, label, check.ok, good if check.ok else bad, check.message))
+    return tuple(lines)
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> Sequence[Any]:
+    if isinstance(value, list | tuple):
+        return value
+    return [value] if isinstance(value, Mapping) else []
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def read_credential(document: Any) -> Meaning:
+    """Read what `document` claims (unverified: the caller shows the verdict next to it).
+
+    >>> read_credential("nonsense").name is None
+    True
+    >>> m = read_credential({"name": "X", "credentialSubject": {"achievement": {"humanCode": "BC-1",
+    ...     "alignment": [{"targetFramework": "NLQF", "targetCode": "3"}]}}})
+    >>> m.achievement_code, m.nlqf
+    ('BC-1', '3')
+    """
+    doc = _map(document)
+    subject = _map(next(iter(_list(doc.get("credentialSubject"))), {}))
+    achievement = _map(subject.get("achievement"))
+    issuer = doc.get("issuer")
+    issuer_map = _map(issuer)
+    outcomes: list[tuple[str, str]] = []
+    levels: dict[str, str] = {}
+    supervision: tuple[str, str] | None = None
+    for alignment in map(_map, _list(achievement.get("alignment"))):
+        framework = _text(alignment.get("targetFramework")) or ""
+        code = _text(alignment.get("targetCode")) or ""
+        name = _text(alignment.get("targetName")) or ""
+        if framework in ("NLQF", "EQF"):
+            levels[framework] = code
+        elif "supervis" in framework.lower():
+            supervision = (code, name)
+        else:
+            outcomes.append((code, name))
+    for result in map(_map, _list(subject.get("result"))):
+        value = _text(result.get("value")) or _text(result.get("achievedLevel"))
+        if value and supervision is None and "supervis" in str(result.get("resultDescription", "")).lower():
+            supervision = (value, "")
+    brin = None
+    for identifier in map(_map, _list(issuer_map.get("otherIdentifier"))):
+        if identifier.get("identifierType") == "ext:BRIN":
+            brin = _text(identifier.get("identifier"))
+    evidence = tuple(
+        (_text(e.get("name")) or "Bewijs", _text(e.get("genre")) or _text(e.get("narrative")) or "")
+        for e in map(_map, _list(doc.get("evidence")))
+        if e.get("name") != "Kwaliteitsborging"
+    ) + tuple(
+        ("Kwaliteitsborging", _text(e.get("narrative")) or "")
+        for e in map(_map, _list(doc.get("evidence")))
+        if e.get("name") == "Kwaliteitsborging"
+    )
+    statuses = [_text(s.get("statusPurpose")) for s in map(_map, _list(doc.get("credentialStatus")))]
+    kind = _text(achievement.get("achievementType"))
+    return Meaning(
+        name=_text(doc.get("name")),
+        subject=_text(subject.get("id")),
+        achievement_code=_text(achievement.get("humanCode")),
+        achievement_name=_text(achievement.get("name")),
+        achievement_type=ACHIEVEMENT_TYPES.get(kind or "", kind),
+        description=_text(achievement.get("description")),
+        outcomes=tuple(outcomes),
+        nlqf=levels.get("NLQF"),
+        eqf=levels.get("EQF"),
+        supervision=supervision,
+        study_load=_text(subject.get("creditsEarned")) or _text(achievement.get("creditsAvailable")),
+        issuer_name=_text(issuer_map.get("name")),
+        issuer_id=_text(issuer_map.get("id")) or _text(issuer),
+        brin=brin,
+        valid_from=_text(doc.get("validFrom")),
+        valid_until=_text(doc.get("validUntil")),
+        awarded=_text(doc.get("awardedDate")),
+        activity_start=_text(subject.get("activityStartDate")),
+        activity_end=_text(subject.get("activityEndDate")),
+        evidence=evidence,
+        status=_status_text(statuses),
+    )
+
+
+PURPOSES = {"revocation": "intrekking", "suspension": "schorsing"}
+
+
+def _status_text(purposes: Sequence[str | None]) -> str | None:
+    """Say which status lists the issuer keeps for the credential, in Dutch.
+
+    >>> _status_text(["revocation", "suspension"])
+    'De uitgever houdt bij of dit credential is ingetrokken of geschorst (intrekking en schorsing).'
+    >>> _status_text([]) is None
+    True
+    """
+    named = [PURPOSES.get(p, p) for p in purposes if p]
+    if not named:
+        return None
+    return f"De uitgever houdt bij of dit credential is ingetrokken of geschorst ({' en '.join(named)})."
+
+
+def with_registry(session: Session, meaning: Meaning, base_url: str) -> Meaning:
+    """Add what our registry knows: the qualifications containing the unit, the learner's
+    name (only for our own learner URLs) and the supervision level's description."""
+    placements: list[Placement] = []
+    if meaning.achievement_code:
+        for q in repo.get_qualifications(session).values():
+            role = (
+                "mandatory" if meaning.achievement_code in q.units
+                else "option" if meaning.achievement_code in q.electives.options
+                else None
+            )
+            if role:
+                placements.append(Placement(q.code, q.title, ROLES[role], q.nlqf_level))
+    learner_name = None
+    prefix = f"{base_url}/api/learners/"
+    if meaning.subject and meaning.subject.startswith(prefix):
+        learner = records.get_learner(session, meaning.subject[len(prefix):])
+        learner_name = learner.name if learner else None
+    supervision = meaning.supervision
+    if supervision and supervision[0].isdigit():
+        levels = {level.level: level.label_nl for level in repo.supervision_levels(session)}
+        description = levels.get(int(supervision[0]))
+        if description:
+            supervision = (supervision[0], description)
+    return replace(
+        meaning,
+        placements=tuple(sorted(placements, key=lambda p: p.code)),
+        learner_name=learner_name,
+        supervision=supervision,
+    )
