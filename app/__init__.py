@@ -36,11 +36,9 @@ def create_app(config: type[Config] = Config) -> Flask:
     from app.api import register_api
     from app.api.errors import register_error_handlers
     from app.cli import register_cli
-    from app.web import register_web
 
     register_error_handlers(app)
     register_api(app)
-    register_web(app)
     register_cli(app)
     _serve_api_docs_assets(app)
     return app

@@ -35,10 +35,19 @@ def guard_json_body() -> None:
         raise UnsupportedMediaType(
             f"the body must be application/json (or another +json type), not '{request.mimetype or 'none'}'"
         )
-    if has_body and request.get_json(silent=True) is None and request.get_data(cache=True).strip() != b"null":
+    if has_body and _parsed_json() is None and request.get_data(cache=True).strip() != b"null":
         error = BadRequest("the request body is not valid JSON")
         error.data = {"messages": {"json": ["Invalid JSON body."]}}  # type: ignore[attr-defined]
         raise error
+
+
+def _parsed_json() -> object:
+    """The parsed body, or None when it is not JSON (absurdly deep nesting included)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        request._cached_json = (None, None)  # type: ignore[attr-defined]
+        return None
 
 
 def set_actor() -> None:

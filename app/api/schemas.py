@@ -262,10 +262,10 @@ def to_unit(data: dict[str, Any], default_institution: str) -> Unit:
 
 def to_import_document(data: dict[str, Any], default_institution: str) -> ImportDocument:
     return ImportDocument(
-        institutions=tuple(data["institutions"]),
-        units=tuple(to_unit(u, default_institution) for u in data["units"]),
-        outcome_relations=tuple(data["outcome_relations"]),
-        prerequisites=tuple(data["prerequisites"]),
-        qualifications=tuple(data["qualifications"]),
-        epas=tuple(data["epas"]),
+        institutions=tuple(data.get("institutions", ())),
+        units=tuple(to_unit(u, default_institution) for u in data.get("units", ())),
+        outcome_relations=tuple(data.get("outcome_relations", ())),
+        prerequisites=tuple(data.get("prerequisites", ())),
+        qualifications=tuple(data.get("qualifications", ())),
+        epas=tuple(data.get("epas", ())),
     )

@@ -53,10 +53,9 @@ def build_prerequisite_graph(
     graph = nx.DiGraph()
     graph.add_nodes_from(units)
     graph.add_edges_from((requires, unit) for unit, requires in prerequisites)
-    try:
-        cycle_edges = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
+    if nx.is_directed_acyclic_graph(graph):  # linear; find_cycle only when there is one
         return graph
+    cycle_edges = nx.find_cycle(graph)
     # find_cycle follows "before → after"; report it along "requires" (after → before).
     after_first = [edge[1] for edge in cycle_edges]
     cycle = list(reversed(after_first))
@@ -131,9 +130,11 @@ def required_closure(graph: nx.DiGraph, units: Iterable[str]) -> set[str]:
     >>> sorted(required_closure(G, ["C"]))
     ['A', 'B', 'C']
     """
-    closure: set[str] = set()
-    for unit in units:
-        closure.add(unit)
-        if unit in graph:
-            closure |= nx.ancestors(graph, unit)
+    closure = set(units)
+    stack = [unit for unit in closure if unit in graph]
+    while stack:  # one walk from every unit at once, against the edges
+        for required in graph.predecessors(stack.pop()):
+            if required not in closure:
+                closure.add(required)
+                stack.append(required)
     return closure

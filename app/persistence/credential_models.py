@@ -8,6 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, Lar
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.persistence.types import UtcDateTime
 
 
 class IssuedCredentialRow(db.Model):
@@ -20,10 +21,10 @@ class IssuedCredentialRow(db.Model):
     achievement_code: Mapped[str] = mapped_column(String(60), index=True)
     name: Mapped[str] = mapped_column(String(300))
     key_id: Mapped[str] = mapped_column(String(60))
-    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    issued_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     issued_by: Mapped[str] = mapped_column(String(100))
     document: Mapped[dict] = mapped_column(JSON)
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     suspended: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (
@@ -43,7 +44,7 @@ class StatusListRow(db.Model):
     bits: Mapped[bytes] = mapped_column(LargeBinary)
     allocated: Mapped[int] = mapped_column(Integer, default=0)
     document: Mapped[dict] = mapped_column(JSON)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (CheckConstraint("purpose IN ('revocation', 'suspension')", name="status_list_purpose"),)
 
@@ -71,7 +72,7 @@ class CredentialStatusEventRow(db.Model):
     action: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(100))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (
         CheckConstraint("action IN ('revoke', 'suspend', 'unsuspend')", name="status_event_action"),

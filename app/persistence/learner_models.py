@@ -8,6 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Intege
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.persistence.types import UtcDateTime
 
 
 class LearnerRow(db.Model):
@@ -17,7 +18,7 @@ class LearnerRow(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     external_id: Mapped[str | None] = mapped_column(String(100), index=True)
     institution: Mapped[str] = mapped_column(ForeignKey("institutions.code"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (UniqueConstraint("institution", "external_id", name="learner_external_id_unique"),)
 
@@ -37,8 +38,8 @@ class EvidenceRow(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     ref: Mapped[str | None] = mapped_column(String(200))
     recorded_by: Mapped[str] = mapped_column(String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
@@ -61,8 +62,8 @@ class EntrustmentRow(db.Model):
     decided_by: Mapped[str] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (CheckConstraint("level BETWEEN 1 AND 5", name="entrustment_level"),)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.persistence.types import UtcDateTime
 
 
 class VmboProgrammeRow(db.Model):
@@ -49,7 +50,7 @@ class VmboMappingRow(db.Model):
     validated_on: Mapped[dt.date | None] = mapped_column(Date)
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
     recorded_by: Mapped[str] = mapped_column(String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (
         UniqueConstraint("assignment", "outcome", "version", name="vmbo_mapping_version_unique"),
@@ -67,8 +68,8 @@ class VmboCompletionRow(db.Model):
     date: Mapped[dt.date] = mapped_column(Date)
     assessor: Mapped[str] = mapped_column(String(200))
     recorded_by: Mapped[str] = mapped_column(String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,17 +64,29 @@ def prerequisite_key(prerequisite: Prerequisite) -> str:
     return f"{prerequisite.unit} requires {prerequisite.requires}"
 
 
-def import_registry(session: Session, actor: Actor, document: ImportDocument) -> ImportReport:
+def import_registry(
+    session: Session,
+    actor: Actor,
+    document: ImportDocument,
+    *,
+    field_errors: Sequence[dict[str, Any]] = (),
+    unparsed: Mapping[str, AbstractSet[str]] | None = None,
+) -> ImportReport:
     """Validate the whole `document`, then apply it in one transaction.
 
     Raises
     ------
     InvalidData
         With one ``{"pointer", "message"}`` error (plus ``cycle`` for cycles) for every error
-        found; nothing is written.
+        found, after the edge's `field_errors`; nothing is written.
+
+    Notes
+    -----
+    `unparsed` holds, per kind, codes of items the edge could not load: they count as known
+    so that references to them are not reported twice.
     """
     authorize(actor, "import", "registry")
-    errors = validate_import(session, document)
+    errors = [*field_errors, *validate_import(session, document, unparsed or {})]
     if errors:
         raise InvalidData(errors, detail=f"the import has {len(errors)} error(s); nothing was written")
     report = apply_import(session, document)
@@ -82,12 +94,14 @@ def import_registry(session: Session, actor: Actor, document: ImportDocument) ->
     return report
 
 
-def validate_import(session: Session, document: ImportDocument) -> list[dict[str, Any]]:
+def validate_import(
+    session: Session, document: ImportDocument, unparsed: Mapping[str, AbstractSet[str]] | None = None
+) -> list[dict[str, Any]]:
     """Return every error of `document` against the stored registry plus the document itself."""
     stored = repo.known_codes(session)
     errors: list[dict[str, Any]] = []
     errors += _duplicates(document)
-    known = _combined_codes(stored, document, errors)
+    known = _with_unparsed(_combined_codes(stored, document, errors), unparsed or {})
 
     def check(kind: str, items: Sequence[Any], rule: Callable[[Any, KnownCodes], list[Problem]]) -> None:
         for index, item in enumerate(items):
@@ -141,8 +155,10 @@ def apply_import(session: Session, document: ImportDocument) -> ImportReport:
         if report.record("outcome_relations", relation_key(relation), before, relation) != "unchanged":
             repo.save_outcome_relation(session, relation)
     session.flush()
+    stored_prerequisites = set(repo.all_prerequisites(session))
     for prerequisite in document.prerequisites:
-        before = prerequisite if repo.has_prerequisite(session, prerequisite) else None
+        before = prerequisite if prerequisite in stored_prerequisites else None
+        stored_prerequisites.add(prerequisite)
         if report.record("prerequisites", prerequisite_key(prerequisite), before, prerequisite) == "created":
             repo.add_prerequisite(session, prerequisite)
     session.flush()
@@ -185,6 +201,20 @@ def _combined_codes(stored: KnownCodes, document: ImportDocument, errors: list[d
     )
 
 
+def _with_unparsed(known: KnownCodes, unparsed: Mapping[str, AbstractSet[str]]) -> KnownCodes:
+    """Treat codes of items that failed to load as known (their errors are reported already)."""
+    if not unparsed:
+        return known
+    units = {code: known.unit_kinds.get(code, "VC") for code in unparsed.get("units", ())}
+    return KnownCodes(
+        institutions=known.institutions | set(unparsed.get("institutions", ())),
+        unit_kinds={**units, **known.unit_kinds},
+        outcome_units=known.outcome_units,
+        qualifications=known.qualifications | set(unparsed.get("qualifications", ())),
+        epas=known.epas | set(unparsed.get("epas", ())),
+    )
+
+
 def _cycles(session: Session, document: ImportDocument, known: KnownCodes) -> list[dict[str, Any]]:
     """Add the document's prerequisites one by one; report each one that closes a cycle."""
     stored = [(p.unit, p.requires) for p in repo.all_prerequisites(session)]
@@ -193,6 +223,8 @@ def _cycles(session: Session, document: ImportDocument, known: KnownCodes) -> li
     for index, prerequisite in enumerate(document.prerequisites):
         if prerequisite.unit not in known.unit_kinds or prerequisite.requires not in known.unit_kinds:
             continue
+        if graph.has_edge(prerequisite.requires, prerequisite.unit):
+            continue  # stored already (or listed twice): it cannot close a new cycle
         cycle = cycle_if_added(graph, prerequisite.unit, prerequisite.requires)
         if cycle:
             errors.append(

@@ -208,12 +208,6 @@ def test_semantic_errors_are_all_reported_and_nothing_is_written(ro: FlaskClient
     assert_not_imported(ro)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: POST /api/import validates the document with the marshmallow ImportSchema first "
-    "(@blp.arguments) and stops there, so a field error hides every semantic error (unknown codes, "
-    "cycles): only /units/1/study_load_hours is reported",
-)
 def test_field_errors_and_semantic_errors_are_reported_together(ro: FlaskClient) -> None:
     doc = document()
     doc["units"].append(unit("BC-N2", hours=0))  # /units/3/study_load_hours

@@ -425,18 +425,7 @@ def test_a_mangled_credential_is_verified_false_never_a_500(
     "depth",
     [
         200,
-        pytest.param(
-            5000,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "500: guard_json_body (app/api/__init__.py) calls "
-                    "request.get_json(silent=True), which only swallows ValueError; json.loads "
-                    "raises RecursionError on deep nesting, so the body ends in internal_problem "
-                    "instead of a 400 malformed-json problem (affects every /api POST)"
-                ),
-            ),
-        ),
+        5000,
     ],
 )
 def test_a_deeply_nested_document_is_never_a_500(
