@@ -62,6 +62,30 @@ def register_cli(app: Flask) -> None:
         key = credential_environment().issuers.keys.create(institution)
         click.echo(f"{institution}: new active key {key.key_id} ({key.public_key_multibase})")
 
+    @keys.command("rotate")
+    @click.argument("institution")
+    def keys_rotate(institution: str) -> None:
+        """Make a new active key; older keys keep verifying until retired."""
+        from app.credential_environment import credential_environment
+        from app.services.registry import get_institution
+
+        get_institution(db.session, institution)
+        key = credential_environment().issuers.keys.create(institution)
+        click.echo(f"{institution}: new active key {key.key_id}; earlier keys are 'rotated' and still verify")
+
+    @keys.command("retire")
+    @click.argument("institution")
+    @click.argument("key_id")
+    def keys_retire(institution: str, key_id: str) -> None:
+        """Remove KEY_ID from the DID document: credentials it signed then fail the issuer check."""
+        from app.credential_environment import credential_environment
+
+        try:
+            key = credential_environment().issuers.keys.retire(institution, key_id)
+        except KeyError as error:
+            raise click.ClickException(str(error.args[0])) from error
+        click.echo(f"{institution}: key {key.key_id} retired")
+
     @keys.command("list")
     @click.argument("institution")
     def keys_list(institution: str) -> None:

@@ -95,6 +95,15 @@ class LearnerCredentials(MethodView):
         return credentials.learner_credentials(db.session, learner_id, repo.ListFilter(**args))
 
 
+@blp.route("/learners/<learner_id>/record")
+class LearnerRecordCredential(MethodView):
+    @blp.response(200)
+    def get(self, learner_id: str):
+        """The learner's whole record: a signed CLR 2.0 ClrCredential embedding every credential."""
+        document = credentials.learner_record_credential(db.session, current_actor(), credential_environment(), learner_id)
+        return credential_response(document)
+
+
 @blp.route("/verify")
 class Verify(MethodView):
     @blp.response(200, VerificationSchema)

@@ -253,7 +253,7 @@ def build_epa_credential(facts: EpaCredentialFacts) -> dict[str, Any]:
         "achievementType": "ext:EPA",
         "humanCode": facts.epa_code,
         "name": facts.epa_title,
-        "description": facts.epa_description or f"{kind} {facts.epa_code}: {facts.epa_title}.",
+        "description": facts.epa_description or f"{kind} {facts.epa_code}: {facts.epa_title.rstrip('.')}.",
         "criteria": {
             "narrative": outcomes_narrative(
                 facts.outcomes,

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.credential_environment import CredentialEnvironment
 from app.domain.badges import OutcomeFacts, UnitCertificateFacts, build_unit_credential
+from app.domain.credential_kinds import (
+    ClrFacts,
+    ComponentFacts,
+    DiplomaCredentialFacts,
+    EpaCredentialFacts,
+    build_clr_credential,
+    build_diploma_credential,
+    build_epa_credential,
+    registry_associations,
+    verify_clr,
+)
+from app.domain.model import Institution, Unit
 from app.domain.dataintegrity import add_proof
 from app.domain.errors import AchievementNotEarned, InvalidData, NotFound
 from app.domain.achievements import missing_unit_outcomes
@@ -22,7 +34,8 @@ from app.persistence.credentials import IssuedCredential
 from app.persistence.repository import ListFilter, Page
 from app.services import status
 from app.services.actor import Actor, authorize
-from app.services.learners import load_catalog, load_record, now, today
+from app.keystore import IssuerKey
+from app.services.learners import learner_path, load_catalog, load_record, now, today
 
 #: How each evidence source is named as a type of assessment (EU micro-credential element 9).
 ASSESSMENT_NAMES = {
@@ -43,10 +56,38 @@ def learner_url(base_url: str, learner_id: str) -> str:
     return f"{base_url}/api/learners/{learner_id}"
 
 
+@dataclass(frozen=True, slots=True)
+class Issuance:
+    """What every credential kind needs: who, for whom, with which key, and when."""
+
+    env: CredentialEnvironment
+    learner_id: str
+    institution: Institution
+    key: IssuerKey
+    credential_id: str
+    issued_at: dt.datetime
+    on: dt.date
+
+    @property
+    def url(self) -> str:
+        return credential_url(self.env.base_url, self.credential_id)
+
+    @property
+    def subject(self) -> str:
+        return learner_url(self.env.base_url, self.learner_id)
+
+    @property
+    def issuer_did(self) -> str:
+        return self.env.issuers.issuer_did(self.key)
+
+
 def issue_credential(
     session: Session, actor: Actor, env: CredentialEnvironment, learner_id: str, achievement: dict[str, str]
 ) -> IssuedCredential:
     """Issue, sign and store a credential for `achievement` (``{"type", "code"}``).
+
+    ``type`` is ``unit`` (a unit certificate), ``epa`` (an entrustment at the learner's current
+    supervision level) or ``qualification`` (a diploma, only for a complete path).
 
     Raises
     ------
@@ -59,47 +100,50 @@ def issue_credential(
     learner = records.get_learner(session, learner_id)
     if learner is None:
         raise InvalidData([{"pointer": "/learner", "message": f"unknown learner '{learner_id}'"}])
+    builders = {"unit": _unit_credential, "epa": _epa_credential, "qualification": _diploma_credential}
     kind, code = achievement["type"], achievement["code"]
-    if kind != "unit":
-        raise InvalidData([{"pointer": "/achievement/type", "message": f"cannot issue '{kind}' credentials yet"}])
+    if kind not in builders:
+        raise InvalidData([{"pointer": "/achievement/type", "message": f"unknown achievement type '{kind}'"}])
+    institution = repo.get_institution(session, learner.institution)
+    assert institution is not None  # a learner's institution is a foreign key
+    key = env.issuers.keys.active(institution.code) or env.issuers.keys.create(institution.code)
+    issuance = Issuance(env, learner_id, institution, key, str(uuid.uuid4()), now().replace(microsecond=0), today())
+    document, name = builders[kind](session, issuance, code)
+    issued = IssuedCredential(
+        issuance.credential_id, learner_id, institution.code, kind, code, name, key.key_id, issuance.issued_at, {}
+    )
+    return _sign_and_store(session, actor, env, key, document, issued)
+
+
+def _unit_credential(session: Session, issuance: Issuance, code: str) -> tuple[dict[str, Any], str]:
     unit = repo.get_unit(session, code)
     if unit is None:
         raise InvalidData([{"pointer": "/achievement/code", "message": f"unknown unit '{code}'"}])
-    on = today()
-    missing = missing_unit_outcomes(load_catalog(session), load_record(session, learner_id), code, on)
+    env, on = issuance.env, issuance.on
+    missing = missing_unit_outcomes(load_catalog(session), load_record(session, issuance.learner_id), code, on)
     if missing:
         raise AchievementNotEarned(
             f"unit '{code}' is not achieved: {len(missing)} outcome(s) missing", {"outcomes": list(missing)}
         )
-    institution = repo.get_institution(session, learner.institution)
-    assert institution is not None  # a learner's institution is a foreign key
-    key = env.issuers.keys.active(institution.code) or env.issuers.keys.create(institution.code)
-    credential_id = str(uuid.uuid4())
-    issued_at = now().replace(microsecond=0)
-    evidence = [e for e in records.learner_record_items(session, learner_id)[0] if _counts(e, on)]
+    evidence = [e for e in records.learner_record_items(session, issuance.learner_id)[0] if _counts(e, on)]
     unit_evidence = [e for e in evidence if e.outcome in unit.outcome_codes]
     facts = UnitCertificateFacts(
-        credential_id=credential_url(env.base_url, credential_id),
-        issued_at=issued_at,
-        issuer_did=env.issuers.issuer_did(key),
-        institution_name=institution.name,
-        institution_brin=institution.brin,
-        learner_id=learner_url(env.base_url, learner_id),
-        achievement_id=f"{env.base_url}/api/units/{unit.code}",
+        credential_id=issuance.url,
+        issued_at=issuance.issued_at,
+        issuer_did=issuance.issuer_did,
+        institution_name=issuance.institution.name,
+        institution_brin=issuance.institution.brin,
+        learner_id=issuance.subject,
+        achievement_id=unit_url(env.base_url, unit.code),
         unit_code=unit.code,
         unit_kind=unit.kind,
         unit_title=unit.title,
         unit_description=unit.description or unit.title,
         study_load_hours=unit.study_load_hours,
-        outcomes=tuple(
-            OutcomeFacts(o.code, o.title, f"{env.base_url}/api/units/{unit.code}#{o.code}") for o in unit.outcomes
-        ),
+        outcomes=_outcome_facts(env.base_url, unit),
         assessment_type=assessment_type(unit_evidence),
         participation_form=PARTICIPATION,
-        quality_assurance=(
-            f"Examencommissie van {institution.name}; examinering volgens de Wet educatie en "
-            "beroepsonderwijs (WEB) en het examenplan van de opleiding."
-        ),
+        quality_assurance=quality_assurance(issuance.institution),
         awarded_on=max((e.date for e in unit_evidence), default=on),
         nlqf_level=unit.nlqf_level,
         eqf_level=unit.nlqf_level,
@@ -107,10 +151,158 @@ def issue_credential(
         activity_end=max((e.date for e in unit_evidence), default=None),
         language=unit.language,
     )
-    return _sign_and_store(
-        session, actor, env, key, build_unit_credential(facts),
-        IssuedCredential(credential_id, learner_id, institution.code, "unit", unit.code, unit.title, key.key_id, issued_at, {}),
+    return build_unit_credential(facts), unit.title
+
+
+def _epa_credential(session: Session, issuance: Issuance, code: str) -> tuple[dict[str, Any], str]:
+    epa = repo.get_epas(session, [code]).get(code)
+    if epa is None:
+        raise InvalidData([{"pointer": "/achievement/code", "message": f"unknown EPA '{code}'"}])
+    on, env = issuance.on, issuance.env
+    decisions = [
+        e for e in records.learner_record_items(session, issuance.learner_id)[1]
+        if e.epa == code and not e.withdrawn and e.date <= on
+    ]
+    if not decisions:
+        raise AchievementNotEarned(f"learner has no entrustment decision for EPA '{code}'", {"epas": [code]})
+    latest = max(decisions, key=lambda e: (e.date, e.id))
+    owner = repo.known_codes(session).outcome_units
+    units = repo.get_units(session, {owner[o] for o in epa.draws_on if o in owner})
+    titles = {o.code: (o.title, u.code) for u in units.values() for o in u.outcomes}
+    facts = EpaCredentialFacts(
+        credential_id=issuance.url,
+        issued_at=issuance.issued_at,
+        issuer_did=issuance.issuer_did,
+        institution_name=issuance.institution.name,
+        institution_brin=issuance.institution.brin,
+        learner_id=issuance.subject,
+        achievement_id=f"{env.base_url}/api/epas/{epa.code}",
+        epa_code=epa.code,
+        epa_title=epa.title,
+        epa_type=epa.type,
+        epa_description=epa.description,
+        outcomes=tuple(
+            OutcomeFacts(o, titles[o][0], f"{unit_url(env.base_url, titles[o][1])}#{o}") for o in epa.draws_on if o in titles
+        ),
+        supervision_levels=tuple(repo.supervision_levels(session)),
+        level=latest.level,
+        entrusted_on=latest.date,
+        decided_by=latest.decided_by,
+        note=latest.note,
+        required_level=_required_level(session, issuance.learner_id, code),
     )
+    return build_epa_credential(facts), epa.title
+
+
+def _required_level(session: Session, learner_id: str, epa: str) -> int | None:
+    """The minimum level an enrolled qualification asks for `epa`, if any."""
+    enrolled = [e.qualification for e in records.learner_record_items(session, learner_id)[3]]
+    levels = [r.min_level for q in repo.get_qualifications(session, enrolled).values() for r in q.required_epas if r.epa == epa]
+    return max(levels) if levels else None
+
+
+def _diploma_credential(session: Session, issuance: Issuance, code: str) -> tuple[dict[str, Any], str]:
+    qualification = repo.get_qualification(session, code)
+    if qualification is None:
+        raise InvalidData([{"pointer": "/achievement/code", "message": f"unknown qualification '{code}'"}])
+    env = issuance.env
+    path = learner_path(session, issuance.learner_id, code, issuance.on)
+    if not path.complete:
+        missing: dict[str, list[Any]] = {
+            "units": list(path.order),
+            "outcomes": [o for u in path.remaining_units for o in u.missing_outcomes],
+            "epas": [e.epa for e in path.remaining_epas],
+            "entry_requirements": [{"any_of": list(codes)} for codes in path.missing_entry_requirements],
+        }
+        if path.electives.shortfall_hours:
+            missing["elective_hours"] = [path.electives.shortfall_hours]
+        raise AchievementNotEarned(f"the path to '{code}' is not complete", missing)
+    catalog, record = load_catalog(session), load_record(session, issuance.learner_id)
+    achieved_options = [
+        u for u in qualification.electives.options if not missing_unit_outcomes(catalog, record, u, issuance.on)
+    ]
+    unit_codes = [*qualification.units, *achieved_options]
+    units = repo.get_units(session, unit_codes)
+    epas = repo.get_epas(session, [r.epa for r in qualification.required_epas])
+    facts = DiplomaCredentialFacts(
+        credential_id=issuance.url,
+        issued_at=issuance.issued_at,
+        issuer_did=issuance.issuer_did,
+        institution_name=issuance.institution.name,
+        institution_brin=issuance.institution.brin,
+        learner_id=issuance.subject,
+        achievement_id=f"{env.base_url}/api/qualifications/{qualification.code}",
+        qualification_code=qualification.code,
+        qualification_title=qualification.title,
+        qualification_kind=qualification.kind,
+        units=tuple(
+            ComponentFacts(c, units[c].title, unit_url(env.base_url, c), study_load_hours=units[c].study_load_hours)
+            for c in unit_codes
+        ),
+        epas=tuple(
+            ComponentFacts(r.epa, epas[r.epa].title, f"{env.base_url}/api/epas/{r.epa}", min_level=r.min_level)
+            for r in qualification.required_epas
+        ),
+        awarded_on=issuance.on,
+        crebo=qualification.crebo,
+        nlqf_level=qualification.nlqf_level,
+        eqf_level=qualification.eqf_level,
+        quality_assurance=quality_assurance(issuance.institution),
+    )
+    return build_diploma_credential(facts), qualification.title
+
+
+def _outcome_facts(base_url: str, unit: Unit) -> tuple[OutcomeFacts, ...]:
+    return tuple(OutcomeFacts(o.code, o.title, f"{unit_url(base_url, unit.code)}#{o.code}") for o in unit.outcomes)
+
+
+def unit_url(base_url: str, code: str) -> str:
+    return f"{base_url}/api/units/{code}"
+
+
+def quality_assurance(institution: Institution) -> str:
+    return (
+        f"Examencommissie van {institution.name}; examinering volgens de Wet educatie en "
+        "beroepsonderwijs (WEB) en het examenplan van de opleiding."
+    )
+
+
+def learner_record_credential(
+    session: Session, actor: Actor, env: CredentialEnvironment, learner_id: str
+) -> dict[str, Any]:
+    """Return a freshly signed CLR 2.0 record of every credential the learner holds.
+
+    Revoked credentials are left out (the record is then ``partial``); associations come from
+    the registry: ``precedes`` for prerequisites, ``isPartOf`` for unit → qualification.
+    """
+    authorize(actor, "read", f"learner:{learner_id}")
+    learner = records.get_learner(session, learner_id)
+    if learner is None:
+        raise NotFound("learner", learner_id)
+    issued = store.all_for_learner(session, learner_id)
+    revoked = status.revoked_ids(session, [c.id for c in issued])
+    held = [c for c in issued if c.id not in revoked]
+    if not held:
+        raise AchievementNotEarned("the learner holds no credentials to put in a record", {"credentials": []})
+    institution = repo.get_institution(session, learner.institution)
+    assert institution is not None
+    key = env.issuers.keys.active(institution.code) or env.issuers.keys.create(institution.code)
+    achievement_ids = {c.achievement_code: c.document["credentialSubject"]["achievement"]["id"] for c in held}
+    associations = registry_associations(
+        repo.all_prerequisites(session), repo.get_qualifications(session).values(), achievement_ids
+    )
+    facts = ClrFacts(
+        credential_id=f"urn:uuid:{uuid.uuid4()}",
+        issued_at=now().replace(microsecond=0),
+        issuer_did=env.issuers.issuer_did(key),
+        institution_name=institution.name,
+        institution_brin=institution.brin,
+        learner_id=learner_url(env.base_url, learner_id),
+        credentials=tuple(c.document for c in held),
+        associations=associations,
+        partial=bool(revoked) or None,
+    )
+    return sign(env, build_clr_credential(facts), key)
 
 
 def _sign_and_store(
@@ -169,8 +361,12 @@ def learner_credentials(session: Session, learner_id: str, flt: ListFilter) -> P
 def verify(
     session: Session, env: CredentialEnvironment, document: Any, at: dt.datetime | None = None
 ) -> VerificationReport:
-    """Verify any received credential offline: context, proof, issuer, validity, schema, status."""
-    return verify_credential(
+    """Verify any received credential offline: context, proof, issuer, validity, schema, status.
+
+    A CLR record is verified with every credential embedded in it.
+    """
+    is_clr = isinstance(document, dict) and "ClrCredential" in (document.get("type") or [])
+    return (verify_clr if is_clr else verify_credential)(
         document,
         loader=env.loader,
         resolve_public_key=env.issuers.resolve_public_key,

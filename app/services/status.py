@@ -191,6 +191,16 @@ def credential_status(session: Session, credential_id: str) -> dict[str, Any]:
     }
 
 
+def revoked_ids(session: Session, credential_ids: list[str]) -> set[str]:
+    """The ids among `credential_ids` that are revoked."""
+    rows = session.scalars(
+        select(IssuedCredentialRow.id).where(
+            IssuedCredentialRow.id.in_(credential_ids), IssuedCredentialRow.revoked_at.is_not(None)
+        )
+    )
+    return set(rows)
+
+
 def status_list_document(session: Session, list_id: str) -> dict[str, Any]:
     row = session.get(StatusListRow, list_id)
     if row is None:
