@@ -282,18 +282,11 @@ class _Standing:
 
 
 def _stand(catalog: Catalog, record: LearnerRecord, on: date) -> _Standing:
-    direct: set[str] = set()
-    evidenced: set[str] = set()
-    formative: set[str] = set()
-    for ev in record.evidence:
-        if ev.withdrawn or ev.date > on:
-            continue
-        if ev.source == "formative":
-            formative.add(ev.outcome)
-            continue
-        evidenced.add(ev.outcome)
-        if ev.valid_until is None or on <= ev.valid_until:
-            direct.add(ev.outcome)
+    dated = [ev for ev in record.evidence if not ev.withdrawn and ev.date <= on]
+    formative = {ev.outcome for ev in dated if ev.source == "formative"}
+    counted = [ev for ev in dated if ev.source != "formative"]
+    evidenced = {ev.outcome for ev in counted}  # R2: valid or expired
+    direct = {ev.outcome for ev in counted if ev.valid_until is None or on <= ev.valid_until}
     achieved = set(direct)
     subsumes = catalog.subsumes
     for outcome in direct:
@@ -659,8 +652,8 @@ def _remaining_units(
     for code in order:
         unit, lacks = units[code], missing[code]
         blocked_by = tuple([r for r in requires.get(code, ()) if missing.get(r) != ()])
-        partial = [o for o in lacks if o in flagged] if flagged else ()
-        expired = [o for o in lacks if o in evidenced] if evidenced else ()
+        partial = () if flagged.isdisjoint(lacks) else [o for o in lacks if o in flagged]
+        expired = () if evidenced.isdisjoint(lacks) else [o for o in lacks if o in evidenced]
         found.append(RemainingUnit(code, unit.kind, unit.title, lacks, hours[code], blocked_by))
         sentences.append(
             explain.explain_unit(
