@@ -30,15 +30,17 @@ def create_app(config: type[Config] = Config) -> Flask:
     )
 
     db.init_app(app)
-    app.extensions["catalog_cache"] = registry_version.CatalogCache()
+    app.extensions["path_caches"] = registry_version.PathCaches()
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
 
     from app.api import register_api
     from app.api.errors import register_error_handlers
     from app.cli import register_cli
+    from app.web import register_web
 
     register_error_handlers(app)
     register_api(app)
+    register_web(app)
     register_cli(app)
     _serve_api_docs_assets(app)
     return app

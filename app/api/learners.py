@@ -187,7 +187,7 @@ class Path(MethodView):
             args.get("qualification"),
             args.get("on"),
             args.get("hours_per_week"),
-            catalog_cache=current_app.extensions["catalog_cache"],
+            caches=current_app.extensions["path_caches"],
         )
         return result.to_dict()
 
@@ -199,7 +199,7 @@ class Paths(MethodView):
     def get(self, args: dict[str, Any], learner_id: str):
         """Every qualification, closest first: which diploma is nearest for this learner."""
         on = args.get("on") or learners.today()
-        summaries = learners.learner_paths(db.session, learner_id, on, current_app.extensions["catalog_cache"])
+        summaries = learners.learner_paths(db.session, learner_id, on, current_app.extensions["path_caches"])
         return {"on": on.isoformat(), "paths": [s.to_dict() for s in summaries]}
 
 

@@ -36,9 +36,11 @@ PARTIAL_CREDITS = (
 )
 
 
-def learner_exists(session: Session, learner_id: str) -> bool:
+def learner_record_version(session: Session, learner_id: str) -> int | None:
+    """The learner's record version, or None when there is no such learner."""
     table = LearnerRow.__table__
-    return session.connection().execute(select(table.c.id).where(table.c.id == learner_id)).first() is not None
+    row = session.connection().execute(select(table.c.record_version).where(table.c.id == learner_id)).first()
+    return None if row is None else int(row[0] or 0)
 
 
 def engine_record(session: Session, learner_id: str) -> LearnerRecord:

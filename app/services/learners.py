@@ -17,7 +17,7 @@ from app.domain.records import Catalog, LearnerRecord
 from app.persistence import engine_inputs
 from app.persistence import learners as records
 from app.persistence import repository as repo
-from app.persistence.registry_version import CatalogCache
+from app.persistence.registry_version import CatalogCache, PathCaches
 from app.persistence.repository import ListFilter, Page
 from app.services.actor import Actor, authorize
 
@@ -277,10 +277,20 @@ def load_record(session: Session, learner_id: str) -> LearnerRecord:
     return engine_inputs.engine_record(session, learner_id)
 
 
-def require_learner(session: Session, learner_id: str) -> None:
-    """Raise NotFound unless the learner exists (one narrow query)."""
-    if not engine_inputs.learner_exists(session, learner_id):
+def cached_record(session: Session, learner_id: str, caches: PathCaches | None) -> LearnerRecord:
+    """The learner's engine input, reused while the learner's record version is unchanged.
+
+    Raises
+    ------
+    NotFound
+        If there is no such learner.
+    """
+    version = engine_inputs.learner_record_version(session, learner_id)
+    if version is None:
         raise NotFound("learner", learner_id)
+    if caches is None:
+        return load_record(session, learner_id)
+    return caches.records.get(learner_id, version, lambda: load_record(session, learner_id))
 
 
 def learner_path(
@@ -289,18 +299,17 @@ def learner_path(
     qualification: str | None = None,
     on: dt.date | None = None,
     hours_per_week: int | None = None,
-    catalog_cache: CatalogCache[Catalog] | None = None,
+    caches: PathCaches | None = None,
 ) -> PathResult:
     """Return the learner's path toward `qualification` (default: the only enrolment)."""
-    require_learner(session, learner_id)
-    record = load_record(session, learner_id)
+    record = cached_record(session, learner_id, caches)
     if qualification is None:
         enrolled = sorted({e.qualification for e in record.enrolments})
         if len(enrolled) != 1:
             message = "the learner has no enrolment" if not enrolled else f"the learner is enrolled in {', '.join(enrolled)}"
             raise InvalidData([{"parameter": "qualification", "message": f"{message}; name a qualification"}])
         qualification = enrolled[0]
-    catalog = load_catalog(session, catalog_cache)
+    catalog = load_catalog(session, caches.catalog if caches else None)
     if qualification not in catalog.qualifications:
         raise NotFound("qualification", qualification)
     enrolment = record.enrolment_for(qualification)
@@ -316,11 +325,9 @@ def learner_path(
 
 
 def learner_paths(
-    session: Session, learner_id: str, on: dt.date | None = None, catalog_cache: CatalogCache[Catalog] | None = None
+    session: Session, learner_id: str, on: dt.date | None = None, caches: PathCaches | None = None
 ) -> list[PathSummary]:
     """Return a summary of the learner's path to every qualification, closest first."""
-    get_learner(session, learner_id)
-    record = load_record(session, learner_id)
-    return rank_paths(
-        load_catalog(session, catalog_cache), record, learner_id=learner_id, on=on or today(), hours_per_week=DEFAULT_HOURS_PER_WEEK
-    )
+    record = cached_record(session, learner_id, caches)
+    catalog = load_catalog(session, caches.catalog if caches else None)
+    return rank_paths(catalog, record, learner_id=learner_id, on=on or today(), hours_per_week=DEFAULT_HOURS_PER_WEEK)

@@ -17,6 +17,7 @@ from app.domain.path import PathResult, PathSummary, RemainingUnit
 from app.persistence import credentials as credential_store
 from app.persistence import repository as repo
 from app.persistence.credentials import IssuedCredential
+from app.persistence.registry_version import PathCaches
 from app.services import learners, registry
 
 #: Graph status → Dutch label shown in the node, the legend and the list.
@@ -93,17 +94,18 @@ def path_page(
     qualification: str | None,
     on: dt.date | None,
     hours_per_week: int | None,
+    caches: PathCaches | None = None,
 ) -> PathPage:
     """Gather everything the page shows (raises the services' NotFound / InvalidData)."""
     learner = learners.get_learner(session, learner_id)
-    path = learners.learner_path(session, learner_id, qualification, on, hours_per_week)
+    path = learners.learner_path(session, learner_id, qualification, on, hours_per_week, caches)
     q = registry.get_qualification(session, path.qualification)
     graph_data = registry.qualification_graph(session, q.code)
     codes = [n["code"] for n in graph_data["nodes"]]  # type: ignore[attr-defined]
     units = repo.get_units(session, set(codes) | {u.unit for u in path.remaining_units})
     total = sum(units[c].study_load_hours for c in q.units if c in units) + q.electives.required_hours
     done = max(0, total - path.remaining_hours)
-    summaries = learners.learner_paths(session, learner_id, path.on)
+    summaries = learners.learner_paths(session, learner_id, path.on, caches)
     enrolments = {
         e.qualification: e
         for e in learners.list_enrolments(session, learner_id, repo.ListFilter(limit=100)).items  # type: ignore[attr-defined]

@@ -58,7 +58,7 @@ def learner_path(learner_id: str) -> Response | str:
     if errors:
         return render_error(400, " ".join(errors))
     try:
-        page = path_page(db.session, learner_id, qualification, on, hours)
+        page = path_page(db.session, learner_id, qualification, on, hours, current_app.extensions["path_caches"])
     except InvalidData:
         # No enrolment, or several: let the learner choose a qualification.
         summaries = learners.learner_paths(db.session, learner_id, on)
