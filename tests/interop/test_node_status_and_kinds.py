@@ -1,0 +1,203 @@
+"""Digital Bazaar's verifier (Node, offline) on what the API issues: EPA, diploma, CLR, status.
+
+Credentials are issued through the HTTP API of a seeded app; the status list credentials they
+point at are fetched from ``/status/{list}`` as served *now* and handed to ``interop/verify.mjs``
+with ``--documents`` (did:web runs get the served DID document too). The Node side checks every
+``credentialStatus`` entry with ``@digitalbazaar/vc-bitstring-status-list``, including the
+list's own proof and issuer.
+
+Marked ``node`` and ``slow``; without Node or ``interop/node_modules`` the tests skip locally
+but FAIL when ``CI`` is set (the ``node`` fixture of ``test_node_verifier.py``).
+"""
+
+# ruff: noqa: F811  (node, local_app and web_app are fixtures imported below)
+
+from __future__ import annotations
+
+import base64
+import copy
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.api.test_credentials import issued, learner_id, local_app, web_app  # noqa: F401
+from tests.interop.test_node_verifier import node, run_verifier  # noqa: F401
+
+pytestmark = [pytest.mark.node, pytest.mark.slow]
+
+Document = dict[str, Any]
+OK = (0, {"verified": True, "error": None})
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def issue_kind(client: FlaskClient, external_id: str, kind: str, code: str) -> Document:
+    learner = learner_id(client, external_id)
+    response = client.post("/api/credentials", json={"learner": learner, "achievement": {"type": kind, "code": code}})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()  # type: ignore[no-any-return]
+
+
+def status_urls(credential: Document) -> set[str]:
+    """Status list URLs of `credential` and, for a CLR, of every embedded credential."""
+    urls = {e["statusListCredential"] for e in credential.get("credentialStatus", [])}
+    for inner in credential["credentialSubject"].get("verifiableCredential", []):
+        urls |= status_urls(inner)
+    return urls
+
+
+def served(client: FlaskClient, url: str) -> Document:
+    response = client.get(urlsplit(url).path)
+    assert response.status_code == 200, url
+    return response.get_json(force=True)  # type: ignore[no-any-return]
+
+
+def documents_file(client: FlaskClient, credential: Document, path: Path, did: bool = False) -> Path:
+    """Write the --documents file: the credential's status lists as served now (+ DID doc)."""
+    documents = {url: served(client, url) for url in status_urls(credential)}
+    if did:
+        document = client.get("/issuers/MBO-ZW/did.json").get_json()
+        documents[document["id"]] = document
+    path.write_text(json.dumps(documents), encoding="utf-8")
+    return path
+
+
+def node_verify(node: str, client: FlaskClient, credential: Document, path: Path, did: bool = False) -> tuple[int, Document]:
+    return run_verifier(node, credential, "--documents", str(documents_file(client, credential, path, did)))
+
+
+def change(client: FlaskClient, credential: Document, action: str) -> None:
+    key = credential["id"].rsplit("/", 1)[1]
+    response = client.post(f"/api/credentials/{key}/{action}", json={"reason": f"interop: {action}"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+
+
+def set_bit_unsigned(status_list: Document, index: int) -> Document:
+    """A copy of a status list with bit `index` set, its proof left as it was."""
+    changed = copy.deepcopy(status_list)
+    encoded = changed["credentialSubject"]["encodedList"][1:]
+    bits = bytearray(gzip.decompress(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))))
+    bits[index // 8] |= 0x80 >> (index % 8)
+    changed["credentialSubject"]["encodedList"] = "u" + base64.urlsafe_b64encode(gzip.compress(bytes(bits))).decode().rstrip("=")
+    return changed
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api(local_app: Flask) -> FlaskClient:
+    return local_app.test_client()
+
+
+@pytest.fixture(scope="module")
+def kinds(local_app: Flask) -> dict[str, Document]:
+    """An EPA credential (DEMO-L9, BAZ-5 at level 2), the Q-VIG diploma and DEMO-L5's CLR."""
+    client = local_app.test_client()
+    found = {
+        "epa": issue_kind(client, "DEMO-L9", "epa", "BAZ-5"),
+        "diploma": issue_kind(client, "DEMO-L5", "qualification", "Q-VIG"),
+        "unit": issued(client, learner_id(client, "DEMO-L5"), "BC-VV-B1K1"),
+    }
+    response = client.get(f"/api/learners/{learner_id(client, 'DEMO-L5')}/record")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    found["clr"] = response.get_json()
+    return found
+
+
+# --- EPA, diploma and CLR issued through the API -----------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["epa", "diploma", "clr"])
+def test_api_issued_epa_diploma_and_clr_verify_with_digital_bazaar(
+    node: str, api: FlaskClient, kinds: dict[str, Document], kind: str, tmp_path: Path
+) -> None:
+    credential = kinds[kind]
+    if kind != "clr":
+        assert len(credential["credentialStatus"]) == 2  # so the Node side checks two lists
+    assert node_verify(node, api, credential, tmp_path / "docs.json") == OK
+
+
+def test_every_credential_embedded_in_the_api_record_verifies_with_its_status(
+    node: str, api: FlaskClient, kinds: dict[str, Document], tmp_path: Path
+) -> None:
+    embedded = kinds["clr"]["credentialSubject"]["verifiableCredential"]
+    assert {kinds["diploma"]["id"], kinds["unit"]["id"]} <= {c["id"] for c in embedded}
+    for credential in embedded:
+        assert node_verify(node, api, credential, tmp_path / "docs.json") == OK, credential["id"]
+
+
+def test_a_tampered_api_record_is_rejected(
+    node: str, api: FlaskClient, kinds: dict[str, Document], tmp_path: Path
+) -> None:
+    tampered = copy.deepcopy(kinds["clr"])
+    tampered["credentialSubject"]["verifiableCredential"][0]["name"] += " (met lof)"
+    code, result = node_verify(node, api, tampered, tmp_path / "docs.json")
+    assert code == 1 and result["verified"] is False and "signature" in result["error"].lower()
+
+
+# --- revoked and suspended credentials ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("external_id", "kind", "code"),
+    [("DEMO-L5", "unit", "AV-NL-2F"), ("DEMO-L9", "epa", "BAZ-1"), ("DEMO-L5", "qualification", "Q-VIG")],
+)
+def test_a_revoked_credential_is_rejected_by_digital_bazaar(
+    node: str, api: FlaskClient, tmp_path: Path, external_id: str, kind: str, code: str
+) -> None:
+    credential = issue_kind(api, external_id, kind, code)
+    before = documents_file(api, credential, tmp_path / "before.json")
+    assert run_verifier(node, credential, "--documents", str(before)) == OK
+    change(api, credential, "revoke")
+    code_, result = node_verify(node, api, credential, tmp_path / "after.json")
+    assert code_ == 1 and result["verified"] is False
+    assert "revoked" in result["error"]
+    # What decides is the list handed over: the list as it was before still says "active".
+    assert run_verifier(node, credential, "--documents", str(before)) == OK
+
+
+def test_a_suspended_credential_is_rejected_until_unsuspended(
+    node: str, api: FlaskClient, tmp_path: Path
+) -> None:
+    credential = issue_kind(api, "DEMO-L5", "unit", "AV-REK-2F")
+    change(api, credential, "suspend")
+    code, result = node_verify(node, api, credential, tmp_path / "suspended.json")
+    assert code == 1 and result["verified"] is False
+    assert "suspended" in result["error"]
+    change(api, credential, "unsuspend")
+    assert node_verify(node, api, credential, tmp_path / "unsuspended.json") == OK
+
+
+def test_a_status_list_changed_without_re_signing_is_rejected(
+    node: str, api: FlaskClient, tmp_path: Path
+) -> None:
+    credential = issue_kind(api, "DEMO-L5", "unit", "AV-LB")
+    [item] = [e for e in credential["credentialStatus"] if e["statusPurpose"] == "revocation"]
+    documents = {url: served(api, url) for url in status_urls(credential)}
+    url = item["statusListCredential"]
+    documents[url] = set_bit_unsigned(documents[url], int(item["statusListIndex"]))
+    path = tmp_path / "forged.json"
+    path.write_text(json.dumps(documents), encoding="utf-8")
+    code, result = run_verifier(node, credential, "--documents", str(path))
+    assert code == 1 and result["verified"] is False
+    assert "BitstringStatusListCredential" in result["error"] and "not verified" in result["error"]
+
+
+def test_did_web_a_revoked_credential_is_rejected_with_the_served_did_document(
+    node: str, web_app: Flask, tmp_path: Path
+) -> None:
+    client = web_app.test_client()
+    credential = issue_kind(client, "DEMO-L9", "epa", "BAZ-2")
+    assert credential["issuer"]["id"] == "did:web:leerlijn.example:issuers:MBO-ZW"
+    assert node_verify(node, client, credential, tmp_path / "before.json", did=True) == OK
+    change(client, credential, "revoke")
+    code, result = node_verify(node, client, credential, tmp_path / "after.json", did=True)
+    assert code == 1 and "revoked" in result["error"]
