@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.records import Enrolment, Entrustment, Evidence, HeldDiploma, LearnerRecord, PartialCredit
+from app.persistence.registry_version import RegistryStateRow
 from app.persistence.learner_models import EnrolmentRow, EntrustmentRow, EvidenceRow, HeldDiplomaRow, LearnerRow
 from app.persistence.vmbo_models import VmboCompletionOutcomeRow, VmboCompletionRow
 
@@ -36,11 +37,13 @@ PARTIAL_CREDITS = (
 )
 
 
-def learner_record_version(session: Session, learner_id: str) -> int | None:
-    """The learner's record version, or None when there is no such learner."""
+def learner_record_version(session: Session, learner_id: str) -> tuple[int, int] | None:
+    """(the learner's record version, the registry version) in one statement; None: no learner."""
     table = LearnerRow.__table__
-    row = session.connection().execute(select(table.c.record_version).where(table.c.id == learner_id)).first()
-    return None if row is None else int(row[0] or 0)
+    state = RegistryStateRow.__table__
+    registry = select(state.c.version).where(state.c.id == 1).scalar_subquery()
+    row = session.connection().execute(select(table.c.record_version, registry).where(table.c.id == learner_id)).first()
+    return None if row is None else (int(row[0] or 0), int(row[1] or 0))
 
 
 def engine_record(session: Session, learner_id: str) -> LearnerRecord:

@@ -106,8 +106,10 @@ class CatalogCache(Generic[T]):
         self._version: int | None = None
         self._value: T | None = None
 
-    def get(self, session: Session, build: Callable[[Session], T]) -> T:
-        version = current_version(session)
+    def get(self, session: Session, build: Callable[[Session], T], version: int | None = None) -> T:
+        """The value for the current registry `version` (read from the database when None)."""
+        if version is None:
+            version = current_version(session)
         with self._lock:
             if self._version == version and self._value is not None:
                 return self._value

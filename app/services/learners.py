@@ -277,20 +277,26 @@ def load_record(session: Session, learner_id: str) -> LearnerRecord:
     return engine_inputs.engine_record(session, learner_id)
 
 
-def cached_record(session: Session, learner_id: str, caches: PathCaches | None) -> LearnerRecord:
-    """The learner's engine input, reused while the learner's record version is unchanged.
+def cached_inputs(session: Session, learner_id: str, caches: PathCaches | None) -> tuple[Catalog, LearnerRecord]:
+    """The catalog and the learner's engine input, reused while their versions are unchanged.
+
+    One statement reads both versions; the catalog and the record are rebuilt only when theirs
+    moved.
 
     Raises
     ------
     NotFound
         If there is no such learner.
     """
-    version = engine_inputs.learner_record_version(session, learner_id)
-    if version is None:
+    versions = engine_inputs.learner_record_version(session, learner_id)
+    if versions is None:
         raise NotFound("learner", learner_id)
     if caches is None:
-        return load_record(session, learner_id)
-    return caches.records.get(learner_id, version, lambda: load_record(session, learner_id))
+        return build_catalog(session), load_record(session, learner_id)
+    record_version, registry_version = versions
+    catalog = caches.catalog.get(session, build_catalog, registry_version)
+    record = caches.records.get(learner_id, record_version, lambda: load_record(session, learner_id))
+    return catalog, record
 
 
 def learner_path(
@@ -302,14 +308,13 @@ def learner_path(
     caches: PathCaches | None = None,
 ) -> PathResult:
     """Return the learner's path toward `qualification` (default: the only enrolment)."""
-    record = cached_record(session, learner_id, caches)
+    catalog, record = cached_inputs(session, learner_id, caches)
     if qualification is None:
         enrolled = sorted({e.qualification for e in record.enrolments})
         if len(enrolled) != 1:
             message = "the learner has no enrolment" if not enrolled else f"the learner is enrolled in {', '.join(enrolled)}"
             raise InvalidData([{"parameter": "qualification", "message": f"{message}; name a qualification"}])
         qualification = enrolled[0]
-    catalog = load_catalog(session, caches.catalog if caches else None)
     if qualification not in catalog.qualifications:
         raise NotFound("qualification", qualification)
     enrolment = record.enrolment_for(qualification)
@@ -328,6 +333,5 @@ def learner_paths(
     session: Session, learner_id: str, on: dt.date | None = None, caches: PathCaches | None = None
 ) -> list[PathSummary]:
     """Return a summary of the learner's path to every qualification, closest first."""
-    record = cached_record(session, learner_id, caches)
-    catalog = load_catalog(session, caches.catalog if caches else None)
+    catalog, record = cached_inputs(session, learner_id, caches)
     return rank_paths(catalog, record, learner_id=learner_id, on=on or today(), hours_per_week=DEFAULT_HOURS_PER_WEEK)
