@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.domain.errors import NotFound
-from app.domain.path import _current_levels, _stand
+from app.domain.path import current_levels, learner_standing
 from app.domain.records import Catalog, LearnerRecord
 
 __all__ = ["missing_unit_outcomes", "current_epa_level"]
@@ -33,7 +33,7 @@ def missing_unit_outcomes(catalog: Catalog, record: LearnerRecord, unit: str, on
     """
     if unit not in catalog.units:
         raise NotFound("unit", unit)
-    return _stand(catalog, record, on).missing[unit]
+    return learner_standing(catalog, record, on).missing[unit]
 
 
 def current_epa_level(record: LearnerRecord, epa: str, on: date) -> int | None:
@@ -46,4 +46,4 @@ def current_epa_level(record: LearnerRecord, epa: str, on: date) -> int | None:
     >>> current_epa_level(record, "E", date(2025, 9, 1))
     2
     """
-    return _current_levels(record, on).get(epa)
+    return current_levels(record, on).get(epa)

@@ -5,15 +5,17 @@ The rules R1–R11 of the path contract are implemented here; the places where t
 leaves a choice are stated in the Notes of `compute_path`.
 
 What depends only on the learner and `on` (achieved outcomes, achieved units, EPA levels,
-diplomas) is computed once, in `_Standing`, and reused by `rank_paths` for every qualification.
+diplomas) is computed once, in a `Standing` (`learner_standing`), and reused by `rank_paths`
+for every qualification.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
+from heapq import heapify, heappop, heappush
+from itertools import filterfalse
 from typing import Any
 
 from app.domain import explain
@@ -31,7 +33,10 @@ __all__ = [
     "PlanItem",
     "PathResult",
     "PathSummary",
+    "Standing",
     "compute_path",
+    "learner_standing",
+    "current_levels",
     "rank_paths",
     "remaining_unit_hours",
     "duration_days",
@@ -142,7 +147,14 @@ class PlanItem:
 
 @dataclass(frozen=True, slots=True)
 class PathResult:
-    """A learner's path to one qualification on a reference date (see `compute_path`)."""
+    """A learner's path to one qualification on a reference date (see `compute_path`).
+
+    Notes
+    -----
+    `explanations` is written on its first read (one sentence per remaining unit is most of
+    the cost of a path) and kept: every way of reading the field, including ``==``,
+    ``repr``, ``to_dict`` and ``dataclasses.asdict``, sees the same tuple of sentences.
+    """
 
     learner: str
     qualification: str
@@ -226,6 +238,71 @@ def _unit_code(unit: RemainingUnit) -> str:
     return unit.unit
 
 
+@dataclass(frozen=True, slots=True)
+class _Sentences:
+    """The explanations of a path before they are written (see `_WrittenOnFirstRead`)."""
+
+    units: tuple[RemainingUnit, ...]
+    outcomes_of: Mapping[str, tuple[str, ...]]
+    flagged: frozenset[str]
+    evidenced: frozenset[str]
+    others: tuple[str, ...]
+
+    def write(self) -> tuple[str, ...]:
+        """Return one sentence per remaining unit (R2, R4, R7), then the `others`."""
+        flagged, evidenced, outcomes_of = self.flagged, self.evidenced, self.outcomes_of
+        explain_unit, sentences = explain.explain_unit, []
+        for u in self.units:
+            lacks = u.missing_outcomes
+            partial = () if flagged.isdisjoint(lacks) else [o for o in lacks if o in flagged]
+            expired = () if evidenced.isdisjoint(lacks) else [o for o in lacks if o in evidenced]
+            sentences.append(
+                explain_unit(
+                    u.unit,
+                    u.title,
+                    lacks,
+                    len(outcomes_of[u.unit]),
+                    u.remaining_hours,
+                    u.blocked_by,
+                    partial,
+                    expired,
+                )
+            )
+        return (*sentences, *self.others)
+
+
+class _WrittenOnFirstRead:
+    """Data descriptor over a slot that may hold `_Sentences`: the first read writes them.
+
+    The written tuple replaces the `_Sentences` in the slot, so the work is done once and
+    the attribute reads as a plain tuple of str everywhere (``__eq__``, ``__repr__`` and
+    ``__getstate__`` of the dataclass read it through this descriptor too).
+    """
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self.slot.__get__(obj, owner)
+        if type(value) is _Sentences:
+            value = value.write()
+            self.slot.__set__(obj, value)
+        return value
+
+    def __set__(self, obj: object, value: object) -> None:
+        self.slot.__set__(obj, value)
+
+    def __delete__(self, obj: object) -> None:
+        self.slot.__delete__(obj)
+
+
+PathResult.explanations = _WrittenOnFirstRead(PathResult.explanations)  # type: ignore[assignment]
+
+
 # --------------------------------------------------------------------------- arithmetic
 
 
@@ -261,11 +338,32 @@ def duration_days(hours: int, hours_per_week: int) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class _Standing:
-    """What holds for one learner on `on`, independent of any qualification.
+class Standing:
+    """What holds for one learner on a reference date, independent of any qualification.
 
-    `missing` maps every catalog unit to its unachieved outcomes, in the unit's order (R3); a
-    unit is achieved when that tuple is empty, for every qualification that has it (R9).
+    Built by `learner_standing`; `rank_paths` builds it once and reuses it for every
+    qualification.
+
+    Attributes
+    ----------
+    achieved : frozenset of str
+        Outcomes with valid counting evidence (R1, R2) and the outcomes they subsume (R3).
+    evidenced : frozenset of str
+        Outcomes that are not achieved although they have counting evidence: it expired (R2).
+    formative_only : frozenset of str
+        Outcomes that are not achieved and whose only evidence is formative.
+    flagged : frozenset of str
+        Outcomes that are not achieved and need an assessment: the target of a ``partial``
+        relation from an achieved outcome, or covered by a partial credit (R4).
+    levels : mapping of str to int
+        The current supervision level per EPA (`current_levels`, R6).
+    diplomas : frozenset of str
+        The qualifications of the diplomas held (R11).
+    missing : mapping of str to tuple of str
+        Every catalog unit → its unachieved outcomes, in the unit's order (R3).
+    achieved_units : frozenset of str
+        The catalog units whose outcomes are all achieved: those with an empty `missing`
+        tuple, for every qualification that has them (R9).
     """
 
     achieved: frozenset[str]
@@ -275,43 +373,109 @@ class _Standing:
     levels: Mapping[str, int]
     diplomas: frozenset[str]
     missing: Mapping[str, tuple[str, ...]]
+    achieved_units: frozenset[str]
 
     def unit_achieved(self, unit: str) -> bool:
         """Return True when `unit` is a catalog unit whose outcomes are all achieved."""
-        return self.missing.get(unit) == ()
+        return unit in self.achieved_units
 
 
-def _stand(catalog: Catalog, record: LearnerRecord, on: date) -> _Standing:
-    dated = [ev for ev in record.evidence if not ev.withdrawn and ev.date <= on]
-    formative = {ev.outcome for ev in dated if ev.source == "formative"}
-    counted = [ev for ev in dated if ev.source != "formative"]
-    evidenced = {ev.outcome for ev in counted}  # R2: valid or expired
-    direct = {ev.outcome for ev in counted if ev.valid_until is None or on <= ev.valid_until}
-    achieved = set(direct)
+def learner_standing(catalog: Catalog, record: LearnerRecord, on: date) -> Standing:
+    """Return what holds for `record` on `on`: achieved outcomes and units, EPA levels, diplomas.
+
+    Only what is recorded on or before `on` and not withdrawn counts; formative evidence
+    never achieves an outcome.
+
+    Parameters
+    ----------
+    catalog : Catalog
+        Units and outcome relations (``subsumes``, ``partial``).
+    record : LearnerRecord
+        The learner's evidence, entrustments, diplomas and partial credits.
+    on : date
+        Reference date.
+
+    Returns
+    -------
+    Standing
+
+    Examples
+    --------
+    >>> from app.domain.model import Outcome, OutcomeRelation, Unit
+    >>> from app.domain.records import Evidence
+    >>> unit = Unit("U", "BC", "U", 10, tuple(Outcome(c, c) for c in "abc"), "I")
+    >>> catalog = Catalog.build([unit], [], [OutcomeRelation("a", "b", "subsumes")])
+    >>> record = LearnerRecord(evidence=(Evidence("a", "exam", date(2025, 1, 1)),
+    ...                                  Evidence("c", "formative", date(2025, 1, 1))))
+    >>> standing = learner_standing(catalog, record, date(2025, 9, 1))
+    >>> sorted(standing.achieved), standing.missing["U"], sorted(standing.formative_only)
+    (['a', 'b'], ('c',), ['c'])
+    >>> standing.unit_achieved("U")
+    False
+    """
+    formative: set[str] = set()
+    evidenced: set[str] = set()  # R2: valid or expired
+    direct: set[str] = set()
+    for ev in record.evidence:  # one pass: this is the per-evidence work of every path
+        if ev.withdrawn or not ev.date <= on:
+            continue
+        if ev.source == "formative":
+            formative.add(ev.outcome)
+            continue
+        evidenced.add(ev.outcome)
+        until = ev.valid_until
+        if until is None or on <= until:
+            direct.add(ev.outcome)
     subsumes = catalog.subsumes
-    for outcome in direct:
-        if outcome in subsumes:
-            achieved |= subsumes[outcome]
+    achieved = set(direct)
+    achieved.update(*[subsumes[o] for o in direct.intersection(subsumes)])
     flagged = {to for frm, to in catalog.partial_pairs if frm in achieved}
     flagged.update(
         pc.outcome for pc in record.partial_credits if not pc.withdrawn and pc.date <= on
     )
-    return _Standing(
+    lacks = achieved.__contains__
+    missing = {
+        unit: tuple(filterfalse(lacks, outcomes)) for unit, outcomes in catalog.outcomes_of.items()
+    }
+    return Standing(
         achieved=frozenset(achieved),
         evidenced=frozenset(evidenced - achieved),
         formative_only=frozenset(formative - evidenced - achieved),
         flagged=frozenset(flagged - achieved),
-        levels=_current_levels(record, on),
+        levels=current_levels(record, on),
         diplomas=frozenset(d.qualification for d in record.diplomas if d.date <= on),
-        missing={
-            unit: tuple([o for o in outcomes if o not in achieved])
-            for unit, outcomes in catalog.outcomes_of.items()
-        },
+        missing=missing,
+        achieved_units=frozenset([unit for unit, lacking in missing.items() if not lacking]),
     )
 
 
-def _current_levels(record: LearnerRecord, on: date) -> dict[str, int]:
-    """Return the level of the latest counting entrustment per EPA (R6)."""
+def current_levels(record: LearnerRecord, on: date) -> dict[str, int]:
+    """Return the level of the latest counting entrustment per EPA on `on` (R6).
+
+    An entrustment counts when it is not withdrawn and dated on or before `on`. The latest is
+    the one with the latest date, then the highest `sequence`, then the last given.
+
+    Parameters
+    ----------
+    record : LearnerRecord
+    on : date
+        Reference date.
+
+    Returns
+    -------
+    dict of str to int
+        EPA code → supervision level, for every EPA with a counting entrustment.
+
+    Examples
+    --------
+    >>> from app.domain.records import Entrustment
+    >>> day = date(2025, 1, 1)
+    >>> record = LearnerRecord(entrustments=(
+    ...     Entrustment("E", 4, day, sequence=2), Entrustment("E", 2, day, sequence=1),
+    ...     Entrustment("F", 5, day, withdrawn=True), Entrustment("G", 3, date(2026, 1, 1))))
+    >>> current_levels(record, date(2025, 9, 1))
+    {'E': 4}
+    """
     latest: dict[str, tuple[tuple[date, int, int], int]] = {}
     for index, ent in enumerate(record.entrustments):
         if ent.withdrawn or ent.date > on:
@@ -348,16 +512,17 @@ class _Core:
 
 
 def _core(
-    catalog: Catalog, standing: _Standing, qualification: Qualification, chosen: Sequence[str]
+    catalog: Catalog, standing: Standing, qualification: Qualification, chosen: Sequence[str]
 ) -> _Core:
     missing = standing.missing
     mandatory = tuple([u for u in catalog.mandatory[qualification.code] if missing[u]])
     electives, taken = _electives(catalog, standing, qualification, chosen)
     remaining = mandatory + taken
     load, outcomes_of = catalog.load, catalog.outcomes_of
-    hours = {
-        u: remaining_unit_hours(load[u], len(missing[u]), len(outcomes_of[u])) for u in remaining
-    }
+    hours = {}
+    for u in remaining:  # remaining_unit_hours, inlined: a remaining unit has outcomes
+        total = len(outcomes_of[u])
+        hours[u] = (2 * load[u] * len(missing[u]) + total) // (2 * total)
     return _Core(
         remaining=remaining,
         hours=hours,
@@ -370,7 +535,7 @@ def _core(
 
 
 def _electives(
-    catalog: Catalog, standing: _Standing, qualification: Qualification, chosen: Sequence[str]
+    catalog: Catalog, standing: Standing, qualification: Qualification, chosen: Sequence[str]
 ) -> tuple[ElectiveStatus, tuple[str, ...]]:
     """Apply R5: achieved elective hours, the chosen units that cover the rest, candidates."""
     rule = qualification.electives
@@ -404,7 +569,7 @@ def _electives(
     return status, tuple(taken)
 
 
-def _remaining_epas(qualification: Qualification, standing: _Standing) -> tuple[RemainingEpa, ...]:
+def _remaining_epas(qualification: Qualification, standing: Standing) -> tuple[RemainingEpa, ...]:
     """Apply R6: required EPAs whose current level is below the minimum, by code."""
     gaps = []
     for required in sorted(qualification.required_epas, key=lambda r: r.epa):
@@ -415,7 +580,7 @@ def _remaining_epas(qualification: Qualification, standing: _Standing) -> tuple[
 
 
 def _missing_entry(
-    qualification: Qualification, standing: _Standing
+    qualification: Qualification, standing: Standing
 ) -> tuple[tuple[str, ...], ...]:
     """Apply R11: the unmet ``any_qualification`` requirement, if any."""
     any_of = qualification.entry_any_qualification
@@ -431,26 +596,27 @@ def _order(catalog: Catalog, units: Collection[str]) -> list[str]:
     """Return `units` in prerequisite order, smallest available first (R8).
 
     Same result as ``graph.ordered_units`` (``nx.lexicographical_topological_sort`` keyed on
-    kind, then code) over the precomputed adjacency of the catalog.
+    kind, then code) over the precomputed adjacency of the catalog, worked on the units'
+    positions in that sort (``Catalog.rank``): int compares and hashes are cheap.
     """
-    wanted = set(units)
-    required_by, rank = catalog.required_by, catalog.rank
-    waiting = dict.fromkeys(wanted, 0)
-    for unit in wanted:
-        for after in required_by.get(unit, ()):
-            if after in wanted:
-                waiting[after] += 1
-    ready = [rank[u] for u, n in waiting.items() if n == 0]  # ranks: int compares are cheap
-    heapq.heapify(ready)
-    by_rank, order = catalog.by_rank, []
+    rank, after, by_rank = catalog.rank, catalog.required_by_rank, catalog.by_rank
+    waiting = dict.fromkeys([rank[u] for u in units], 0)
+    for position in waiting:
+        for later in after[position]:
+            if later in waiting:
+                waiting[later] += 1
+    ready = [position for position, n in waiting.items() if not n]
+    heapify(ready)
+    order = []
     while ready:
-        unit = by_rank[heapq.heappop(ready)]
-        order.append(unit)
-        for after in required_by.get(unit, ()):
-            if after in wanted:
-                waiting[after] -= 1
-                if waiting[after] == 0:
-                    heapq.heappush(ready, rank[after])
+        position = heappop(ready)
+        order.append(by_rank[position])
+        for later in after[position]:
+            if later in waiting:
+                n = waiting[later] - 1
+                waiting[later] = n
+                if not n:
+                    heappush(ready, later)
     return order
 
 
@@ -460,14 +626,40 @@ def _plan(
     steps: list[tuple[str | None, int]] = [(u, hours[u]) for u in order]
     if shortfall:
         steps.append((None, shortfall))
+    new, (set_unit, set_hours, set_start, set_end) = object.__new__, _slot_setters(PlanItem)
     items = []
-    day, ordinal = begin, begin.toordinal()
-    for unit, h in steps:
+    day, ordinal, fromordinal = begin, begin.toordinal(), date.fromordinal
+    for unit, h in steps:  # PlanItem(unit, h, day, end), built as in _remaining_units
         ordinal += -(-h * 7 // hours_per_week)  # duration_days, inlined: this loop is hot
-        end = date.fromordinal(ordinal)
-        items.append(PlanItem(unit, h, day, end))
+        end = fromordinal(ordinal)
+        item = new(PlanItem)
+        set_unit(item, unit)
+        set_hours(item, h)
+        set_start(item, day)
+        set_end(item, end)
+        items.append(item)
         day = end
     return tuple(items)
+
+
+def _slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
+    """Return the slot setters of the frozen dataclass `cls`, in field order.
+
+    ``new = object.__new__(cls)`` followed by every setter with the field values builds the
+    same instance as ``cls(*values)`` at a third of the cost: the generated ``__init__`` of a
+    frozen dataclass goes through ``object.__setattr__`` per field. Only for classes without
+    ``__post_init__``; the hot loops of a path use it for `RemainingUnit` and `PlanItem`.
+
+    Examples
+    --------
+    >>> new, (u, h, s, e) = object.__new__, _slot_setters(PlanItem)
+    >>> item, day = new(PlanItem), date(2025, 9, 1)
+    >>> u(item, "A"), h(item, 40), s(item, day), e(item, day)
+    (None, None, None, None)
+    >>> item == PlanItem("A", 40, day, day)
+    True
+    """
+    return tuple(getattr(cls, f.name).__set__ for f in fields(cls))
 
 
 def _finish(core: _Core, begin: date, on: date, hours_per_week: int) -> date:
@@ -479,7 +671,7 @@ def _finish(core: _Core, begin: date, on: date, hours_per_week: int) -> date:
 
 
 def _progress(
-    catalog: Catalog, standing: _Standing, qualification: Qualification, taken: Iterable[str]
+    catalog: Catalog, standing: Standing, qualification: Qualification, taken: Iterable[str]
 ) -> Progress:
     """Count the outcomes of the mandatory units and of the achieved or remaining electives."""
     achieved_options = [o for o in qualification.electives.options if standing.unit_achieved(o)]
@@ -605,10 +797,17 @@ def compute_path(
         start = enrolment.start if enrolment else on
     _check_pace(hours_per_week)
     chosen = enrolment.chosen_electives if enrolment else ()
-    standing = _stand(catalog, record, on)
+    standing = learner_standing(catalog, record, on)
     core = _core(catalog, standing, qualification, chosen)
     order = _order(catalog, core.remaining)
     found = _remaining_units(catalog, standing, core.hours, order)
+    sentences = _Sentences(
+        found.units,
+        catalog.outcomes_of,
+        standing.flagged,
+        standing.evidenced,
+        tuple(_other_explanations(core)),
+    )
     plan = _plan(order, core.hours, core.electives.shortfall_hours, max(on, start), hours_per_week)
     return PathResult(
         learner=learner_id,
@@ -627,51 +826,46 @@ def compute_path(
         remaining_hours=core.remaining_hours,
         plan=plan,
         expected_finish=plan[-1].end if plan else on,
-        explanations=(*found.explanations, *_other_explanations(core)),
+        explanations=sentences,  # type: ignore[arg-type]  # written on first read
     )
 
 
 @dataclass(frozen=True, slots=True)
 class _Found:
     units: tuple[RemainingUnit, ...]
-    explanations: tuple[str, ...]
     needs_assessment: frozenset[str]
     expired: frozenset[str]
 
 
 def _remaining_units(
-    catalog: Catalog, standing: _Standing, hours: Mapping[str, int], order: Sequence[str]
+    catalog: Catalog, standing: Standing, hours: Mapping[str, int], order: Sequence[str]
 ) -> _Found:
-    """Build the remaining units in `order` with their explanations (R2, R4, R7).
+    """Build the remaining units in `order` (R2, R4, R7); their sentences come later.
 
-    One pass: this is the per-unit work of a path, so it is kept tight.
+    This is the per-unit work of a path, so it is kept tight: each `RemainingUnit` is built
+    through its slots (`_slot_setters`).
     """
-    units, requires, outcomes_of = catalog.units, catalog.requires, catalog.outcomes_of
-    missing, flagged, evidenced = standing.missing, standing.flagged, standing.evidenced
-    found, sentences, partial_all, expired_all = [], [], set(), set()
+    units, requires, missing = catalog.units, catalog.requires, standing.missing
+    achieved = standing.achieved_units.__contains__
+    new, setters = object.__new__, _slot_setters(RemainingUnit)
+    set_unit, set_kind, set_title, set_missing, set_hours, set_blocked_by = setters
+    found = []
     for code in order:
-        unit, lacks = units[code], missing[code]
-        blocked_by = tuple([r for r in requires.get(code, ()) if missing.get(r) != ()])
-        partial = () if flagged.isdisjoint(lacks) else [o for o in lacks if o in flagged]
-        expired = () if evidenced.isdisjoint(lacks) else [o for o in lacks if o in evidenced]
-        found.append(RemainingUnit(code, unit.kind, unit.title, lacks, hours[code], blocked_by))
-        sentences.append(
-            explain.explain_unit(
-                code,
-                unit.title,
-                lacks,
-                len(outcomes_of[code]),
-                hours[code],
-                blocked_by,
-                partial,
-                expired,
-            )
-        )
-        if partial:
-            partial_all.update(partial)
-        if expired:
-            expired_all.update(expired)
-    return _Found(tuple(found), tuple(sentences), frozenset(partial_all), frozenset(expired_all))
+        unit = units[code]
+        item = new(RemainingUnit)  # RemainingUnit(code, kind, title, lacks, hours, blocked_by)
+        set_unit(item, code)
+        set_kind(item, unit.kind)
+        set_title(item, unit.title)
+        set_missing(item, missing[code])
+        set_hours(item, hours[code])
+        set_blocked_by(item, tuple(filterfalse(achieved, requires.get(code, ()))))
+        found.append(item)
+    lacking = set().union(*[missing[code] for code in order])
+    return _Found(
+        tuple(found),
+        needs_assessment=standing.flagged & lacking,
+        expired=standing.evidenced & lacking,
+    )
 
 
 def rank_paths(
@@ -723,7 +917,7 @@ def rank_paths(
     [('Q-A', 160, '2025-09-29'), ('C', 0, '2025-09-01'), ('Q-B', 0, '2025-09-01')]
     """
     _check_pace(hours_per_week)
-    standing = _stand(catalog, record, on)
+    standing = learner_standing(catalog, record, on)
     summaries = [
         _summary(catalog, record, standing, qualification, on, hours_per_week)
         for qualification in catalog.qualifications.values()
@@ -742,7 +936,7 @@ def rank_paths(
 def _summary(
     catalog: Catalog,
     record: LearnerRecord,
-    standing: _Standing,
+    standing: Standing,
     qualification: Qualification,
     on: date,
     hours_per_week: int,

@@ -142,7 +142,8 @@ class Catalog:
     The derived fields are private indexes of the path engine: ``subsumes`` (outcome → every
     outcome it subsumes, transitively), ``partial_pairs``, ``outcomes_of``, ``requires`` (unit
     → directly required units, sorted), ``required_by``, ``rank`` / ``by_rank`` (position of
-    every unit when sorted by kind rank, then code),
+    every unit when sorted by kind rank, then code), ``required_by_rank`` (``required_by`` on
+    positions: the positions of the units that directly require the unit at each position),
     ``load`` (study load hours), ``mandatory`` (qualification → its units without duplicates)
     and ``mandatory_outcomes`` (qualification → the outcomes of those units). The indexes are
     taken from `graph` when the catalog is built: do not change the graph afterwards.
@@ -170,6 +171,7 @@ class Catalog:
     required_by: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
     rank: Mapping[str, int] = field(init=False, repr=False)
     by_rank: tuple[str, ...] = field(init=False, repr=False)
+    required_by_rank: tuple[tuple[int, ...], ...] = field(init=False, repr=False)
     load: Mapping[str, int] = field(init=False, repr=False)
     mandatory: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
     mandatory_outcomes: Mapping[str, frozenset[str]] = field(init=False, repr=False)
@@ -198,7 +200,13 @@ class Catalog:
             },
         }
         by_rank = tuple(sorted(set(units) | set(self.graph), key=key))
-        derived["rank"] = {code: position for position, code in enumerate(by_rank)}
+        rank = {code: position for position, code in enumerate(by_rank)}
+        derived["rank"] = rank
+        required_by = derived["required_by"]
+        required_by_rank = tuple(
+            tuple(rank[after] for after in required_by.get(code, ())) for code in by_rank
+        )
+        object.__setattr__(self, "required_by_rank", required_by_rank)
         for name, value in derived.items():
             object.__setattr__(self, name, MappingProxyType(value))
         object.__setattr__(self, "by_rank", by_rank)
