@@ -333,7 +333,11 @@ def postgres_config(url: str) -> type[TestConfig]:
     return type(
         "PostgresTestConfig",
         (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}},
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {},
+            "LEERLIJN_KEYS_DIR": Path(tempfile.mkdtemp(prefix="leerlijn-test-keys-")),
+        },
     )
 
 
