@@ -40,7 +40,9 @@ OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
 
 def issue_kind(client: FlaskClient, learner: str, kind: str, code: str) -> Any:
-    return client.post("/api/credentials", json={"learner": learner, "achievement": {"type": kind, "code": code}})
+    return client.post(
+        "/api/credentials", json={"learner": learner, "achievement": {"type": kind, "code": code}}
+    )
 
 
 def issued_kind(client: FlaskClient, learner: str, kind: str, code: str) -> Document:
@@ -119,7 +121,9 @@ def levels(local_app: Flask) -> list[Document]:
     """The five supervision levels as seeded (level, label_nl, …)."""
     import json
 
-    return json.loads((local_app.config["SEED_DIR"] / "supervision_levels.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(
+        (local_app.config["SEED_DIR"] / "supervision_levels.json").read_text(encoding="utf-8")
+    )  # type: ignore[no-any-return]
 
 
 # --- EPA entrustment --------------------------------------------------------------------------
@@ -167,7 +171,9 @@ def test_the_epa_credential_carries_the_learners_level_for_baz5(api: FlaskClient
 def test_the_latest_entrustment_counts_even_when_it_is_lower(api: FlaskClient) -> None:
     learner = new_learner(api, "Later lager")
     entrust(api, learner, "BAZ-2", 4, "2025-01-10")
-    assert issued_kind(api, learner, "epa", "BAZ-2")["credentialSubject"]["result"][0]["achievedLevel"] == level_id("BAZ-2", 4)
+    assert issued_kind(api, learner, "epa", "BAZ-2")["credentialSubject"]["result"][0][
+        "achievedLevel"
+    ] == level_id("BAZ-2", 4)
     entrust(api, learner, "BAZ-2", 2, "2025-06-01")  # a later, lower decision
     vc = issued_kind(api, learner, "epa", "BAZ-2")
     assert vc["credentialSubject"]["result"][0]["achievedLevel"] == level_id("BAZ-2", 2)
@@ -183,7 +189,9 @@ def test_an_epa_without_an_entrustment_decision_is_a_409(api: FlaskClient, l9: s
 
 def test_an_unknown_epa_is_a_422(api: FlaskClient, l9: str) -> None:
     body = assert_problem(issue_kind(api, l9, "epa", "BAZ-99"), 422)
-    assert any(e["pointer"] == "/achievement/code" and "BAZ-99" in e["message"] for e in body["errors"])
+    assert any(
+        e["pointer"] == "/achievement/code" and "BAZ-99" in e["message"] for e in body["errors"]
+    )
 
 
 # --- diplomas ---------------------------------------------------------------------------------
@@ -216,7 +224,9 @@ def test_an_incomplete_path_is_a_409_naming_what_is_missing(api: FlaskClient, l5
     assert {"units", "outcomes", "epas", "entry_requirements"} <= set(missing)
     assert missing["units"] == path["order"]
     assert sorted(missing["units"]) == sorted(u["unit"] for u in path["remaining_units"])
-    assert sorted(missing["outcomes"]) == sorted(o for u in path["remaining_units"] for o in u["missing_outcomes"])
+    assert sorted(missing["outcomes"]) == sorted(
+        o for u in path["remaining_units"] for o in u["missing_outcomes"]
+    )
     assert "BC-VP-P2K1" in missing["units"] and "VP:P2-K1-W1" in missing["outcomes"]
     assert missing["epas"] == [] and missing["entry_requirements"] == []
 
@@ -228,7 +238,9 @@ def test_a_czo_route_without_every_epa_is_a_409_naming_the_epas(api: FlaskClient
 
 
 def test_a_vmbo_pupil_gets_no_mbo_diploma(api: FlaskClient) -> None:
-    body = assert_problem(issue_kind(api, learner_id(api, "DEMO-L1"), "qualification", "Q-HZW"), 409)
+    body = assert_problem(
+        issue_kind(api, learner_id(api, "DEMO-L1"), "qualification", "Q-HZW"), 409
+    )
     assert body["missing"]["units"]
 
 
@@ -245,8 +257,11 @@ def l5_record(local_app: Flask) -> tuple[Document, list[Document]]:
     """DEMO-L5's record after issuing BC-VV-B1K1, VC-K1006 and the Q-VIG diploma."""
     client = local_app.test_client()
     learner = learner_id(client, "DEMO-L5")
-    own = [issued(client, learner, "BC-VV-B1K1"), issued(client, learner, "VC-K1006"),
-           issued_kind(client, learner, "qualification", "Q-VIG")]
+    own = [
+        issued(client, learner, "BC-VV-B1K1"),
+        issued(client, learner, "VC-K1006"),
+        issued_kind(client, learner, "qualification", "Q-VIG"),
+    ]
     return record(client, learner), own
 
 
@@ -269,12 +284,16 @@ def test_the_record_is_a_signed_clr_embedding_every_credential_of_the_learner(
     # Their achievements, each once.
     achievement_ids = [a["id"] for a in subject["achievement"]]
     assert len(achievement_ids) == len(set(achievement_ids))
-    assert {c["credentialSubject"]["achievement"]["id"] for c in embedded.values()} == set(achievement_ids)
-    assert {unit_id("BC-VV-B1K1"), unit_id("VC-K1006"), qualification_id("Q-VIG")} <= set(achievement_ids)
+    assert {c["credentialSubject"]["achievement"]["id"] for c in embedded.values()} == set(
+        achievement_ids
+    )
+    assert {unit_id("BC-VV-B1K1"), unit_id("VC-K1006"), qualification_id("Q-VIG")} <= set(
+        achievement_ids
+    )
 
 
 def test_the_record_relates_achievements_as_the_registry_does(
-    l5_record: tuple[Document, list[Document]]
+    l5_record: tuple[Document, list[Document]],
 ) -> None:
     clr, _ = l5_record
     found = associations(clr)
@@ -298,7 +317,10 @@ def test_the_record_and_its_embedded_credentials_verify(
     assert {"context", "proof", "issuer", "validity", "schema", "status", "embedded"} <= set(names)
     assert "no VC 2.0 CLR JSON Schema is shipped" in check(report, "schema")["message"]
     assert check(report, "schema")["ok"] is True
-    assert str(len(clr["credentialSubject"]["verifiableCredential"])) in check(report, "embedded")["message"]
+    assert (
+        str(len(clr["credentialSubject"]["verifiableCredential"]))
+        in check(report, "embedded")["message"]
+    )
 
 
 def test_the_record_is_served_as_vc_ld_json_when_asked(api: FlaskClient, l5: str) -> None:
@@ -342,9 +364,14 @@ def test_a_revoked_credential_is_left_out_and_the_record_is_partial(api: FlaskCl
     add_evidence(api, learner, ["VV:B1-K2-W1", "VV:B1-K2-W2", "AV:NL-2F"])
     kept, revoked = issued(api, learner, "BC-VV-B1K2"), issued(api, learner, "AV-NL-2F")
     whole = record(api, learner)
-    assert {c["id"] for c in whole["credentialSubject"]["verifiableCredential"]} == {kept["id"], revoked["id"]}
+    assert {c["id"] for c in whole["credentialSubject"]["verifiableCredential"]} == {
+        kept["id"],
+        revoked["id"],
+    }
     assert whole.get("partial") in (None, False)
-    response = api.post(f"/api/credentials/{credential_key(revoked)}/revoke", json={"reason": "fout"})
+    response = api.post(
+        f"/api/credentials/{credential_key(revoked)}/revoke", json={"reason": "fout"}
+    )
     assert response.status_code == 200
     partial = record(api, learner)
     assert [c["id"] for c in partial["credentialSubject"]["verifiableCredential"]] == [kept["id"]]
@@ -357,16 +384,28 @@ def test_a_revoked_credential_is_left_out_and_the_record_is_partial(api: FlaskCl
     assert "revoked" in check(report, "embedded")["message"]
 
 
-def test_a_suspended_credential_stays_in_the_record_but_fails_its_verification(api: FlaskClient) -> None:
+def test_a_suspended_credential_stays_in_the_record_but_fails_its_verification(
+    api: FlaskClient,
+) -> None:
     learner = new_learner(api, "Geschorst")
     add_evidence(api, learner, ["AV:REK-2F"])
     vc = issued(api, learner, "AV-REK-2F")
-    assert api.post(f"/api/credentials/{credential_key(vc)}/suspend", json={"reason": "onderzoek"}).status_code == 200
+    assert (
+        api.post(
+            f"/api/credentials/{credential_key(vc)}/suspend", json={"reason": "onderzoek"}
+        ).status_code
+        == 200
+    )
     clr = record(api, learner)
     assert [c["id"] for c in clr["credentialSubject"]["verifiableCredential"]] == [vc["id"]]
     report = verify(api, clr)
     assert report["verified"] is False and "suspended" in check(report, "embedded")["message"]
-    assert api.post(f"/api/credentials/{credential_key(vc)}/unsuspend", json={"reason": "klaar"}).status_code == 200
+    assert (
+        api.post(
+            f"/api/credentials/{credential_key(vc)}/unsuspend", json={"reason": "klaar"}
+        ).status_code
+        == 200
+    )
     assert verify(api, clr)["verified"] is True
 
 
@@ -378,7 +417,12 @@ def test_a_learner_whose_only_credential_is_revoked_has_no_record(api: FlaskClie
     learner = new_learner(api, "Alles ingetrokken")
     add_evidence(api, learner, ["AV:LB"])
     vc = issued(api, learner, "AV-LB")
-    assert api.post(f"/api/credentials/{credential_key(vc)}/revoke", json={"reason": "fout"}).status_code == 200
+    assert (
+        api.post(
+            f"/api/credentials/{credential_key(vc)}/revoke", json={"reason": "fout"}
+        ).status_code
+        == 200
+    )
     assert_problem(api.get(f"/api/learners/{learner}/record"), 409)
 
 

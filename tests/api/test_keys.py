@@ -63,7 +63,9 @@ def signing_key(application: Flask, credential: Document) -> str:
     did, _, fragment = method.partition("#")
     if did.startswith("did:web:"):
         return fragment
-    [key_id] = [k for k, (_, public) in keys_listed(application).items() if did == f"did:key:{public}"]
+    [key_id] = [
+        k for k, (_, public) in keys_listed(application).items() if did == f"did:key:{public}"
+    ]
     return key_id
 
 
@@ -122,7 +124,10 @@ def test_rotate_makes_a_new_active_key_and_older_credentials_keep_verifying(
     [second_key] = [k for k in listed if k != first_key]
     assert second_key in result.output
     assert listed[first_key][0] == "rotated" and listed[second_key][0] == "active"
-    assert not any(secret in result.output for secret in private_keys(Path(keyed_app.config["LEERLIJN_KEYS_DIR"])))
+    assert not any(
+        secret in result.output
+        for secret in private_keys(Path(keyed_app.config["LEERLIJN_KEYS_DIR"]))
+    )
 
     second = issued(client, l5, "BC-VV-B1K2")
     assert signing_key(keyed_app, second) == second_key
@@ -168,9 +173,15 @@ def test_a_rotated_keys_credential_can_still_be_revoked_and_its_list_is_re_signe
     report = verify(client, old)
     assert report["verified"] is False and failed(report) == {"status"}
     assert "revoked" in status_message(report)
-    [url] = [e["statusListCredential"] for e in old["credentialStatus"] if e["statusPurpose"] == "revocation"]
+    [url] = [
+        e["statusListCredential"]
+        for e in old["credentialStatus"]
+        if e["statusPurpose"] == "revocation"
+    ]
     served = client.get(urlsplit(url).path).get_json(force=True)
-    assert signing_key(keyed_app, served) == old_key  # the list is signed with the key of its credentials
+    assert (
+        signing_key(keyed_app, served) == old_key
+    )  # the list is signed with the key of its credentials
     checks = {c["check"]: c["ok"] for c in verify(client, served)["checks"]}
     assert checks["proof"] and checks["issuer"]
 

@@ -40,7 +40,9 @@ OK = (0, {"verified": True, "error": None})
 
 def issue_kind(client: FlaskClient, external_id: str, kind: str, code: str) -> Document:
     learner = learner_id(client, external_id)
-    response = client.post("/api/credentials", json={"learner": learner, "achievement": {"type": kind, "code": code}})
+    response = client.post(
+        "/api/credentials", json={"learner": learner, "achievement": {"type": kind, "code": code}}
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()  # type: ignore[no-any-return]
 
@@ -59,7 +61,9 @@ def served(client: FlaskClient, url: str) -> Document:
     return response.get_json(force=True)  # type: ignore[no-any-return]
 
 
-def documents_file(client: FlaskClient, credential: Document, path: Path, did: bool = False) -> Path:
+def documents_file(
+    client: FlaskClient, credential: Document, path: Path, did: bool = False
+) -> Path:
     """Write the --documents file: the credential's status lists as served now (+ DID doc)."""
     documents = {url: served(client, url) for url in status_urls(credential)}
     if did:
@@ -69,13 +73,19 @@ def documents_file(client: FlaskClient, credential: Document, path: Path, did: b
     return path
 
 
-def node_verify(node: str, client: FlaskClient, credential: Document, path: Path, did: bool = False) -> tuple[int, Document]:
-    return run_verifier(node, credential, "--documents", str(documents_file(client, credential, path, did)))
+def node_verify(
+    node: str, client: FlaskClient, credential: Document, path: Path, did: bool = False
+) -> tuple[int, Document]:
+    return run_verifier(
+        node, credential, "--documents", str(documents_file(client, credential, path, did))
+    )
 
 
 def change(client: FlaskClient, credential: Document, action: str) -> None:
     key = credential["id"].rsplit("/", 1)[1]
-    response = client.post(f"/api/credentials/{key}/{action}", json={"reason": f"interop: {action}"})
+    response = client.post(
+        f"/api/credentials/{key}/{action}", json={"reason": f"interop: {action}"}
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
 
 
@@ -85,7 +95,9 @@ def set_bit_unsigned(status_list: Document, index: int) -> Document:
     encoded = changed["credentialSubject"]["encodedList"][1:]
     bits = bytearray(gzip.decompress(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))))
     bits[index // 8] |= 0x80 >> (index % 8)
-    changed["credentialSubject"]["encodedList"] = "u" + base64.urlsafe_b64encode(gzip.compress(bytes(bits))).decode().rstrip("=")
+    changed["credentialSubject"]["encodedList"] = "u" + base64.urlsafe_b64encode(
+        gzip.compress(bytes(bits))
+    ).decode().rstrip("=")
     return changed
 
 
@@ -148,7 +160,11 @@ def test_a_tampered_api_record_is_rejected(
 
 @pytest.mark.parametrize(
     ("external_id", "kind", "code"),
-    [("DEMO-L5", "unit", "AV-NL-2F"), ("DEMO-L9", "epa", "BAZ-1"), ("DEMO-L5", "qualification", "Q-VIG")],
+    [
+        ("DEMO-L5", "unit", "AV-NL-2F"),
+        ("DEMO-L9", "epa", "BAZ-1"),
+        ("DEMO-L5", "qualification", "Q-VIG"),
+    ],
 )
 def test_a_revoked_credential_is_rejected_by_digital_bazaar(
     node: str, api: FlaskClient, tmp_path: Path, external_id: str, kind: str, code: str
