@@ -288,7 +288,7 @@ def test_an_import_failing_in_the_database_halfway_writes_nothing(
         "prerequisites": [{"unit": "BC-PG-HALF", "requires": "BC-VV-B1K1"}],
     }
     failed = client.post("/api/import", json=document)
-    assert failed.status_code == 500 and failed.mimetype == PROBLEM_JSON
+    assert failed.status_code == 409 and failed.mimetype == PROBLEM_JSON  # the IntegrityError problem
     assert row_counts(pg_seeded_app) == before
 
 
@@ -468,13 +468,6 @@ def committed_elsewhere_before_flush(engine: Engine, code: str) -> Iterator[None
     assert fired, "the concurrent insert never ran"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: a unique violation from a concurrent create (IntegrityError at commit) is "
-    "not mapped to a problem: POST /api/units answers 500 internal-error instead of 409 "
-    "duplicate-code (app/api/errors.py has no IntegrityError handler; services check-then-insert)",
-)
 def test_a_concurrent_duplicate_post_is_a_409_problem_not_a_500(pg_seeded_app: Flask) -> None:
     client = pg_seeded_app.test_client()
     with committed_elsewhere_before_flush(engine_of(pg_seeded_app), "BC-PG-RACE"):
