@@ -4,7 +4,9 @@ Seeds a fresh in-memory database, looks up the demo learner DEMO-L5 and renders
 ``GET /leerlingen/{id}?op=2025-09-01`` through the Flask test client (no network) many
 times after a warm-up; prints p50, p95 and max in milliseconds against the target
 (p95 ≤ 100 ms). The credential page and the verification POST are measured too, for
-reference. Exit status is non-zero only when a request fails.
+reference. The registry unit page, the qualification page and the vmbo matrix (with the overlap
+report of Q-HZW) are measured against the same target. Exit status is non-zero only when a
+request fails.
 
 Run: ``.venv/bin/python bench/bench_pages.py [--runs 200]``
 """
@@ -82,6 +84,11 @@ def main() -> None:
     report("GET /credentials/{id}", measure(lambda: client.get(f"/credentials/{credential}"), max(20, args.runs // 4)))
     pasted = {"credential": json.dumps(document)}
     report("POST /verifieren", measure(lambda: client.post("/verifieren", data=pasted), max(20, args.runs // 4)))
+    # Web pages for people II: the registry and the vmbo mapping (same target as the path page).
+    report("GET /registry/units/{code}", measure(lambda: client.get("/registry/units/BC-VV-B1K1"), args.runs), TARGET_MS)
+    report("GET /registry/qualifications/{code}", measure(lambda: client.get("/registry/qualifications/Q-VP"), args.runs), TARGET_MS)
+    matrix = "/vmbo/VMBO-ZW-WLC?kwalificatie=Q-HZW"
+    report("GET /vmbo/{programme} (matrix)", measure(lambda: client.get(matrix), args.runs), TARGET_MS)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

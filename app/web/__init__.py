@@ -6,6 +6,8 @@ The JSON API under /api serves programs; the blueprint `web` serves learners and
 ``/leerlingen/<id>``           "Mijn leerpad": progress, graph, remaining units, plan, credentials
 ``/verifieren``                paste or upload a credential and see whether it is valid and what it means
 ``/credentials/<id>``          the public page of one issued credential (QR code, JSON download)
+``/registry``                  units and qualifications: browse, search, edit (see `registry.py`)
+``/vmbo/<programme>``          vmbo assignments × mbo outcomes, mapping form, overlap (see `vmbo.py`)
 
 Errors on these paths are Dutch HTML pages (see `errors.py`); /api keeps its problem documents.
 """
@@ -20,7 +22,7 @@ web = Blueprint("web", __name__)
 
 def register_web(app: Flask) -> None:
     """Register the pages and make non-/api HTTP errors render as HTML pages."""
-    from app.web import errors, filters, views  # noqa: F401  (routes and handlers on `web`)
+    from app.web import errors, filters, registry, views, vmbo  # noqa: F401  (routes and handlers on `web`)
 
     app.register_blueprint(web)
     app.extensions["leerlijn_error_page"] = errors.error_page
