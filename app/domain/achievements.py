@@ -11,7 +11,9 @@ from app.domain.records import Catalog, LearnerRecord
 __all__ = ["missing_unit_outcomes", "current_epa_level"]
 
 
-def missing_unit_outcomes(catalog: Catalog, record: LearnerRecord, unit: str, on: date) -> tuple[str, ...]:
+def missing_unit_outcomes(
+    catalog: Catalog, record: LearnerRecord, unit: str, on: date
+) -> tuple[str, ...]:
     """Return the outcomes of `unit` that `record` has not achieved on `on` (rules R1, R3).
 
     An empty tuple means the unit is achieved.
@@ -42,7 +44,8 @@ def current_epa_level(record: LearnerRecord, epa: str, on: date) -> int | None:
     Examples
     --------
     >>> from app.domain.records import Entrustment
-    >>> record = LearnerRecord(entrustments=(Entrustment("E", 4, date(2025, 1, 1)), Entrustment("E", 2, date(2025, 2, 1))))
+    >>> record = LearnerRecord(entrustments=(Entrustment("E", 4, date(2025, 1, 1)),
+    ...                                      Entrustment("E", 2, date(2025, 2, 1))))
     >>> current_epa_level(record, "E", date(2025, 9, 1))
     2
     """

@@ -579,9 +579,7 @@ def _remaining_epas(qualification: Qualification, standing: Standing) -> tuple[R
     return tuple(gaps)
 
 
-def _missing_entry(
-    qualification: Qualification, standing: Standing
-) -> tuple[tuple[str, ...], ...]:
+def _missing_entry(qualification: Qualification, standing: Standing) -> tuple[tuple[str, ...], ...]:
     """Apply R11: the unmet ``any_qualification`` requirement, if any."""
     any_of = qualification.entry_any_qualification
     if not any_of or standing.diplomas.intersection(any_of):
@@ -592,30 +590,34 @@ def _missing_entry(
 # --------------------------------------------------------------------------- path details
 
 
-def _order(catalog: Catalog, units: Collection[str]) -> list[str]:
-    """Return `units` in prerequisite order, smallest available first (R8).
+def _order(catalog: Catalog, units: Collection[str]) -> list[int]:
+    """Return the positions (``Catalog.rank``) of `units` in prerequisite order (R8).
 
-    Same result as ``graph.ordered_units`` (``nx.lexicographical_topological_sort`` keyed on
-    kind, then code) over the precomputed adjacency of the catalog, worked on the units'
-    positions in that sort (``Catalog.rank``): int compares and hashes are cheap.
+    Smallest available first: the same order as ``graph.ordered_units``
+    (``nx.lexicographical_topological_sort`` keyed on kind, then code) over the precomputed
+    adjacency of the catalog, worked on positions in that sort: int compares are cheap and
+    lists index faster than dicts.
     """
-    rank, after, by_rank = catalog.rank, catalog.required_by_rank, catalog.by_rank
-    waiting = dict.fromkeys([rank[u] for u in units], 0)
-    for position in waiting:
-        for later in after[position]:
-            if later in waiting:
+    rank, successors_at = catalog.rank, catalog.successors_at
+    wanted = list(dict.fromkeys([rank[u] for u in units]))
+    waiting = [-1] * len(successors_at)  # -1: not wanted; else unplaced wanted requirements
+    for position in wanted:
+        waiting[position] = 0
+    for position in wanted:
+        for later in successors_at[position]:
+            if waiting[later] >= 0:
                 waiting[later] += 1
-    ready = [position for position, n in waiting.items() if not n]
+    ready = [position for position in wanted if not waiting[position]]
     heapify(ready)
     order = []
     while ready:
         position = heappop(ready)
-        order.append(by_rank[position])
-        for later in after[position]:
-            if later in waiting:
-                n = waiting[later] - 1
-                waiting[later] = n
-                if not n:
+        order.append(position)
+        for later in successors_at[position]:
+            n = waiting[later]
+            if n > 0:
+                waiting[later] = n - 1
+                if n == 1:
                     heappush(ready, later)
     return order
 
@@ -799,8 +801,9 @@ def compute_path(
     chosen = enrolment.chosen_electives if enrolment else ()
     standing = learner_standing(catalog, record, on)
     core = _core(catalog, standing, qualification, chosen)
-    order = _order(catalog, core.remaining)
-    found = _remaining_units(catalog, standing, core.hours, order)
+    positions = _order(catalog, core.remaining)
+    order = tuple(map(catalog.by_rank.__getitem__, positions))
+    found = _remaining_units(catalog, standing, core.hours, positions)
     sentences = _Sentences(
         found.units,
         catalog.outcomes_of,
@@ -817,7 +820,7 @@ def compute_path(
         entry_requirements_met=not core.missing_entry,
         missing_entry_requirements=core.missing_entry,
         remaining_units=found.units,
-        order=tuple(order),
+        order=order,
         needs_assessment=tuple(sorted(found.needs_assessment)),
         expired_evidence=tuple(sorted(found.expired)),
         electives=core.electives,
@@ -838,29 +841,31 @@ class _Found:
 
 
 def _remaining_units(
-    catalog: Catalog, standing: Standing, hours: Mapping[str, int], order: Sequence[str]
+    catalog: Catalog, standing: Standing, hours: Mapping[str, int], positions: Sequence[int]
 ) -> _Found:
-    """Build the remaining units in `order` (R2, R4, R7); their sentences come later.
+    """Build the remaining units at `positions`, in that order (R2, R4, R7).
 
-    This is the per-unit work of a path, so it is kept tight: each `RemainingUnit` is built
-    through its slots (`_slot_setters`).
+    Their sentences are written later (`_Sentences`). This is the per-unit work of a path,
+    so it is kept tight: each `RemainingUnit` is built through its slots (`_slot_setters`).
     """
-    units, requires, missing = catalog.units, catalog.requires, standing.missing
-    achieved = standing.achieved_units.__contains__
+    by_rank, unit_at, requires_at = catalog.by_rank, catalog.unit_at, catalog.requires_at
+    missing, achieved = standing.missing, standing.achieved_units.__contains__
     new, setters = object.__new__, _slot_setters(RemainingUnit)
     set_unit, set_kind, set_title, set_missing, set_hours, set_blocked_by = setters
-    found = []
-    for code in order:
-        unit = units[code]
+    found, lacks_of_each = [], []
+    for position in positions:
+        code, unit = by_rank[position], unit_at[position]
+        lacks = missing[code]
         item = new(RemainingUnit)  # RemainingUnit(code, kind, title, lacks, hours, blocked_by)
         set_unit(item, code)
-        set_kind(item, unit.kind)
-        set_title(item, unit.title)
-        set_missing(item, missing[code])
+        set_kind(item, unit.kind)  # type: ignore[union-attr]  # remaining units are units
+        set_title(item, unit.title)  # type: ignore[union-attr]
+        set_missing(item, lacks)
         set_hours(item, hours[code])
-        set_blocked_by(item, tuple(filterfalse(achieved, requires.get(code, ()))))
+        set_blocked_by(item, tuple(filterfalse(achieved, requires_at[position])))
         found.append(item)
-    lacking = set().union(*[missing[code] for code in order])
+        lacks_of_each.append(lacks)
+    lacking = set().union(*lacks_of_each)
     return _Found(
         tuple(found),
         needs_assessment=standing.flagged & lacking,

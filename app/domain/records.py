@@ -142,8 +142,9 @@ class Catalog:
     The derived fields are private indexes of the path engine: ``subsumes`` (outcome → every
     outcome it subsumes, transitively), ``partial_pairs``, ``outcomes_of``, ``requires`` (unit
     → directly required units, sorted), ``required_by``, ``rank`` / ``by_rank`` (position of
-    every unit when sorted by kind rank, then code), ``required_by_rank`` (``required_by`` on
-    positions: the positions of the units that directly require the unit at each position),
+    every unit when sorted by kind rank, then code), ``unit_at`` / ``requires_at`` /
+    ``successors_at`` (by position: the unit or None for a graph node that is not a unit, its
+    ``requires``, and the positions of the units that directly require it),
     ``load`` (study load hours), ``mandatory`` (qualification → its units without duplicates)
     and ``mandatory_outcomes`` (qualification → the outcomes of those units). The indexes are
     taken from `graph` when the catalog is built: do not change the graph afterwards.
@@ -171,7 +172,9 @@ class Catalog:
     required_by: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
     rank: Mapping[str, int] = field(init=False, repr=False)
     by_rank: tuple[str, ...] = field(init=False, repr=False)
-    required_by_rank: tuple[tuple[int, ...], ...] = field(init=False, repr=False)
+    unit_at: tuple[Unit | None, ...] = field(init=False, repr=False)
+    requires_at: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
+    successors_at: tuple[tuple[int, ...], ...] = field(init=False, repr=False)
     load: Mapping[str, int] = field(init=False, repr=False)
     mandatory: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
     mandatory_outcomes: Mapping[str, frozenset[str]] = field(init=False, repr=False)
@@ -202,11 +205,16 @@ class Catalog:
         by_rank = tuple(sorted(set(units) | set(self.graph), key=key))
         rank = {code: position for position, code in enumerate(by_rank)}
         derived["rank"] = rank
-        required_by = derived["required_by"]
-        required_by_rank = tuple(
-            tuple(rank[after] for after in required_by.get(code, ())) for code in by_rank
-        )
-        object.__setattr__(self, "required_by_rank", required_by_rank)
+        requires, required_by = derived["requires"], derived["required_by"]
+        by_position = {
+            "unit_at": tuple(units.get(code) for code in by_rank),
+            "requires_at": tuple(requires.get(code, ()) for code in by_rank),
+            "successors_at": tuple(
+                tuple(rank[after] for after in required_by.get(code, ())) for code in by_rank
+            ),
+        }
+        for name, value in by_position.items():
+            object.__setattr__(self, name, value)
         for name, value in derived.items():
             object.__setattr__(self, name, MappingProxyType(value))
         object.__setattr__(self, "by_rank", by_rank)
