@@ -7,6 +7,8 @@ backup API keeps a fresh database per test cheap.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 
 from app import create_app
@@ -50,3 +52,18 @@ def dispose(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == PROBLEM
+    body = response.get_json(force=True)
+    assert body["status"] == status
+    return body  # type: ignore[no-any-return]
+
+
+def pointers(problem: dict[str, Any]) -> list[str]:
+    return [e["pointer"] for e in problem["errors"]]

@@ -2,51 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.api._registry import copy_app, dispose, registry_app
+from tests.api._registry import assert_problem, pointers
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture(scope="module")
-def template() -> Iterator[Flask]:
-    app = registry_app()
-    yield app
-    dispose(app)
-
-
-@pytest.fixture(scope="module")
-def ro(template: Flask) -> Iterator[FlaskClient]:
-    """A client on the registry seed shared by the tests that write nothing (or only fail)."""
-    app = copy_app(template)
-    yield app.test_client()
-    dispose(app)
-
-
-@pytest.fixture
-def fresh(template: Flask) -> Iterator[FlaskClient]:
-    """A client on a fresh copy of the registry seed (conftest's `seeded` loads learners too)."""
-    app = copy_app(template)
-    yield app.test_client()
-    dispose(app)
-
-
-def assert_problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == PROBLEM
-    body = response.get_json(force=True)
-    assert body["status"] == status
-    return body  # type: ignore[no-any-return]
-
-
-def pointers(problem: dict[str, Any]) -> list[str]:
-    return [e["pointer"] for e in problem["errors"]]
 
 
 # --- institutions -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from tests.api._registry import copy_app, dispose, registry_app
+from tests.api._registry import copy_app, dispose
 
 PROBLEM = "application/problem+json"
 
@@ -30,31 +30,8 @@ UNIT = {
 
 
 @pytest.fixture(scope="module")
-def template() -> Iterator[Flask]:
-    app = registry_app()
-    yield app
-    dispose(app)
-
-
-@pytest.fixture(scope="module")
-def ro(template: Flask) -> Iterator[FlaskClient]:
-    """A client on the registry seed shared by the tests that write nothing (or only fail)."""
-    app = copy_app(template)
-    yield app.test_client()
-    dispose(app)
-
-
-@pytest.fixture(scope="module")
 def fuzzed(template: Flask) -> Iterator[FlaskClient]:
     """A client of its own for the random-input tests (a random body may be valid)."""
-    app = copy_app(template)
-    yield app.test_client()
-    dispose(app)
-
-
-@pytest.fixture
-def fresh(template: Flask) -> Iterator[FlaskClient]:
-    """A client on a fresh copy of the registry seed (conftest's `seeded` loads learners too)."""
     app = copy_app(template)
     yield app.test_client()
     dispose(app)

@@ -2,39 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.api._registry import copy_app, dispose, registry_app
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture(scope="module")
-def template() -> Iterator[Flask]:
-    app = registry_app()
-    yield app
-    dispose(app)
-
-
-@pytest.fixture(scope="module")
-def ro(template: Flask) -> Iterator[FlaskClient]:
-    """A client on the registry seed shared by the tests that write nothing (or only fail)."""
-    app = copy_app(template)
-    yield app.test_client()
-    dispose(app)
-
-
-@pytest.fixture
-def fresh(template: Flask) -> Iterator[FlaskClient]:
-    """A client on a fresh copy of the registry seed (conftest's `seeded` loads learners too)."""
-    app = copy_app(template)
-    yield app.test_client()
-    dispose(app)
 
 
 def unit_body(
