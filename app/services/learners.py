@@ -59,6 +59,25 @@ def get_learner(session: Session, learner_id: str) -> Learner:
     return learner
 
 
+def require_writable_learner(session: Session, actor: Actor, learner_id: str) -> None:
+    """The guard of every write to a learner's record: `actor` may write, the learner exists."""
+    authorize(actor, "update", f"learner:{learner_id}")
+    get_learner(session, learner_id)
+
+
+def _withdraw(session: Session, row: Any, kind: str, row_id: int, reason: str, convert: Any) -> Any:
+    """Mark `row` withdrawn with `reason` (never deleted) and commit; 404 / 409 otherwise."""
+    if row is None:
+        raise NotFound(kind, str(row_id))
+    if row.withdrawn_at is not None:
+        raise Conflict(f"{kind} {row_id} was already withdrawn")
+    row.withdrawn_at, row.withdrawn_reason = now(), reason
+    session.flush()
+    item = convert(row)
+    session.commit()
+    return item
+
+
 def list_learners(session: Session, flt: ListFilter, external_id: str | None) -> Page:
     return records.list_learners(session, flt, external_id)
 
@@ -72,8 +91,7 @@ def record_evidence(
 
     `as_list` says the body was a JSON array, so error pointers carry the item's index.
     """
-    authorize(actor, "update", f"learner:{learner_id}")
-    get_learner(session, learner_id)
+    require_writable_learner(session, actor, learner_id)
     known_outcomes = repo.known_codes(session).outcome_units
     reference_day = today()
     errors = []
@@ -110,25 +128,16 @@ def list_evidence(session: Session, learner_id: str, flt: ListFilter) -> Page:
 
 
 def withdraw_evidence(session: Session, actor: Actor, learner_id: str, evidence_id: int, reason: str) -> EvidenceItem:
-    authorize(actor, "update", f"learner:{learner_id}")
-    get_learner(session, learner_id)
+    """Withdraw evidence: it is kept, marked withdrawn, and no longer counts."""
+    require_writable_learner(session, actor, learner_id)
     row = records.get_evidence_row(session, learner_id, evidence_id)
-    if row is None:
-        raise NotFound("evidence", str(evidence_id))
-    if row.withdrawn_at is not None:
-        raise Conflict(f"evidence {evidence_id} was already withdrawn")
-    row.withdrawn_at, row.withdrawn_reason = now(), reason
-    session.flush()
-    item = records.evidence_from_row(row)
-    session.commit()
-    return item
+    return _withdraw(session, row, "evidence", evidence_id, reason, records.evidence_from_row)
 
 
 # --- entrustments -----------------------------------------------------------------------------
 
 def record_entrustment(session: Session, actor: Actor, learner_id: str, item: dict[str, Any]) -> EntrustmentItem:
-    authorize(actor, "update", f"learner:{learner_id}")
-    get_learner(session, learner_id)
+    require_writable_learner(session, actor, learner_id)
     errors = []
     if not repo.get_epas(session, [item["epa"]]):
         errors.append({"pointer": "/epa", "message": f"unknown EPA '{item['epa']}'"})
@@ -151,25 +160,16 @@ def list_entrustments(session: Session, learner_id: str, flt: ListFilter) -> Pag
 def withdraw_entrustment(
     session: Session, actor: Actor, learner_id: str, entrustment_id: int, reason: str
 ) -> EntrustmentItem:
-    authorize(actor, "update", f"learner:{learner_id}")
-    get_learner(session, learner_id)
+    """Withdraw an entrustment decision: kept, marked withdrawn, no longer counting."""
+    require_writable_learner(session, actor, learner_id)
     row = records.get_entrustment_row(session, learner_id, entrustment_id)
-    if row is None:
-        raise NotFound("entrustment", str(entrustment_id))
-    if row.withdrawn_at is not None:
-        raise Conflict(f"entrustment {entrustment_id} was already withdrawn")
-    row.withdrawn_at, row.withdrawn_reason = now(), reason
-    session.flush()
-    item = records.entrustment_from_row(row)
-    session.commit()
-    return item
+    return _withdraw(session, row, "entrustment", entrustment_id, reason, records.entrustment_from_row)
 
 
 # --- diplomas and enrolments ------------------------------------------------------------------
 
 def record_diploma(session: Session, actor: Actor, learner_id: str, item: dict[str, Any]) -> DiplomaItem:
-    authorize(actor, "update", f"learner:{learner_id}")
-    get_learner(session, learner_id)
+    require_writable_learner(session, actor, learner_id)
     errors = []
     if repo.get_qualification(session, item["qualification"]) is None:
         errors.append({"pointer": "/qualification", "message": f"unknown qualification '{item['qualification']}'"})
@@ -212,8 +212,7 @@ def enrolment_problems(session: Session, enrolment: EnrolmentItem) -> list[dict[
 
 
 def enrol(session: Session, actor: Actor, learner_id: str, enrolment: EnrolmentItem) -> EnrolmentItem:
-    authorize(actor, "update", f"learner:{learner_id}")
-    get_learner(session, learner_id)
+    require_writable_learner(session, actor, learner_id)
     errors = enrolment_problems(session, enrolment)
     if errors:
         raise InvalidData(errors)
@@ -227,8 +226,7 @@ def enrol(session: Session, actor: Actor, learner_id: str, enrolment: EnrolmentI
 def replace_enrolment(
     session: Session, actor: Actor, learner_id: str, qualification: str, enrolment: EnrolmentItem
 ) -> EnrolmentItem:
-    authorize(actor, "update", f"learner:{learner_id}")
-    get_learner(session, learner_id)
+    require_writable_learner(session, actor, learner_id)
     if records.get_enrolment(session, learner_id, qualification) is None:
         raise NotFound("enrolment", f"{learner_id}/{qualification}")
     if enrolment.qualification != qualification:
