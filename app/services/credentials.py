@@ -80,6 +80,17 @@ class Issuance:
     def issuer_did(self) -> str:
         return self.env.issuers.issuer_did(self.key)
 
+    def common_facts(self) -> dict[str, Any]:
+        """The facts every credential kind shares: its id, time, issuer and subject."""
+        return {
+            "credential_id": self.url,
+            "issued_at": self.issued_at,
+            "issuer_did": self.issuer_did,
+            "institution_name": self.institution.name,
+            "institution_brin": self.institution.brin,
+            "learner_id": self.subject,
+        }
+
 
 def issue_credential(
     session: Session, actor: Actor, env: CredentialEnvironment, learner_id: str, achievement: dict[str, str]
@@ -128,12 +139,7 @@ def _unit_credential(session: Session, issuance: Issuance, code: str) -> tuple[d
     evidence = [e for e in records.learner_record_items(session, issuance.learner_id)[0] if _counts(e, on)]
     unit_evidence = [e for e in evidence if e.outcome in unit.outcome_codes]
     facts = UnitCertificateFacts(
-        credential_id=issuance.url,
-        issued_at=issuance.issued_at,
-        issuer_did=issuance.issuer_did,
-        institution_name=issuance.institution.name,
-        institution_brin=issuance.institution.brin,
-        learner_id=issuance.subject,
+        **issuance.common_facts(),
         achievement_id=unit_url(env.base_url, unit.code),
         unit_code=unit.code,
         unit_kind=unit.kind,
@@ -170,12 +176,7 @@ def _epa_credential(session: Session, issuance: Issuance, code: str) -> tuple[di
     units = repo.get_units(session, {owner[o] for o in epa.draws_on if o in owner})
     titles = {o.code: (o.title, u.code) for u in units.values() for o in u.outcomes}
     facts = EpaCredentialFacts(
-        credential_id=issuance.url,
-        issued_at=issuance.issued_at,
-        issuer_did=issuance.issuer_did,
-        institution_name=issuance.institution.name,
-        institution_brin=issuance.institution.brin,
-        learner_id=issuance.subject,
+        **issuance.common_facts(),
         achievement_id=f"{env.base_url}/api/epas/{epa.code}",
         epa_code=epa.code,
         epa_title=epa.title,
@@ -225,12 +226,7 @@ def _diploma_credential(session: Session, issuance: Issuance, code: str) -> tupl
     units = repo.get_units(session, unit_codes)
     epas = repo.get_epas(session, [r.epa for r in qualification.required_epas])
     facts = DiplomaCredentialFacts(
-        credential_id=issuance.url,
-        issued_at=issuance.issued_at,
-        issuer_did=issuance.issuer_did,
-        institution_name=issuance.institution.name,
-        institution_brin=issuance.institution.brin,
-        learner_id=issuance.subject,
+        **issuance.common_facts(),
         achievement_id=f"{env.base_url}/api/qualifications/{qualification.code}",
         qualification_code=qualification.code,
         qualification_title=qualification.title,
