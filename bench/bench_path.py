@@ -13,6 +13,9 @@ Synthetic, reproducible data (fixed seed):
 
 Targets: path p50 ≤ 5 ms (catalog build timed separately), ranking of 200 ≤ 200 ms.
 
+A path's explanations are written on the first read of ``PathResult.explanations``: the
+``path`` lines leave them unwritten, the ``+ to_dict()`` line includes writing them.
+
 Run: ``.venv/bin/python bench/bench_path.py [--repeat N]``
 """
 

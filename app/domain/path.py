@@ -426,8 +426,7 @@ def learner_standing(catalog: Catalog, record: LearnerRecord, on: date) -> Stand
         until = ev.valid_until
         if until is None or on <= until:
             direct.add(ev.outcome)
-    subsumes = catalog.subsumes
-    achieved = set(direct)
+    subsumes, achieved = catalog.subsumes, direct  # grows by what direct outcomes subsume
     achieved.update(*[subsumes[o] for o in direct.intersection(subsumes)])
     flagged = {to for frm, to in catalog.partial_pairs if frm in achieved}
     flagged.update(
@@ -677,13 +676,16 @@ def _progress(
 ) -> Progress:
     """Count the outcomes of the mandatory units and of the achieved or remaining electives."""
     achieved_options = [o for o in qualification.electives.options if standing.unit_achieved(o)]
-    outcomes = catalog.mandatory_outcomes[qualification.code].union(
-        *(catalog.outcomes_of[u] for u in (*achieved_options, *taken))
-    )
+    mandatory = catalog.mandatory_outcomes[qualification.code]  # most outcomes: not copied
+    extra = set().union(*(catalog.outcomes_of[u] for u in (*achieved_options, *taken)))
+    extra.difference_update(mandatory)
+    achieved = standing.achieved
     return Progress(
-        outcomes_achieved=len(outcomes & standing.achieved),
-        outcomes_total=len(outcomes),
-        formative=tuple(sorted(outcomes & standing.formative_only)),
+        outcomes_achieved=len(achieved & mandatory) + len(achieved & extra),
+        outcomes_total=len(mandatory) + len(extra),
+        formative=tuple(
+            sorted([o for o in standing.formative_only if o in mandatory or o in extra])
+        ),
     )
 
 

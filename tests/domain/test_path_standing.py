@@ -111,7 +111,9 @@ class TestExplanationsRead:
         assert result.explanations[0].startswith("Voor BC-1 (Titel BC-1) moet je nog 2 van de 3")
 
     def test_equality_repr_copy_and_pickle(self, catalog: Catalog) -> None:
+        unread = pickle.loads(pickle.dumps(self.path(catalog)))  # pickled before any read
         first, second = self.path(catalog), self.path(catalog)
+        assert unread == first and type(unread.explanations) is tuple
         assert first == second and hash(first) == hash(second)
         assert repr(first) == repr(second) and "explanations=('Voor BC-1" in repr(first)
         for other in (copy.copy(second), copy.deepcopy(second), pickle.loads(pickle.dumps(second))):
