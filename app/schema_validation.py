@@ -51,18 +51,33 @@ def load_credential_validator(schema_dir: Path, name: str = OB_SCHEMA_FILE) -> S
         errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
         return [f"{e.json_path}: {e.message}" for e in errors]
 
+    entry_schema = schema.get("properties", {}).get("credentialStatus")
+    entry_validator = (
+        Draft201909Validator({"$defs": schema.get("$defs", {}), **entry_schema}, format_checker=FormatChecker())
+        if isinstance(entry_schema, dict)
+        else None
+    )
+
+    def validate_entry(entry: Any) -> list[str]:
+        if entry_validator is None:
+            return validate_once({"credentialStatus": entry})
+        return [f"$.credentialStatus{e.json_path[1:]}: {e.message}" for e in entry_validator.iter_errors(entry)]
+
     def validate(document: Any) -> list[str]:
-        return validate_status_set(document, validate_once)
+        return validate_status_set(document, validate_once, validate_entry)
 
     return validate
 
 
-def validate_status_set(document: Any, validate_once: SchemaValidator) -> list[str]:
+def validate_status_set(
+    document: Any, validate_once: SchemaValidator, validate_entry: SchemaValidator | None = None
+) -> list[str]:
     """Validate a document whose ``credentialStatus`` may be a list of entries.
 
     VC 2.0 allows a set of status entries (we issue one for revocation and one for
-    suspension); the OB 3.0 JSON Schema of 2024 types ``credentialStatus`` as one object. Each
-    entry is therefore validated in turn, in the schema's own ``credentialStatus`` position.
+    suspension); the OB 3.0 JSON Schema of 2024 types ``credentialStatus`` as one object. The
+    document is validated with its first entry in that position, and every further entry on
+    its own against the schema's ``credentialStatus`` definition (`validate_entry`).
 
     >>> check = lambda d: [] if isinstance(d.get("credentialStatus", {}), dict) else ["not an object"]
     >>> validate_status_set({"credentialStatus": [{"a": 1}, {"b": 2}]}, check)
@@ -75,9 +90,13 @@ def validate_status_set(document: Any, validate_once: SchemaValidator) -> list[s
         return validate_once(document)
     if not entries:
         return ["$.credentialStatus: an empty list of status entries"]
-    errors: list[str] = []
-    for index, entry in enumerate(entries):
-        for message in validate_once({**document, "credentialStatus": entry}):
+    errors = [
+        m.replace("$.credentialStatus", "$.credentialStatus[0]", 1)
+        for m in validate_once({**document, "credentialStatus": entries[0]})
+    ]
+    for index, entry in enumerate(entries[1:], start=1):
+        found = validate_entry(entry) if validate_entry else validate_once({**document, "credentialStatus": entry})
+        for message in found:
             located = message.replace("$.credentialStatus", f"$.credentialStatus[{index}]", 1)
             if located not in errors:
                 errors.append(located)
