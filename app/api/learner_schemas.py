@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
-from app.api.schemas import ListArgs, StrictSchema, code_field, text
+from app.api.schemas import ListArgs, StrictSchema, code_field, date_field, text
 from app.domain.learners import EnrolmentItem
 
 SOURCES = ["exam", "evc", "prior_diploma", "vmbo_assignment", "transfer", "formative"]
@@ -32,8 +32,8 @@ class LearnerListArgs(ListArgs):
 class EvidenceInSchema(StrictSchema):
     outcome = code_field(60, required=True)
     source = fields.String(required=True, validate=validate.OneOf(SOURCES))
-    date = fields.Date(required=True)
-    valid_until = fields.Date(allow_none=True)
+    date = date_field(required=True)
+    valid_until = date_field(allow_none=True)
     decided_by = fields.String(allow_none=True, validate=validate.Length(max=200))
     basis = fields.String(allow_none=True, validate=validate.Length(max=300))
     assessor = fields.String(allow_none=True, validate=validate.Length(max=200))
@@ -66,7 +66,7 @@ class WithdrawSchema(StrictSchema):
 class EntrustmentInSchema(StrictSchema):
     epa = code_field(required=True)
     level = fields.Integer(strict=True, required=True, validate=validate.Range(1, 5))
-    date = fields.Date(required=True)
+    date = date_field(required=True)
     decided_by = text(200, required=True)
     note = fields.String(allow_none=True)
 
@@ -87,7 +87,7 @@ class EntrustmentSchema(Schema):
 
 class DiplomaInSchema(StrictSchema):
     qualification = code_field(required=True)
-    date = fields.Date(required=True)
+    date = date_field(required=True)
     note = fields.String(allow_none=True)
 
 
@@ -101,7 +101,7 @@ class DiplomaSchema(Schema):
 class EnrolmentSchema(StrictSchema):
     qualification = code_field(required=True)
     chosen_electives = fields.List(code_field(), load_default=list)
-    start = fields.Date(required=True)
+    start = date_field(required=True)
     hours_per_week = fields.Integer(strict=True, load_default=20, validate=validate.Range(1, 80))
 
     @post_load
@@ -111,12 +111,12 @@ class EnrolmentSchema(StrictSchema):
 
 class PathArgs(StrictSchema):
     qualification = fields.String()
-    on = fields.Date()
+    on = date_field()
     hours_per_week = fields.Integer(validate=validate.Range(1, 80))
 
 
 class PathsArgs(StrictSchema):
-    on = fields.Date()
+    on = date_field()
 
 
 def page_schema(item: type[Schema]) -> type[Schema]:

@@ -94,7 +94,7 @@ class Evidence(MethodView):
         return (dumped if as_list else dumped[0]), 201, {"Location": location}
 
 
-@blp.route("/learners/<learner_id>/evidence/<int:evidence_id>/withdraw")
+@blp.route("/learners/<learner_id>/evidence/<int(max=2147483647):evidence_id>/withdraw")
 class EvidenceWithdraw(MethodView):
     @blp.arguments(WithdrawSchema)
     @blp.response(200, EvidenceSchema)
@@ -119,7 +119,7 @@ class Entrustments(MethodView):
         return created, 201, {"Location": url_for("learners.Entrustments", learner_id=learner_id)}
 
 
-@blp.route("/learners/<learner_id>/entrustments/<int:entrustment_id>/withdraw")
+@blp.route("/learners/<learner_id>/entrustments/<int(max=2147483647):entrustment_id>/withdraw")
 class EntrustmentWithdraw(MethodView):
     @blp.arguments(WithdrawSchema)
     @blp.response(200, EntrustmentSchema)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from marshmallow import RAISE, Schema, fields, post_load, validate
@@ -20,6 +21,20 @@ from app.domain.model import (
 from app.services.importer import ImportDocument
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$", error="use letters, digits and . _ : / - only")
+
+
+INSTITUTION_CODE = validate.Regexp(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$", error="use letters, digits and . _ - only (the code names a key folder and a DID)"
+)
+#: The calendar the registry accepts: dates outside it are typing errors, not history or plans.
+EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+#: Upper bound of any study load or hour count: far beyond any real unit or elective rule.
+MAX_HOURS = 20_000
+
+
+def date_field(**kwargs: Any) -> fields.Date:
+    """A date within the registry's calendar (1900–2199)."""
+    return fields.Date(validate=validate.Range(EARLIEST_DATE, LATEST_DATE), **kwargs)
 
 
 def code_field(max_length: int = 40, **kwargs: Any) -> fields.String:
@@ -45,7 +60,7 @@ class StrictSchema(Schema):
 
 class ListArgs(StrictSchema):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, 1_000_000_000))
     kind = fields.String()
     q = fields.String(validate=validate.Length(max=200))
     institution = fields.String()
@@ -65,7 +80,7 @@ def page_of(item: type[Schema]) -> type[Schema]:
 # --- institutions -----------------------------------------------------------------------------
 
 class InstitutionSchema(StrictSchema):
-    code = code_field(required=True)
+    code = fields.String(required=True, validate=[validate.Length(min=1, max=40), INSTITUTION_CODE])
     name = text(200, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(["mbo", "vmbo", "czo", "employer"]))
     brin = fields.String(allow_none=True, validate=validate.Length(max=16))
@@ -96,7 +111,7 @@ class UnitSchema(StrictSchema):
     kind = fields.String(required=True, validate=validate.OneOf(["BC", "VC", "AV"]))
     title = text(required=True)
     description = fields.String(allow_none=True)
-    study_load_hours = fields.Integer(strict=True, required=True, validate=validate.Range(min=1))
+    study_load_hours = fields.Integer(strict=True, required=True, validate=validate.Range(1, MAX_HOURS))
     nlqf_level = level(1, 8, allow_none=True)
     institution = code_field(allow_none=True)
     language = fields.String(load_default="nl", validate=validate.Length(min=2, max=8))
@@ -148,7 +163,7 @@ class RelationListArgs(ListArgs):
 # --- qualifications ---------------------------------------------------------------------------
 
 class ElectivesSchema(StrictSchema):
-    required_hours = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0))
+    required_hours = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, MAX_HOURS))
     options = fields.List(code_field(), load_default=list)
 
 

@@ -132,7 +132,7 @@ class Completions(MethodView):
         return created, 201, {"Location": url_for("vmbo.Completions", learner_id=learner_id)}
 
 
-@blp.route("/learners/<learner_id>/vmbo-completions/<int:completion_id>/withdraw")
+@blp.route("/learners/<learner_id>/vmbo-completions/<int(max=2147483647):completion_id>/withdraw")
 class CompletionWithdraw(MethodView):
     @blp.arguments(WithdrawSchema)
     @blp.response(200, CompletionSchema)

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from app.api.schemas import StrictSchema, code_field, text
+from app.api.schemas import StrictSchema, code_field, date_field, text
 from app.domain.overlap import COVERAGES, Module, PracticalAssignment, RouteTemplate, VmboProgramme
 from app.services.vmbo import VmboDocument
 
@@ -44,7 +44,7 @@ class MappingInSchema(StrictSchema):
     coverage = fields.String(required=True, validate=validate.OneOf(list(COVERAGES)))
     note = fields.String(allow_none=True)
     validated_by = text(300, required=True)
-    validated_on = fields.Date(allow_none=True)
+    validated_on = date_field(allow_none=True)
 
 
 class MappingSchema(Schema):
@@ -85,7 +85,7 @@ class OverlapArgs(StrictSchema):
 
 class CompletionInSchema(StrictSchema):
     assignment = code_field(required=True)
-    date = fields.Date(required=True)
+    date = date_field(required=True)
     assessor = text(200, required=True)
 
 

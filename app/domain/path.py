@@ -621,6 +621,10 @@ def _order(catalog: Catalog, units: Collection[str]) -> list[int]:
     return order
 
 
+#: Plans that would run past the calendar's end (absurd loads or paces) end on its last day.
+LAST_ORDINAL = date.max.toordinal()
+
+
 def _plan(
     order: Sequence[str], hours: Mapping[str, int], shortfall: int, begin: date, hours_per_week: int
 ) -> tuple[PlanItem, ...]:
@@ -631,7 +635,7 @@ def _plan(
     items = []
     day, ordinal, fromordinal = begin, begin.toordinal(), date.fromordinal
     for unit, h in steps:  # PlanItem(unit, h, day, end), built as in _remaining_units
-        ordinal += -(-h * 7 // hours_per_week)  # duration_days, inlined: this loop is hot
+        ordinal = min(ordinal - (-h * 7 // hours_per_week), LAST_ORDINAL)  # duration_days, inlined
         end = fromordinal(ordinal)
         item = new(PlanItem)
         set_unit(item, unit)
@@ -668,7 +672,9 @@ def _finish(core: _Core, begin: date, on: date, hours_per_week: int) -> date:
     steps = [*core.hours.values(), core.electives.shortfall_hours]
     days = sum(duration_days(h, hours_per_week) for h in steps if h)
     has_steps = bool(core.remaining or core.electives.shortfall_hours)
-    return begin + timedelta(days=days) if has_steps else on
+    if not has_steps:
+        return on
+    return date.fromordinal(min(begin.toordinal() + days, LAST_ORDINAL))
 
 
 def _progress(

@@ -376,7 +376,8 @@ def verify(
 
     A CLR record is verified with every credential embedded in it.
     """
-    is_clr = isinstance(document, dict) and "ClrCredential" in (document.get("type") or [])
+    types = document.get("type") if isinstance(document, dict) else None
+    is_clr = types == "ClrCredential" or (isinstance(types, list) and "ClrCredential" in types)
     return (verify_clr if is_clr else verify_credential)(
         document,
         loader=env.loader,

@@ -10,6 +10,7 @@ import segno
 from flask import Response, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from app.api.schemas import EARLIEST_DATE, LATEST_DATE
 from app.credential_environment import credential_environment
 from app.domain.errors import InvalidData
 from app.extensions import db
@@ -71,10 +72,14 @@ def _date_arg(name: str, errors: list[str]) -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         errors.append(f"‘{raw}’ is geen geldige datum; gebruik jjjj-mm-dd, bijvoorbeeld 2025-09-01.")
         return None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        errors.append(f"Kies een datum tussen {EARLIEST_DATE.year} en {LATEST_DATE.year}.")
+        return None
+    return day
 
 
 def _hours_arg(errors: list[str]) -> int | None:

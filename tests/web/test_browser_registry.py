@@ -58,11 +58,11 @@ def test_unit_form_shows_a_validation_error_next_to_the_field(page: Any, live_ur
     page.get_by_role("button", name="Leereenheid aanmaken").click()
     error = page.locator("#study_load_hours-fout")
     error.wait_for()
-    assert "minstens 1" in error.inner_text()
+    assert "1 tot en met 20000" in error.inner_text()
     assert page.locator("#study_load_hours").input_value() == "0"
     assert page.locator("#study_load_hours").get_attribute("aria-invalid") == "true"
     assert page.locator("#outcomes-0-title").input_value() == "Een leerresultaat"
-    page.get_by_role("link", name="Studielast in uren: Vul een getal van minstens 1 in.").click()
+    page.get_by_role("link", name="Studielast in uren: Vul een getal van 1 tot en met 20000 in.").click()
     assert page.evaluate("document.activeElement.id") == "study_load_hours"
     screenshot(page, "registry-eenheid-fout")
     phone_screenshot(page, "registry-eenheid-fout")

@@ -121,16 +121,16 @@ def test_new_unit_form_is_labelled_and_creating_redirects_303(seeded: FlaskClien
 def test_a_study_load_of_0_is_a_422_with_the_error_at_that_field(seeded: FlaskClient) -> None:
     response = seeded.post("/registry/units/nieuw", data={**NEW_UNIT, "study_load_hours": "0"})
     body = assert_dutch_page(response, 422)
-    assert error_at(body, "study_load_hours") == "Fout: Vul een getal van minstens 1 in."
+    assert error_at(body, "study_load_hours") == "Fout: Vul een getal van 1 tot en met 20000 in."
     assert 'id="study_load_hours" name="study_load_hours" type="text" value="0" aria-describedby' in body
     assert 'aria-invalid="true"' in body
-    assert '<a href="#study_load_hours">Studielast in uren: Vul een getal van minstens 1 in.</a>' in body
+    assert '<a href="#study_load_hours">Studielast in uren: Vul een getal van 1 tot en met 20000 in.</a>' in body
     assert 'value="Testeenheid"' in body and 'value="TEST:2"' in body  # what was typed stays
     assert seeded.get("/api/units/BC-TEST-1").status_code == 404
     # the API refuses the same value at the same pointer
     api = seeded.post("/api/units", json={"code": "BC-X", "kind": "BC", "title": "X", "study_load_hours": 0,
                                           "outcomes": [{"code": "X:1", "title": "x"}]}).get_json()
-    assert api["errors"] == [{"pointer": "/study_load_hours", "message": "Must be greater than or equal to 1."}]
+    assert api["errors"] == [{"pointer": "/study_load_hours", "message": "Must be greater than or equal to 1 and less than or equal to 20000."}]
 
 
 def test_outcome_errors_land_in_the_right_row(seeded: FlaskClient) -> None:
