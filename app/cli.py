@@ -9,9 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
-from marshmallow import ValidationError
 
-from app.api.errors import pointer_errors
 from app.domain.errors import InvalidData, RegistryError
 from app.extensions import db
 from app.seeding import load_registry_file, load_seed, summarize
@@ -40,8 +38,6 @@ def register_cli(app: Flask) -> None:
         ensure_schema()
         try:
             report = load_registry_file(db.session, SYSTEM, file, current_app.config["LEERLIJN_DEFAULT_INSTITUTION"])
-        except ValidationError as error:
-            _fail(pointer_errors(error.messages))
         except InvalidData as error:
             _fail(error.errors)
         except (RegistryError, json.JSONDecodeError) as error:

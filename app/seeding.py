@@ -8,11 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.api.schemas import ImportSchema, to_import_document
+from app.api.schemas import import_document
 from app.domain.model import SupervisionLevel
 from app.persistence import repository as repo
 from app.services.actor import Actor
-from app.services.importer import import_registry
 
 
 def read_json(path: Path) -> Any:
@@ -22,8 +21,7 @@ def read_json(path: Path) -> Any:
 
 def load_registry_file(session: Session, actor: Actor, path: Path, default_institution: str) -> dict[str, Any]:
     """Import one registry document (the `POST /api/import` format) from `path`."""
-    data = ImportSchema().load(read_json(path))
-    return import_registry(session, actor, to_import_document(data, default_institution)).as_dict()
+    return import_document(session, actor, read_json(path), default_institution)
 
 
 def load_supervision_levels(session: Session, path: Path) -> list[int]:

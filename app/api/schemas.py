@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, post_load, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
+from app.api.errors import pointer_errors
 from app.domain.model import (
     ElectiveRule,
     Epa,
@@ -284,3 +285,50 @@ def to_import_document(data: dict[str, Any], default_institution: str) -> Import
         qualifications=tuple(data.get("qualifications", ())),
         epas=tuple(data.get("epas", ())),
     )
+
+
+def load_import_document(body: Any) -> tuple[dict[str, Any], list[dict[str, str]], dict[str, set[str]]]:
+    """Load the document item by item, so one bad item does not hide the others' errors.
+
+    Returns the loaded data (bad items left out), the field errors with pointers into the
+    original document, and per kind the codes of items that failed to load (so references to
+    them are not reported a second time as unknown).
+    """
+    if not isinstance(body, dict):
+        return {}, [{"pointer": "/", "message": "the import must be a JSON object"}], {}
+    schema_fields = ImportSchema().fields
+    errors = [{"pointer": f"/{key}", "message": "unknown field"} for key in body if key not in schema_fields]
+    data: dict[str, Any] = {}
+    unparsed: dict[str, set[str]] = {}
+    for kind, field in schema_fields.items():
+        items = body.get(kind, [])
+        if not isinstance(items, list):
+            errors.append({"pointer": f"/{kind}", "message": "must be a list"})
+            items = []
+        item_schema: Schema = field.inner.schema  # type: ignore[attr-defined]
+        loaded = []
+        for index, item in enumerate(items):
+            try:
+                loaded.append(item_schema.load(item))
+            except ValidationError as error:
+                errors += pointer_errors(error.messages, f"/{kind}/{index}")
+                if isinstance(item, dict) and isinstance(item.get("code"), str):
+                    unparsed.setdefault(kind, set()).add(item["code"])
+        data[kind] = loaded
+    return data, errors, unparsed
+
+
+def import_document(session: Any, actor: Any, body: Any, default_institution: str) -> dict[str, Any]:
+    """Import a registry document as `POST /api/import`, `flask import` and the seed do.
+
+    Raises
+    ------
+    InvalidData
+        With every field error and every semantic error of the document; nothing is written.
+    """
+    from app.services.importer import import_registry
+
+    data, field_errors, unparsed = load_import_document(body)
+    document = to_import_document(data, default_institution)
+    report = import_registry(session, actor, document, field_errors=field_errors, unparsed=unparsed)
+    return report.as_dict()
