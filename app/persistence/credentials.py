@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.persistence.credential_models import IssuedCredentialRow
-from app.persistence.repository import ListFilter, Page
+from app.persistence.repository import ListFilter, Page, paginate
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +57,7 @@ def get(session: Session, credential_id: str) -> IssuedCredential | None:
 
 def list_for_learner(session: Session, learner_id: str, flt: ListFilter) -> Page:
     query = select(IssuedCredentialRow).where(IssuedCredentialRow.learner == learner_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(IssuedCredentialRow.issued_at, IssuedCredentialRow.id).limit(flt.limit).offset(flt.offset))
-    return Page([from_row(r) for r in rows], total, flt.limit, flt.offset)
+    return paginate(session, query, [IssuedCredentialRow.issued_at, IssuedCredentialRow.id], flt, from_row)
 
 
 def all_for_learner(session: Session, learner_id: str) -> list[IssuedCredential]:

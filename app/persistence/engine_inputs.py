@@ -9,9 +9,22 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.records import Enrolment, Entrustment, Evidence, HeldDiploma, LearnerRecord, PartialCredit
+from app.domain.records import (
+    Enrolment,
+    Entrustment,
+    Evidence,
+    HeldDiploma,
+    LearnerRecord,
+    PartialCredit,
+)
+from app.persistence.learner_models import (
+    EnrolmentRow,
+    EntrustmentRow,
+    EvidenceRow,
+    HeldDiplomaRow,
+    LearnerRow,
+)
 from app.persistence.registry_version import RegistryStateRow
-from app.persistence.learner_models import EnrolmentRow, EntrustmentRow, EvidenceRow, HeldDiplomaRow, LearnerRow
 from app.persistence.vmbo_models import VmboCompletionOutcomeRow, VmboCompletionRow
 
 _evidence = EvidenceRow.__table__.c

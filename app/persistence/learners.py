@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.learners import DiplomaItem, EnrolmentItem, EntrustmentItem, EvidenceItem, Learner
@@ -17,7 +17,7 @@ from app.persistence.learner_models import (
     HeldDiplomaRow,
     LearnerRow,
 )
-from app.persistence.repository import ListFilter, Page
+from app.persistence.repository import ListFilter, Page, paginate, text_match
 
 EVIDENCE_FIELDS = ("outcome", "source", "date", "valid_until", "decided_by", "basis", "assessor", "note", "ref")
 
@@ -101,11 +101,8 @@ def list_learners(session: Session, flt: ListFilter, external_id: str | None = N
     if external_id:
         query = query.where(LearnerRow.external_id == external_id)
     if flt.q:
-        pattern = f"%{flt.q.lower()}%"
-        query = query.where(or_(func.lower(LearnerRow.name).like(pattern), func.lower(LearnerRow.id).like(pattern)))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(LearnerRow.created_at, LearnerRow.id).limit(flt.limit).offset(flt.offset))
-    return Page([learner_from_row(r) for r in rows], total, flt.limit, flt.offset)
+        query = query.where(text_match(flt.q, LearnerRow.name, LearnerRow.id))
+    return paginate(session, query, [LearnerRow.created_at, LearnerRow.id], flt, learner_from_row)
 
 
 # --- evidence ---------------------------------------------------------------------------------
@@ -123,9 +120,7 @@ def add_evidence(session: Session, learner_id: str, item: dict[str, Any], actor_
 
 def list_evidence(session: Session, learner_id: str, flt: ListFilter) -> Page:
     query = select(EvidenceRow).where(EvidenceRow.learner == learner_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(EvidenceRow.id).limit(flt.limit).offset(flt.offset))
-    return Page([evidence_from_row(r) for r in rows], total, flt.limit, flt.offset)
+    return paginate(session, query, [EvidenceRow.id], flt, evidence_from_row)
 
 
 def get_evidence_row(session: Session, learner_id: str, evidence_id: int) -> EvidenceRow | None:
@@ -154,9 +149,7 @@ def add_entrustment(
 
 def list_entrustments(session: Session, learner_id: str, flt: ListFilter) -> Page:
     query = select(EntrustmentRow).where(EntrustmentRow.learner == learner_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(EntrustmentRow.id).limit(flt.limit).offset(flt.offset))
-    return Page([entrustment_from_row(r) for r in rows], total, flt.limit, flt.offset)
+    return paginate(session, query, [EntrustmentRow.id], flt, entrustment_from_row)
 
 
 def get_entrustment_row(session: Session, learner_id: str, entrustment_id: int) -> EntrustmentRow | None:
@@ -187,9 +180,7 @@ def has_diploma(session: Session, learner_id: str, qualification: str, date: dt.
 
 def list_diplomas(session: Session, learner_id: str, flt: ListFilter) -> Page:
     query = select(HeldDiplomaRow).where(HeldDiplomaRow.learner == learner_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(HeldDiplomaRow.date, HeldDiplomaRow.id).limit(flt.limit).offset(flt.offset))
-    return Page([diploma_from_row(r) for r in rows], total, flt.limit, flt.offset)
+    return paginate(session, query, [HeldDiplomaRow.date, HeldDiplomaRow.id], flt, diploma_from_row)
 
 
 def get_enrolment(session: Session, learner_id: str, qualification: str) -> EnrolmentItem | None:
@@ -208,9 +199,7 @@ def save_enrolment(session: Session, learner_id: str, enrolment: EnrolmentItem) 
 
 def list_enrolments(session: Session, learner_id: str, flt: ListFilter) -> Page:
     query = select(EnrolmentRow).where(EnrolmentRow.learner == learner_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(EnrolmentRow.start, EnrolmentRow.qualification).limit(flt.limit).offset(flt.offset))
-    return Page([enrolment_from_row(r) for r in rows], total, flt.limit, flt.offset)
+    return paginate(session, query, [EnrolmentRow.start, EnrolmentRow.qualification], flt, enrolment_from_row)
 
 
 # --- the whole record, for the path engine ----------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -99,8 +100,8 @@ def list_institutions(session: Session, flt: ListFilter) -> Page:
     if flt.kind:
         query = query.where(InstitutionRow.kind == flt.kind)
     if flt.q:
-        query = query.where(_text_match(flt.q, InstitutionRow.code, InstitutionRow.name))
-    return _page(session, query, InstitutionRow.code, flt, institution_from_row)
+        query = query.where(text_match(flt.q, InstitutionRow.code, InstitutionRow.name))
+    return paginate(session, query, [InstitutionRow.code], flt, institution_from_row)
 
 
 def save_institution(session: Session, institution: Institution) -> None:
@@ -131,8 +132,8 @@ def list_units(session: Session, flt: ListFilter) -> Page:
     if flt.institution:
         query = query.where(UnitRow.institution == flt.institution)
     if flt.q:
-        query = query.where(_text_match(flt.q, UnitRow.code, UnitRow.title))
-    return _page(session, query, UnitRow.code, flt, unit_from_row)
+        query = query.where(text_match(flt.q, UnitRow.code, UnitRow.title))
+    return paginate(session, query, [UnitRow.code], flt, unit_from_row)
 
 
 def save_unit(session: Session, unit: Unit) -> None:
@@ -242,10 +243,10 @@ def list_outcome_relations(session: Session, flt: ListFilter, outcome: str | Non
         query = query.where(
             or_(OutcomeRelationRow.from_outcome == outcome, OutcomeRelationRow.to_outcome == outcome)
         )
-    return _page(
+    return paginate(
         session,
         query,
-        OutcomeRelationRow.id,
+        [OutcomeRelationRow.id],
         flt,
         lambda r: OutcomeRelation(r.from_outcome, r.to_outcome, r.type, r.reason),
     )
@@ -312,7 +313,7 @@ def list_qualifications(session: Session, flt: ListFilter) -> Page:
     if flt.kind:
         query = query.where(QualificationRow.kind == flt.kind)
     if flt.q:
-        query = query.where(_text_match(flt.q, QualificationRow.code, QualificationRow.title))
+        query = query.where(text_match(flt.q, QualificationRow.code, QualificationRow.title))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     codes = list(
         session.scalars(query.order_by(QualificationRow.code).limit(flt.limit).offset(flt.offset))
@@ -378,7 +379,7 @@ def list_epas(session: Session, flt: ListFilter) -> Page:
     if flt.kind:
         query = query.where(EpaRow.type == flt.kind)
     if flt.q:
-        query = query.where(_text_match(flt.q, EpaRow.code, EpaRow.title))
+        query = query.where(text_match(flt.q, EpaRow.code, EpaRow.title))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     codes = list(session.scalars(query.order_by(EpaRow.code).limit(flt.limit).offset(flt.offset)))
     found = get_epas(session, codes)
@@ -471,12 +472,13 @@ def unit_references(session: Session, code: str) -> list[dict[str, str]]:
     return references
 
 
-def _text_match(q: str, *columns):  # type: ignore[no-untyped-def]
+def text_match(q: str, *columns):  # type: ignore[no-untyped-def]
     """Case-insensitive substring match; `%`, `_` and `\\` in `q` are literal on every database."""
     return or_(*(func.lower(column).contains(q.lower(), autoescape=True) for column in columns))
 
 
-def _page(session: Session, query, order_column, flt: ListFilter, convert) -> Page:  # type: ignore[no-untyped-def]
+def paginate(session: Session, query, order: Sequence[Any], flt: ListFilter, convert) -> Page:  # type: ignore[no-untyped-def]
+    """One page of `query` in `order`, each row turned into a domain value by `convert`."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    rows = session.scalars(query.order_by(order_column).limit(flt.limit).offset(flt.offset))
+    rows = session.scalars(query.order_by(*order).limit(flt.limit).offset(flt.offset))
     return Page([convert(row) for row in rows], total, flt.limit, flt.offset)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from app.domain.overlap import (
     VmboProgramme,
 )
 from app.domain.records import PartialCredit
-from app.persistence.repository import ListFilter, Page
+from app.persistence.repository import ListFilter, Page, paginate
 from app.persistence.vmbo_models import (
     VmboAssignmentRow,
     VmboCompletionOutcomeRow,
@@ -93,7 +94,7 @@ def list_programmes(session: Session, flt: ListFilter) -> Page:
             func.lower(VmboProgrammeRow.code).contains(q, autoescape=True)
             | func.lower(VmboProgrammeRow.title).contains(q, autoescape=True)
         )
-    return _page(session, query, [VmboProgrammeRow.code], flt, programme_from_row)
+    return paginate(session, query, [VmboProgrammeRow.code], flt, programme_from_row)
 
 
 # --- assignments ------------------------------------------------------------------------------
@@ -123,7 +124,7 @@ def add_assignment(session: Session, assignment: PracticalAssignment) -> None:
 def list_assignments(session: Session, programme: str, flt: ListFilter) -> Page:
     query = select(VmboAssignmentRow).where(VmboAssignmentRow.programme == programme)
     order = [VmboAssignmentRow.position, VmboAssignmentRow.code]
-    return _page(session, query, order, flt, assignment_from_row)
+    return paginate(session, query, order, flt, assignment_from_row)
 
 
 # --- mappings ---------------------------------------------------------------------------------
@@ -253,9 +254,8 @@ def completions(session: Session, rows: Sequence[VmboCompletionRow]) -> list[Vmb
 
 def list_completions(session: Session, learner_id: str, flt: ListFilter) -> Page:
     query = select(VmboCompletionRow).where(VmboCompletionRow.learner == learner_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = list(session.scalars(query.order_by(VmboCompletionRow.id).limit(flt.limit).offset(flt.offset)))
-    return Page(list(completions(session, rows)), total, flt.limit, flt.offset)
+    page = paginate(session, query, [VmboCompletionRow.id], flt, lambda row: row)
+    return replace(page, items=list(completions(session, page.items)))  # outcomes in one query
 
 
 def completion_evidence_ids(session: Session, completion_id: int) -> list[int]:
@@ -291,7 +291,7 @@ def add_route(session: Session, route: RouteTemplate) -> None:
 
 
 def list_routes(session: Session, flt: ListFilter) -> Page:
-    return _page(session, select(VmboRouteRow), [VmboRouteRow.code], flt, route_from_row)
+    return paginate(session, select(VmboRouteRow), [VmboRouteRow.code], flt, route_from_row)
 
 
 # --- integrity --------------------------------------------------------------------------------
@@ -314,9 +314,3 @@ def vmbo_references_to_outcomes(session: Session, outcome_codes: Sequence[str]) 
     ):
         references.append({"kind": "vmbo_completion", "code": str(completion), "outcome": outcome})
     return references
-
-
-def _page(session: Session, query, order, flt: ListFilter, convert) -> Page:  # type: ignore[no-untyped-def]
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    rows = session.scalars(query.order_by(*order).limit(flt.limit).offset(flt.offset))
-    return Page([convert(row) for row in rows], total, flt.limit, flt.offset)

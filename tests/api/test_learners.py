@@ -676,3 +676,12 @@ def test_put_of_a_missing_enrolment_is_404_and_a_mismatched_code_422(
 
 def test_get_missing_enrolment_is_404(api: FlaskClient, learner: str) -> None:
     assert_problem(api.get(f"/api/learners/{learner}/enrolments/Q-VP"), 404)
+
+
+def test_learner_search_takes_percent_and_underscore_literally(seeded: FlaskClient) -> None:
+    assert seeded.post("/api/learners", json={"name": "Anna 100% zeker"}).status_code == 201
+    everyone = seeded.get("/api/learners?limit=500").get_json()["total"]
+    assert everyone > 1
+    assert [p["name"] for p in seeded.get("/api/learners?q=100%25").get_json()["items"]] == ["Anna 100% zeker"]
+    assert seeded.get("/api/learners?q=%25").get_json()["total"] == 1
+    assert seeded.get("/api/learners?q=_").get_json()["total"] == 0
