@@ -424,18 +424,54 @@ def build_unit_credential(facts: UnitCertificateFacts) -> dict[str, Any]:
         subject["activityStartDate"] = format_datetime(facts.activity_start)
     if facts.activity_end is not None:
         subject["activityEndDate"] = format_datetime(facts.activity_end)
+    return open_badge_credential(
+        credential_id=facts.credential_id,
+        name=f"{facts.unit_code} {facts.unit_title}",
+        issuer=_issuer(facts),
+        issued_at=facts.issued_at,
+        awarded=facts.awarded_on or facts.issued_at,
+        subject=subject,
+        evidence=_evidence(facts),
+        valid_until=facts.valid_until,
+    )
+
+
+def open_badge_credential(
+    *,
+    credential_id: str,
+    name: str,
+    issuer: dict[str, Any],
+    issued_at: datetime,
+    awarded: datetime | date,
+    subject: dict[str, Any],
+    evidence: list[dict[str, Any]],
+    valid_until: datetime | None = None,
+) -> dict[str, Any]:
+    """Return the unsigned OB 3.0 ``OpenBadgeCredential`` envelope every kind shares.
+
+    `evidence` is left out when empty; ``validUntil`` only when `valid_until` is given.
+
+    Examples
+    --------
+    >>> when = datetime(2025, 9, 1, tzinfo=timezone.utc)
+    >>> vc = open_badge_credential(credential_id="urn:x", name="N", issuer={"id": "did:key:z"},
+    ...     issued_at=when, awarded=when, subject={"type": ["AchievementSubject"]}, evidence=[])
+    >>> sorted(vc)
+    ['@context', 'awardedDate', 'credentialSchema', 'credentialSubject', 'id', 'issuer', 'name', 'type', 'validFrom']
+    """
     credential: dict[str, Any] = {
         "@context": [VC_V2_CONTEXT, OB_CONTEXT],
-        "id": facts.credential_id,
+        "id": credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": f"{facts.unit_code} {facts.unit_title}",
-        "issuer": _issuer(facts),
-        "validFrom": format_datetime(facts.issued_at),
-        "awardedDate": format_datetime(facts.awarded_on or facts.issued_at),
+        "name": name,
+        "issuer": issuer,
+        "validFrom": format_datetime(issued_at),
+        "awardedDate": format_datetime(awarded),
         "credentialSubject": subject,
-        "evidence": _evidence(facts),
-        "credentialSchema": [credential_schema_entry()],
     }
-    if facts.valid_until is not None:
-        credential["validUntil"] = format_datetime(facts.valid_until)
+    if evidence:
+        credential["evidence"] = evidence
+    credential["credentialSchema"] = [credential_schema_entry()]
+    if valid_until is not None:
+        credential["validUntil"] = format_datetime(valid_until)
     return credential

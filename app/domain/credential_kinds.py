@@ -38,16 +38,22 @@ from app.domain.badges import (
     OB_CONTEXT,
     VC_V2_CONTEXT,
     OutcomeFacts,
-    credential_schema_entry,
     evidence_entry,
     format_datetime,
     issuer_profile,
     level_alignments,
+    open_badge_credential,
     outcome_alignments,
     outcomes_narrative,
 )
 from app.domain.dataintegrity import DocumentLoader
-from app.domain.model import EpaType, Prerequisite, Qualification, QualificationKind, SupervisionLevel
+from app.domain.model import (
+    EpaType,
+    Prerequisite,
+    Qualification,
+    QualificationKind,
+    SupervisionLevel,
+)
 from app.domain.verification import (
     ALLOWED_UNDEFINED_TERMS,
     Check,
@@ -273,18 +279,13 @@ def build_epa_credential(facts: EpaCredentialFacts) -> dict[str, Any]:
     )
     if facts.note:
         narrative += f"\n\n{facts.note}"
-    credential: dict[str, Any] = {
-        "@context": [VC_V2_CONTEXT, OB_CONTEXT],
-        "id": facts.credential_id,
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": f"{facts.epa_code} {facts.epa_title} (supervisieniveau {facts.level})",
-        "issuer": issuer_profile(
-            facts.issuer_did, facts.institution_name,
-            url=facts.institution_url, brin=facts.institution_brin,
-        ),
-        "validFrom": format_datetime(facts.issued_at),
-        "awardedDate": format_datetime(facts.entrusted_on),
-        "credentialSubject": {
+    return open_badge_credential(
+        credential_id=facts.credential_id,
+        name=f"{facts.epa_code} {facts.epa_title} (supervisieniveau {facts.level})",
+        issuer=_issuer(facts),
+        issued_at=facts.issued_at,
+        awarded=facts.entrusted_on,
+        subject={
             "id": facts.learner_id,
             "type": ["AchievementSubject"],
             "achievement": achievement,
@@ -296,12 +297,9 @@ def build_epa_credential(facts: EpaCredentialFacts) -> dict[str, Any]:
                 }
             ],
         },
-        "evidence": [evidence_entry("Bekwaamverklaring", "Bekwaamverklaring", narrative)],
-        "credentialSchema": [credential_schema_entry()],
-    }
-    if facts.valid_until is not None:
-        credential["validUntil"] = format_datetime(facts.valid_until)
-    return credential
+        evidence=[evidence_entry("Bekwaamverklaring", "Bekwaamverklaring", narrative)],
+        valid_until=facts.valid_until,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -442,32 +440,28 @@ def build_diploma_credential(facts: DiplomaCredentialFacts) -> dict[str, Any]:
     )
     if alignments:
         achievement["alignment"] = alignments
-    credential: dict[str, Any] = {
-        "@context": [VC_V2_CONTEXT, OB_CONTEXT],
-        "id": facts.credential_id,
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": f"Diploma {facts.qualification_title}",
-        "issuer": issuer_profile(
-            facts.issuer_did, facts.institution_name,
-            url=facts.institution_url, brin=facts.institution_brin,
-        ),
-        "validFrom": format_datetime(facts.issued_at),
-        "awardedDate": format_datetime(facts.awarded_on),
-        "credentialSubject": {
+    quality = facts.quality_assurance
+    return open_badge_credential(
+        credential_id=facts.credential_id,
+        name=f"Diploma {facts.qualification_title}",
+        issuer=_issuer(facts),
+        issued_at=facts.issued_at,
+        awarded=facts.awarded_on,
+        subject={
             "id": facts.learner_id,
             "type": ["AchievementSubject"],
             "achievement": achievement,
             "creditsEarned": credits,
         },
-        "credentialSchema": [credential_schema_entry()],
-    }
-    if facts.quality_assurance:
-        credential["evidence"] = [
-            evidence_entry("Kwaliteitsborging", "Kwaliteitsborging", facts.quality_assurance)
-        ]
-    if facts.valid_until is not None:
-        credential["validUntil"] = format_datetime(facts.valid_until)
-    return credential
+        evidence=[evidence_entry("Kwaliteitsborging", "Kwaliteitsborging", quality)] if quality else [],
+        valid_until=facts.valid_until,
+    )
+
+
+def _issuer(facts: EpaCredentialFacts | DiplomaCredentialFacts) -> dict[str, Any]:
+    return issuer_profile(
+        facts.issuer_did, facts.institution_name, url=facts.institution_url, brin=facts.institution_brin
+    )
 
 
 # ---------------------------------------------------------------------------------------------
