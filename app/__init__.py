@@ -21,16 +21,16 @@ def create_app(config: type[Config] = Config) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'leerlijn.sqlite3'}"
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from app.persistence import (  # noqa: F401  (register the tables)
-        credential_models,
-        learner_models,
-        models,
-        registry_version,
-        vmbo_models,
+    from app.persistence import versions
+    from app.persistence.models import (  # noqa: F401  (register the tables)
+        credentials,
+        learners,
+        registry,
+        vmbo,
     )
 
     db.init_app(app)
-    app.extensions["path_caches"] = registry_version.PathCaches()
+    app.extensions["path_caches"] = versions.PathCaches()
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
 
     from app.api import register_api

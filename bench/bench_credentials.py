@@ -36,20 +36,20 @@ sys.path.insert(0, str(REPO))
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat  # noqa: E402
 
-from app.domain.badges import (  # noqa: E402
+from app.domain.credentials.envelope import (  # noqa: E402
     OutcomeFacts,
     UnitCertificateFacts,
     build_unit_credential,
 )
-from app.domain.dataintegrity import add_proof, verify_proof  # noqa: E402
-from app.domain.multibase import (  # noqa: E402
+from app.domain.credentials.proof import add_proof, verify_proof  # noqa: E402
+from app.domain.credentials.multibase import (  # noqa: E402
     did_key_from_public_key,
     did_key_verification_method,
     public_key_from_did_key,
 )
-from app.domain.verification import verify_credential  # noqa: E402
-from app.jsonld import load_context_documents, make_document_loader  # noqa: E402
-from app.schema_validation import load_credential_validator  # noqa: E402
+from app.domain.credentials.verification import verify_credential  # noqa: E402
+from app.adapters.jsonld import load_context_documents, make_document_loader  # noqa: E402
+from app.adapters.json_schemas import load_credential_validator  # noqa: E402
 
 
 def percentile(samples: list[float], q: float) -> float:

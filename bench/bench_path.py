@@ -1,4 +1,4 @@
-"""Benchmark of the pure path engine (app.domain.path); prints figures and ratios vs targets.
+"""Benchmark of the pure path engine (app.domain.path.engine); prints figures and ratios vs targets.
 
 Synthetic, reproducible data (fixed seed):
 
@@ -41,8 +41,8 @@ from app.domain.model import (  # noqa: E402
     RequiredEpa,
     Unit,
 )
-from app.domain.path import compute_path, rank_paths  # noqa: E402
-from app.domain.records import (  # noqa: E402
+from app.domain.path.engine import compute_path, rank_paths  # noqa: E402
+from app.domain.path.catalog import (  # noqa: E402
     Catalog,
     Enrolment,
     Entrustment,

@@ -22,7 +22,7 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted(DOMAIN.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(DOMAIN.rglob("*.py")), ids=lambda p: p.name)
 def test_domain_module_imports_no_framework(path: Path) -> None:
     bad = {name for name in imported_modules(path) if name.split(".")[0] in FORBIDDEN}
     assert not bad, f"{path.name} imports {sorted(bad)}"
@@ -35,4 +35,4 @@ def test_the_check_sees_a_forbidden_import(tmp_path: Path) -> None:
 
 
 def test_domain_package_is_not_empty() -> None:
-    assert len(list(DOMAIN.glob("*.py"))) >= 5
+    assert len(list(DOMAIN.rglob("*.py"))) >= 5

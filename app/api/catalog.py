@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import current_actor
-from app.api.schemas import (
+from app.schemas.registry import (
     EpaSchema,
     InstitutionSchema,
     ListArgs,
@@ -20,7 +20,7 @@ from app.api.schemas import (
 )
 from app.domain.model import Epa, Institution, OutcomeRelation
 from app.extensions import db
-from app.persistence import repository as repo
+from app.persistence import registry_repository as repo
 from app.services import registry
 
 blp = Blueprint("catalog", __name__, description="Institutions, EPAs, outcome relations, supervision levels")

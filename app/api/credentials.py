@@ -11,10 +11,10 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from app.api import current_actor
-from app.api.schemas import ListArgs, StrictSchema, code_field, page_of
-from app.credential_environment import credential_environment
+from app.schemas.registry import ListArgs, StrictSchema, code_field, page_of
+from app.adapters.credential_environment import credential_environment
 from app.extensions import db
-from app.persistence import repository as repo
+from app.persistence import registry_repository as repo
 from app.services import credentials, status
 
 blp = Blueprint("credentials", __name__, description="Open Badges 3.0 credentials: issue and verify")

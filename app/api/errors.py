@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from app.schemas.pointers import pointer_errors
 from app.domain.errors import (
     AchievementNotEarned,
     Conflict,
@@ -126,25 +127,6 @@ def integrity_problem(error: IntegrityError) -> Response:
 def internal_problem(error: Exception) -> Response:
     log.exception("unhandled error", exc_info=error)
     return problem(500, "internal-error", "Internal server error", "an unexpected error occurred")
-
-
-def pointer_errors(messages: Any, pointer: str = "") -> list[dict[str, str]]:
-    """Flatten marshmallow's nested messages into ``{"pointer", "message"}`` items.
-
-    >>> pointer_errors({"units": {0: {"code": ["Missing data for required field."]}}})
-    [{'pointer': '/units/0/code', 'message': 'Missing data for required field.'}]
-    """
-    if isinstance(messages, Mapping):
-        errors = []
-        for key, value in messages.items():
-            name = "" if key == "_schema" else "/" + str(key).replace("~", "~0").replace("/", "~1")
-            errors += pointer_errors(value, pointer + name)
-        return errors
-    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return [{"pointer": pointer or "/", "message": " ".join(messages)}]
-    if isinstance(messages, list):
-        return [e for m in messages for e in pointer_errors(m, pointer)]
-    return [{"pointer": pointer or "/", "message": str(messages)}]
 
 
 def _summary(errors: list[dict[str, str]]) -> str:

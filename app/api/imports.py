@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import current_actor
-from app.api.schemas import ImportReportSchema, ImportSchema, import_document
+from app.schemas.registry import ImportReportSchema, ImportSchema, import_document
 from app.extensions import db
 
 blp = Blueprint("import", __name__, description="All-or-nothing, idempotent registry import")

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import current_actor
-from app.api.learner_schemas import (
+from app.schemas.learners import (
     DiplomaInSchema,
     DiplomaSchema,
     EnrolmentSchema,
@@ -24,10 +24,10 @@ from app.api.learner_schemas import (
     PathsArgs,
     WithdrawSchema,
 )
-from app.api.schemas import ListArgs, page_of
-from app.domain.learners import EnrolmentItem
+from app.schemas.registry import ListArgs, page_of
+from app.domain.learner import EnrolmentItem
 from app.extensions import db
-from app.persistence.repository import ListFilter
+from app.persistence.registry_repository import ListFilter
 from app.services import learners
 
 blp = Blueprint("learners", __name__, description="Learners, their records and their paths")

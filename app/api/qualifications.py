@@ -9,10 +9,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import current_actor
-from app.api.schemas import ListArgs, QualificationGraphSchema, QualificationSchema, page_of
+from app.schemas.registry import ListArgs, QualificationGraphSchema, QualificationSchema, page_of
 from app.domain.model import Qualification
 from app.extensions import db
-from app.persistence import repository as repo
+from app.persistence import registry_repository as repo
 from app.services import registry
 
 blp = Blueprint("qualifications", __name__, description="Qualifications, elective rules, graphs")

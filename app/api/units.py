@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import current_actor
-from app.api.schemas import (
+from app.schemas.registry import (
     ListArgs,
     PrerequisiteInSchema,
     PrerequisiteSchema,
@@ -21,7 +21,7 @@ from app.api.schemas import (
 from app.domain.errors import NotFound
 from app.domain.model import Prerequisite
 from app.extensions import db
-from app.persistence import repository as repo
+from app.persistence import registry_repository as repo
 from app.services import registry
 
 blp = Blueprint("units", __name__, description="Learning units (leereenheden) with their outcomes")

@@ -9,9 +9,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import current_actor
-from app.api.learner_schemas import WithdrawSchema
-from app.api.schemas import ListArgs, page_of
-from app.api.vmbo_schemas import (
+from app.schemas.learners import WithdrawSchema
+from app.schemas.registry import ListArgs, page_of
+from app.schemas.vmbo import (
     AssignmentInSchema,
     AssignmentSchema,
     CompletionInSchema,
@@ -28,7 +28,7 @@ from app.api.vmbo_schemas import (
 )
 from app.domain.overlap import RouteTemplate, VmboProgramme
 from app.extensions import db
-from app.persistence.repository import ListFilter
+from app.persistence.registry_repository import ListFilter
 from app.services import vmbo
 
 blp = Blueprint("vmbo", __name__, description="vmbo programmes, practical assignments and their mbo overlap")

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from app.domain.model import Qualification, Unit
-from app.domain.path import remaining_unit_hours
+from app.domain.path.engine import remaining_unit_hours
 
 __all__ = [
     "Coverage",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.records import (
+from app.domain.path.catalog import (
     Enrolment,
     Entrustment,
     Evidence,
@@ -17,15 +17,15 @@ from app.domain.records import (
     LearnerRecord,
     PartialCredit,
 )
-from app.persistence.learner_models import (
+from app.persistence.models.learners import (
     EnrolmentRow,
     EntrustmentRow,
     EvidenceRow,
     HeldDiplomaRow,
     LearnerRow,
 )
-from app.persistence.registry_version import RegistryStateRow
-from app.persistence.vmbo_models import VmboCompletionOutcomeRow, VmboCompletionRow
+from app.persistence.versions import RegistryStateRow
+from app.persistence.models.vmbo import VmboCompletionOutcomeRow, VmboCompletionRow
 
 _evidence = EvidenceRow.__table__.c
 _entrustments = EntrustmentRow.__table__.c

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.credential_environment import CredentialEnvironment
-from app.domain.badges import OutcomeFacts, UnitCertificateFacts, build_unit_credential
-from app.domain.credential_kinds import (
+from app.adapters.credential_environment import CredentialEnvironment
+from app.domain.credentials.envelope import OutcomeFacts, UnitCertificateFacts, build_unit_credential
+from app.domain.credentials.kinds import (
     ClrFacts,
     ComponentFacts,
     DiplomaCredentialFacts,
@@ -23,18 +23,18 @@ from app.domain.credential_kinds import (
     verify_clr,
 )
 from app.domain.model import Institution, Unit
-from app.domain.dataintegrity import add_proof
+from app.domain.credentials.proof import add_proof
 from app.domain.errors import AchievementNotEarned, InvalidData, NotFound
-from app.domain.achievements import missing_unit_outcomes
-from app.domain.verification import VerificationReport, verify_credential
-from app.persistence import credentials as store
-from app.persistence import learners as records
-from app.persistence import repository as repo
-from app.persistence.credentials import IssuedCredential
-from app.persistence.repository import ListFilter, Page
+from app.domain.path.achievements import missing_unit_outcomes
+from app.domain.credentials.verification import VerificationReport, verify_credential
+from app.persistence import credential_repository as store
+from app.persistence import learner_repository as records
+from app.persistence import registry_repository as repo
+from app.persistence.credential_repository import IssuedCredential
+from app.persistence.registry_repository import ListFilter, Page
 from app.services import status
 from app.services.actor import Actor, authorize
-from app.keystore import IssuerKey
+from app.adapters.keystore import IssuerKey
 from app.services.learners import learner_path, load_catalog, load_record, now, today
 
 #: How each evidence source is named as a type of assessment (EU micro-credential element 9).

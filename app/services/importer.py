@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.domain.errors import InvalidData
 from app.domain.graph import build_prerequisite_graph, cycle_if_added
 from app.domain.model import Epa, Institution, OutcomeRelation, Prerequisite, Qualification, Unit
-from app.domain.registry_rules import (
+from app.domain.rules import (
     KnownCodes,
     Problem,
     epa_problems,
@@ -20,7 +20,7 @@ from app.domain.registry_rules import (
     relation_problems,
     unit_problems,
 )
-from app.persistence import repository as repo
+from app.persistence import registry_repository as repo
 from app.services.actor import Actor, authorize
 from app.services.registry import breaking_change_problems
 

@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, InvalidData, NotFound
-from app.domain.learners import DiplomaItem, EnrolmentItem, EntrustmentItem, EvidenceItem, Learner
-from app.domain.path import PathResult, PathSummary, compute_path, rank_paths
-from app.domain.records import Catalog, LearnerRecord
+from app.domain.learner import DiplomaItem, EnrolmentItem, EntrustmentItem, EvidenceItem, Learner
+from app.domain.path.engine import PathResult, PathSummary, compute_path, rank_paths
+from app.domain.path.catalog import Catalog, LearnerRecord
 from app.persistence import engine_inputs
-from app.persistence import learners as records
-from app.persistence import repository as repo
-from app.persistence.registry_version import CatalogCache, PathCaches
-from app.persistence.repository import ListFilter, Page
+from app.persistence import learner_repository as records
+from app.persistence import registry_repository as repo
+from app.persistence.versions import CatalogCache, PathCaches
+from app.persistence.registry_repository import ListFilter, Page
 from app.services.actor import Actor, authorize
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

@@ -24,14 +24,14 @@ from app.domain.model import (
     SupervisionLevel,
     Unit,
 )
-from app.domain.registry_rules import (
+from app.domain.rules import (
     Problem,
     epa_problems,
     qualification_problems,
     relation_problems,
     unit_problems,
 )
-from app.persistence import repository as repo
+from app.persistence import registry_repository as repo
 from app.services.actor import Actor, authorize
 
 

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.credential_environment import CredentialEnvironment
-from app.domain.dataintegrity import add_proof, verify_proof
+from app.adapters.credential_environment import CredentialEnvironment
+from app.domain.credentials.proof import add_proof, verify_proof
 from app.domain.errors import Conflict, NotFound
-from app.domain.statuslist import (
+from app.domain.credentials.statuslist import (
     LIST_SIZE,
     StatusPurpose,
     build_status_list_credential,
@@ -21,8 +21,8 @@ from app.domain.statuslist import (
     set_bit,
     status_entry,
 )
-from app.keystore import IssuerKey
-from app.persistence.credential_models import (
+from app.adapters.keystore import IssuerKey
+from app.persistence.models.credentials import (
     CredentialStatusEntryRow,
     CredentialStatusEventRow,
     IssuedCredentialRow,

@@ -23,10 +23,10 @@ from app.domain.overlap import (
     overlap_report,
     route_summary,
 )
-from app.persistence import learners as records
-from app.persistence import repository as repo
-from app.persistence import vmbo as store
-from app.persistence.repository import ListFilter, Page
+from app.persistence import learner_repository as records
+from app.persistence import registry_repository as repo
+from app.persistence import vmbo_repository as store
+from app.persistence.registry_repository import ListFilter, Page
 from app.services.actor import Actor, authorize
 from app.services.learners import get_learner, now, today
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from app.api.errors import pointer_errors
+from app.schemas.pointers import pointer_errors
 from app.domain.errors import InvalidData, RegistryError
 
 #: (pattern of an API message, its Dutch text); ``\1`` etc. refer to the pattern's groups.

@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.domain.verification import VerificationReport
-from app.persistence import learners as records
-from app.persistence import repository as repo
+from app.domain.credentials.verification import VerificationReport
+from app.persistence import learner_repository as records
+from app.persistence import registry_repository as repo
 
 #: Verification check → (Dutch label, what it means when it passes, when it fails).
 CHECKS: dict[str, tuple[str, str, str]] = {

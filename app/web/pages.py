@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from app.domain.graph import unit_sort_key
 from app.domain.layout import Layout, layered_layout
-from app.domain.learners import Learner
+from app.domain.learner import Learner
 from app.domain.model import Qualification, Unit
-from app.domain.path import PathResult, PathSummary, RemainingUnit
-from app.persistence import credentials as credential_store
-from app.persistence import repository as repo
-from app.persistence.credentials import IssuedCredential
-from app.persistence.registry_version import PathCaches
+from app.domain.path.engine import PathResult, PathSummary, RemainingUnit
+from app.persistence import credential_repository as credential_store
+from app.persistence import registry_repository as repo
+from app.persistence.credential_repository import IssuedCredential
+from app.persistence.versions import PathCaches
 from app.services import learners, registry
 
 #: Graph status → Dutch label shown in the node, the legend and the list.

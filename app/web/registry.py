@@ -24,7 +24,7 @@ from flask import Response, current_app, redirect, render_template, request, url
 from marshmallow import ValidationError
 
 from app.api import current_actor
-from app.api.schemas import PrerequisiteInSchema, UnitSchema, to_unit
+from app.schemas.registry import PrerequisiteInSchema, UnitSchema, to_unit
 from app.domain.errors import (
     Conflict,
     DuplicateCode,
@@ -36,7 +36,7 @@ from app.domain.graph import unit_sort_key
 from app.domain.layout import Layout, layered_layout
 from app.domain.model import Prerequisite, Unit
 from app.extensions import db
-from app.persistence import repository as repo
+from app.persistence import registry_repository as repo
 from app.services import registry
 from app.services.actor import Actor
 from app.web import web

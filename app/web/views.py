@@ -10,12 +10,12 @@ import segno
 from flask import Response, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from app.api.schemas import EARLIEST_DATE, LATEST_DATE
-from app.credential_environment import credential_environment
+from app.schemas.registry import EARLIEST_DATE, LATEST_DATE
+from app.adapters.credential_environment import credential_environment
 from app.domain.errors import InvalidData
 from app.extensions import db
-from app.persistence import learners as records
-from app.persistence import repository as repo
+from app.persistence import learner_repository as records
+from app.persistence import registry_repository as repo
 from app.services import credentials, learners
 from app.web import web
 from app.web.errors import render_error

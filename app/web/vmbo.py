@@ -20,13 +20,13 @@ from typing import Any
 from flask import Response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from app.api.vmbo_schemas import MappingInSchema
+from app.schemas.vmbo import MappingInSchema
 from app.domain.errors import InvalidData, NotFound
 from app.domain.graph import unit_sort_key
 from app.domain.model import Qualification, Unit
 from app.domain.overlap import AssignmentMapping, OverlapReport, PracticalAssignment, UnitOverlap
 from app.extensions import db
-from app.persistence import repository as repo
+from app.persistence import registry_repository as repo
 from app.services import registry, vmbo
 from app.web import web
 from app.web.forms import FormErrors, errors_of, put

@@ -14,7 +14,7 @@ from flask import Flask
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
-from app.seeding import load_registry_file, load_supervision_levels
+from app.services.seeding import load_registry_file, load_supervision_levels
 from app.services.actor import SYSTEM
 
 

@@ -19,9 +19,9 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import TestConfig
-from app.domain.multibase import decode_ed25519_public_multikey, public_key_from_did_key
+from app.domain.credentials.multibase import decode_ed25519_public_multikey, public_key_from_did_key
 from app.extensions import db
-from app.seeding import load_seed
+from app.services.seeding import load_seed
 from app.services.actor import SYSTEM
 
 PROBLEM = "application/problem+json"

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from app.extensions import db
-from app.persistence.learner_models import EvidenceRow
-from app.persistence.registry_version import current_version
+from app.persistence.models.learners import EvidenceRow
+from app.persistence.versions import current_version
 
 ON = "2025-09-01"
 

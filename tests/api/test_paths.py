@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
-from app.seeding import load_seed
+from app.services.seeding import load_seed
 from app.services.actor import SYSTEM
 
 PROBLEM = "application/problem+json"

@@ -12,10 +12,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from app.domain.badges import OutcomeFacts, UnitCertificateFacts
-from app.domain.multibase import did_key_from_public_key, did_key_verification_method
-from app.jsonld import OfflineDocumentLoader, load_context_documents, make_document_loader
-from app.schema_validation import load_credential_validator
+from app.domain.credentials.envelope import OutcomeFacts, UnitCertificateFacts
+from app.domain.credentials.multibase import did_key_from_public_key, did_key_verification_method
+from app.adapters.jsonld import OfflineDocumentLoader, load_context_documents, make_document_loader
+from app.adapters.json_schemas import load_credential_validator
 
 REPO = Path(__file__).resolve().parents[2]
 CONTEXTS_DIR = REPO / "schemas" / "contexts"
@@ -103,7 +103,7 @@ def unit_facts(issuer: Issuer) -> UnitCertificateFacts:
 
 def sign_credential(document: dict[str, Any], issuer: Issuer, loader: OfflineDocumentLoader,
                     created: str = "2024-09-01T12:00:00Z") -> dict[str, Any]:
-    from app.domain.dataintegrity import add_proof
+    from app.domain.credentials.proof import add_proof
 
     return add_proof(document, sign=issuer.sign, verification_method=issuer.verification_method,
                      created=created, loader=loader, proof_set=True)
@@ -118,6 +118,6 @@ def sign_with(jsonld_loader: OfflineDocumentLoader) -> Callable[[dict[str, Any],
 @pytest.fixture
 def signed_unit(unit_facts: UnitCertificateFacts, issuer: Issuer,
                 jsonld_loader: OfflineDocumentLoader) -> dict[str, Any]:
-    from app.domain.badges import build_unit_credential
+    from app.domain.credentials.envelope import build_unit_credential
 
     return sign_credential(build_unit_credential(unit_facts), issuer, jsonld_loader)

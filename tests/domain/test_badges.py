@@ -7,15 +7,15 @@ from datetime import datetime, timezone
 
 import pytest
 
-from app.domain.badges import (
+from app.domain.credentials.envelope import (
     OB_CONTEXT,
     OB_CREDENTIAL_SCHEMA,
     VC_V2_CONTEXT,
     achievement_type,
     build_unit_credential,
 )
-from app.domain.dataintegrity import canonicalize, undefined_terms, verify_proof
-from app.domain.multibase import public_key_from_did_key
+from app.domain.credentials.proof import canonicalize, undefined_terms, verify_proof
+from app.domain.credentials.multibase import public_key_from_did_key
 
 
 def test_envelope(unit_facts) -> None:

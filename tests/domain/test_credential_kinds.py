@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from app.domain.badges import OB_CONTEXT, VC_V2_CONTEXT, OutcomeFacts, build_unit_credential
-from app.domain.credential_kinds import (
+from app.domain.credentials.envelope import OB_CONTEXT, VC_V2_CONTEXT, OutcomeFacts, build_unit_credential
+from app.domain.credentials.kinds import (
     CLR_CONTEXT,
     CLR_SCHEMA_NOTE,
     AssociationFacts,
@@ -26,10 +26,10 @@ from app.domain.credential_kinds import (
     supervision_level_id,
     verify_clr,
 )
-from app.domain.dataintegrity import canonicalize, undefined_terms
+from app.domain.credentials.proof import canonicalize, undefined_terms
 from app.domain.model import Prerequisite, Qualification, RequiredEpa, SupervisionLevel
-from app.domain.multibase import public_key_from_did_key
-from app.domain.verification import VerificationReport, verify_credential
+from app.domain.credentials.multibase import public_key_from_did_key
+from app.domain.credentials.verification import VerificationReport, verify_credential
 
 BASE = "https://leerlijn.example.nl"
 NOW = datetime(2025, 9, 1, 9, 0, tzinfo=timezone.utc)

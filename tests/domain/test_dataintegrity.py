@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pyld import jsonld
 
-from app.domain.dataintegrity import (
+from app.domain.credentials.proof import (
     add_proof,
     canonicalize,
     hash_data,
@@ -21,8 +21,8 @@ from app.domain.dataintegrity import (
     undefined_terms,
     verify_proof,
 )
-from app.domain.multibase import decode_ed25519_private_multikey, public_key_from_did_key
-from app.jsonld import make_document_loader
+from app.domain.credentials.multibase import decode_ed25519_private_multikey, public_key_from_did_key
+from app.adapters.jsonld import make_document_loader
 
 VECTORS = Path(__file__).resolve().parent / "vectors" / "eddsa-rdfc-2022"
 
@@ -247,7 +247,7 @@ def test_dropped_terms_are_reported_without_vocab(jsonld_loader) -> None:
 
 
 def test_expanded_shortcut_equals_full_canonicalization(jsonld_loader) -> None:
-    from app.domain.dataintegrity import PROOF_IRI, canonicalize_expanded, expand_document
+    from app.domain.credentials.proof import PROOF_IRI, canonicalize_expanded, expand_document
 
     signed = _json("signedDataInt.json")
     expanded, terms = expand_document(signed, jsonld_loader)

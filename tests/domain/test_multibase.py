@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.multibase import (
+from app.domain.credentials.multibase import (
     b58decode,
     b58encode,
     decode_ed25519_private_multikey,

@@ -18,14 +18,14 @@ from app.domain.model import (
     RequiredEpa,
     Unit,
 )
-from app.domain.path import (
+from app.domain.path.engine import (
     PathResult,
     compute_path,
     duration_days,
     rank_paths,
     remaining_unit_hours,
 )
-from app.domain.records import (
+from app.domain.path.catalog import (
     Catalog,
     Enrolment,
     Entrustment,

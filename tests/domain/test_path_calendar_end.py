@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from app.domain.model import Outcome, Qualification, Unit
-from app.domain.path import compute_path
-from app.domain.records import Catalog, Enrolment, LearnerRecord
+from app.domain.path.engine import compute_path
+from app.domain.path.catalog import Catalog, Enrolment, LearnerRecord
 
 
 def test_an_endless_plan_ends_on_the_last_day_of_the_calendar() -> None:

@@ -19,8 +19,8 @@ from app.domain.model import (
     RequiredEpa,
     Unit,
 )
-from app.domain.path import PathResult, compute_path, rank_paths
-from app.domain.records import (
+from app.domain.path.engine import PathResult, compute_path, rank_paths
+from app.domain.path.catalog import (
     Catalog,
     Enrolment,
     Entrustment,

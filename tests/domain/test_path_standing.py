@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 
 from app.domain.model import Outcome, OutcomeRelation, Qualification, Unit
-from app.domain.path import PathResult, compute_path, current_levels, learner_standing
-from app.domain.records import (
+from app.domain.path.engine import PathResult, compute_path, current_levels, learner_standing
+from app.domain.path.catalog import (
     Catalog,
     Entrustment,
     Evidence,

@@ -4,7 +4,7 @@
   locally without Node, failing under ``CI``): did:key credentials verify with their status
   lists (as served at ``/status/…``) passed through ``--documents``, did:web ones with the served
   DID document as well; tampered copies fail.
-* The shipped OB 3.0 JSON Schema, through :mod:`app.schema_validation` directly (fast, always).
+* The shipped OB 3.0 JSON Schema, through :mod:`app.adapters.json_schemas` directly (fast, always).
 """
 
 # ruff: noqa: F811  (node, local_app and web_app are fixtures imported below)
@@ -21,7 +21,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.schema_validation import load_credential_validator
+from app.adapters.json_schemas import load_credential_validator
 from tests.api.test_credentials import issued, learner_id, local_app, web_app  # noqa: F401
 from tests.interop.test_node_verifier import node, run_verifier  # noqa: F401
 

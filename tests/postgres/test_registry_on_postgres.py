@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from app import MIGRATIONS_DIR
 from app.extensions import db
-from app.persistence import repository
-from app.persistence.models import OutcomeRow, PrerequisiteRow, UnitRow
+from app.persistence import registry_repository as repository
+from app.persistence.models.registry import OutcomeRow, PrerequisiteRow, UnitRow
 from tests.postgres.conftest import PostgresServer, postgres_app, run_cli, wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]

@@ -11,7 +11,7 @@ from flask import Flask
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
-from app.persistence.models import UnitRow
+from app.persistence.models.registry import UnitRow
 
 
 @pytest.fixture(scope="module")

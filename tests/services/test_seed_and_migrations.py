@@ -18,8 +18,8 @@ from sqlalchemy import MetaData, func, inspect, select
 from app import create_app, persistence
 from app.config import TestConfig
 from app.extensions import db
-from app.persistence.models import QualificationRow, UnitRow
-from app.seeding import load_seed
+from app.persistence.models.registry import QualificationRow, UnitRow
+from app.services.seeding import load_seed
 from app.services.actor import SYSTEM
 
 # migrations/env.py (the Flask-Migrate template) calls db.get_engine() first, which

@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
-from app.seeding import load_seed
+from app.services.seeding import load_seed
 from app.services.actor import SYSTEM
 
 ON = "2025-09-01"

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.persistence.types import UtcDateTime
+from app.persistence.models.types import UtcDateTime
 
 
 class LearnerRow(db.Model):
@@ -28,7 +28,7 @@ class LearnerRow(db.Model):
     external_id: Mapped[str | None] = mapped_column(String(100), index=True)
     institution: Mapped[str] = mapped_column(ForeignKey("institutions.code"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    #: Bumped by every write to the learner's record (see app.persistence.registry_version).
+    #: Bumped by every write to the learner's record (see app.persistence.versions).
     record_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (UniqueConstraint("institution", "external_id", name="learner_external_id_unique"),)

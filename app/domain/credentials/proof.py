@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 
-from app.domain.multibase import multibase_decode, multibase_encode_base58btc
+from app.domain.credentials.multibase import multibase_decode, multibase_encode_base58btc
 
 __all__ = [
     "CRYPTOSUITE",

@@ -22,8 +22,8 @@ from app.domain.model import (
     SupervisionLevel,
     Unit,
 )
-from app.domain.registry_rules import KnownCodes
-from app.persistence.models import (
+from app.domain.rules import KnownCodes
+from app.persistence.models.registry import (
     EpaOutcomeRow,
     EpaRow,
     InstitutionRow,
@@ -437,10 +437,10 @@ def outcome_references(session: Session, outcome_codes: Sequence[str]) -> list[d
         select(EpaOutcomeRow.epa, EpaOutcomeRow.outcome).where(EpaOutcomeRow.outcome.in_(codes))
     ):
         references.append({"kind": "epa", "code": epa, "outcome": outcome})
-    from app.persistence.learners import record_references_to_outcomes
+    from app.persistence.learner_repository import record_references_to_outcomes
 
     references += record_references_to_outcomes(session, codes)
-    from app.persistence.vmbo import vmbo_references_to_outcomes
+    from app.persistence.vmbo_repository import vmbo_references_to_outcomes
 
     references += vmbo_references_to_outcomes(session, codes)
     return references
@@ -461,7 +461,7 @@ def unit_references(session: Session, code: str) -> list[dict[str, str]]:
         references.append({"kind": "prerequisite", "code": f"{unit} requires {requires}"})
     outcome_codes = list(session.scalars(select(OutcomeRow.code).where(OutcomeRow.unit_code == code)))
     references += outcome_references(session, outcome_codes)
-    from app.persistence.credential_models import IssuedCredentialRow
+    from app.persistence.models.credentials import IssuedCredentialRow
 
     for credential in session.scalars(
         select(IssuedCredentialRow.id).where(

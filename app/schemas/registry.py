@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
-from app.api.errors import pointer_errors
+from app.schemas.pointers import pointer_errors
 from app.domain.model import (
     ElectiveRule,
     Epa,

@@ -18,10 +18,10 @@ from heapq import heapify, heappop, heappush
 from itertools import filterfalse
 from typing import Any
 
-from app.domain import explain
+from app.domain.path import explain
 from app.domain.errors import InvalidData, NotFound
 from app.domain.model import Qualification
-from app.domain.records import Catalog, LearnerRecord
+from app.domain.path.catalog import Catalog, LearnerRecord
 
 __all__ = [
     "DEFAULT_HOURS_PER_WEEK",
@@ -402,7 +402,7 @@ def learner_standing(catalog: Catalog, record: LearnerRecord, on: date) -> Stand
     Examples
     --------
     >>> from app.domain.model import Outcome, OutcomeRelation, Unit
-    >>> from app.domain.records import Evidence
+    >>> from app.domain.path.catalog import Evidence
     >>> unit = Unit("U", "BC", "U", 10, tuple(Outcome(c, c) for c in "abc"), "I")
     >>> catalog = Catalog.build([unit], [], [OutcomeRelation("a", "b", "subsumes")])
     >>> record = LearnerRecord(evidence=(Evidence("a", "exam", date(2025, 1, 1)),
@@ -467,7 +467,7 @@ def current_levels(record: LearnerRecord, on: date) -> dict[str, int]:
 
     Examples
     --------
-    >>> from app.domain.records import Entrustment
+    >>> from app.domain.path.catalog import Entrustment
     >>> day = date(2025, 1, 1)
     >>> record = LearnerRecord(entrustments=(
     ...     Entrustment("E", 4, day, sequence=2), Entrustment("E", 2, day, sequence=1),
@@ -767,7 +767,7 @@ def compute_path(
     Examples
     --------
     >>> from app.domain.model import Outcome, Unit
-    >>> from app.domain.records import Evidence
+    >>> from app.domain.path.catalog import Evidence
     >>> unit = Unit("BC-1", "BC", "Zorg", 800, tuple(Outcome(c, c) for c in "abc"), "I")
     >>> catalog = Catalog.build([unit], [Qualification("Q", "Zorg", "mbo", ("BC-1",))])
     >>> record = LearnerRecord(evidence=(Evidence("b", "exam", date(2025, 1, 1)),))

@@ -9,15 +9,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.learners import DiplomaItem, EnrolmentItem, EntrustmentItem, EvidenceItem, Learner
-from app.persistence.learner_models import (
+from app.domain.learner import DiplomaItem, EnrolmentItem, EntrustmentItem, EvidenceItem, Learner
+from app.persistence.models.learners import (
     EnrolmentRow,
     EntrustmentRow,
     EvidenceRow,
     HeldDiplomaRow,
     LearnerRow,
 )
-from app.persistence.repository import ListFilter, Page, paginate, text_match
+from app.persistence.registry_repository import ListFilter, Page, paginate, text_match
 
 EVIDENCE_FIELDS = ("outcome", "source", "date", "valid_until", "decided_by", "basis", "assessor", "note", "ref")
 

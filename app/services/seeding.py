@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.api.schemas import import_document
+from app.schemas.registry import import_document
 from app.domain.model import SupervisionLevel
-from app.persistence import repository as repo
+from app.persistence import registry_repository as repo
 from app.services.actor import Actor
 
 
@@ -39,7 +39,7 @@ def load_supervision_levels(session: Session, path: Path) -> list[int]:
 
 def load_vmbo_file(session: Session, actor: Actor, path: Path) -> dict[str, Any]:
     """Load vmbo programmes, assignments, mappings and routes (the seed/vmbo.json format)."""
-    from app.api.vmbo_schemas import load_vmbo_document
+    from app.schemas.vmbo import load_vmbo_document
     from app.services.vmbo import import_vmbo
 
     return import_vmbo(session, actor, load_vmbo_document(read_json(path))).as_dict()
@@ -47,14 +47,14 @@ def load_vmbo_file(session: Session, actor: Actor, path: Path) -> dict[str, Any]
 
 def load_demo_learners(session: Session, actor: Actor, path: Path, default_institution: str) -> list[str]:
     """Create the demo learners that do not exist yet (matched by external_id); returns their ids."""
-    from app.api.learner_schemas import (
+    from app.schemas.learners import (
         DiplomaInSchema,
         EnrolmentSchema,
         EntrustmentInSchema,
         EvidenceInSchema,
     )
-    from app.api.vmbo_schemas import CompletionInSchema
-    from app.persistence.learners import find_learner_by_external_id
+    from app.schemas.vmbo import CompletionInSchema
+    from app.persistence.learner_repository import find_learner_by_external_id
     from app.services import learners, vmbo
 
     created = []

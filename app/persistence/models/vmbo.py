@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.persistence.types import UtcDateTime
+from app.persistence.models.types import UtcDateTime
 
 
 class VmboProgrammeRow(db.Model):

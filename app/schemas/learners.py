@@ -6,8 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
-from app.api.schemas import ListArgs, StrictSchema, code_field, date_field, text
-from app.domain.learners import EnrolmentItem
+from app.schemas.registry import ListArgs, StrictSchema, code_field, date_field, text
+from app.domain.learner import EnrolmentItem
 
 SOURCES = ["exam", "evc", "prior_diploma", "vmbo_assignment", "transfer", "formative"]
 
@@ -120,6 +120,6 @@ class PathsArgs(StrictSchema):
 
 
 def page_schema(item: type[Schema]) -> type[Schema]:
-    from app.api.schemas import page_of
+    from app.schemas.registry import page_of
 
     return page_of(item)

@@ -30,7 +30,7 @@ from typing import Any
 
 from pyld import jsonld
 
-from app.domain.dataintegrity import (
+from app.domain.credentials.proof import (
     DocumentLoader,
     _jsonld_reason,
     expand_document,

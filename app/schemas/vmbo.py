@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from app.api.schemas import StrictSchema, code_field, date_field, text
+from app.schemas.registry import StrictSchema, code_field, date_field, text
 from app.domain.overlap import COVERAGES, Module, PracticalAssignment, RouteTemplate, VmboProgramme
 from app.services.vmbo import VmboDocument
 

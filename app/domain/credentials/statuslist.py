@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from app.domain.multibase import gunzip_bytes, gzip_bytes, multibase_decode, multibase_encode_base64url
+from app.domain.credentials.multibase import gunzip_bytes, gzip_bytes, multibase_decode, multibase_encode_base64url
 
 __all__ = [
     "LIST_SIZE",

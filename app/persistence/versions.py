@@ -64,7 +64,7 @@ def _bump(session: Session) -> None:
 
 def _bump_learners(session: Session, learner_ids: Iterable[str] | None) -> None:
     """Bump the record version of `learner_ids` (of every learner when None)."""
-    from app.persistence.learner_models import LearnerRow
+    from app.persistence.models.learners import LearnerRow
 
     table = LearnerRow.__table__
     statement = update(table).values(record_version=table.c.record_version + 1)

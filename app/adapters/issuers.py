@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from app.domain.multibase import decode_ed25519_public_multikey, did_key_verification_method, public_key_from_did_key
-from app.keystore import IssuerKey, KeyStore
+from app.domain.credentials.multibase import decode_ed25519_public_multikey, did_key_verification_method, public_key_from_did_key
+from app.adapters.keystore import IssuerKey, KeyStore
 
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.persistence.credential_models import IssuedCredentialRow
-from app.persistence.repository import ListFilter, Page, paginate
+from app.persistence.models.credentials import IssuedCredentialRow
+from app.persistence.registry_repository import ListFilter, Page, paginate
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from app.domain.records import Enrolment, Entrustment, Evidence, EvidenceSource, HeldDiploma
+from app.domain.path.catalog import Enrolment, Entrustment, Evidence, EvidenceSource, HeldDiploma
 
 __all__ = ["Learner", "EvidenceItem", "EntrustmentItem", "DiplomaItem", "EnrolmentItem"]
 

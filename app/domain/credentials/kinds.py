@@ -1,6 +1,6 @@
 """EPA entrustment, diploma and CLR 2.0 learner-record credentials (unsigned), from plain values.
 
-Three credential kinds besides the unit certificate of :mod:`app.domain.badges` (whose
+Three credential kinds besides the unit certificate of :mod:`app.domain.credentials.envelope` (whose
 helpers they reuse: issuer profile, alignments, evidence entries, ``credentialSchema`` entry):
 
 ``build_epa_credential``
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from app.domain.badges import (
+from app.domain.credentials.envelope import (
     EQF_LEVELS_URL,
     NLQF_LEVELS_URL,
     OB_CONTEXT,
@@ -46,7 +46,7 @@ from app.domain.badges import (
     outcome_alignments,
     outcomes_narrative,
 )
-from app.domain.dataintegrity import DocumentLoader
+from app.domain.credentials.proof import DocumentLoader
 from app.domain.model import (
     EpaType,
     Prerequisite,
@@ -54,7 +54,7 @@ from app.domain.model import (
     QualificationKind,
     SupervisionLevel,
 )
-from app.domain.verification import (
+from app.domain.credentials.verification import (
     ALLOWED_UNDEFINED_TERMS,
     Check,
     VerificationReport,

@@ -19,9 +19,9 @@ from app.domain.overlap import (
     VmboCompletion,
     VmboProgramme,
 )
-from app.domain.records import PartialCredit
-from app.persistence.repository import ListFilter, Page, paginate
-from app.persistence.vmbo_models import (
+from app.domain.path.catalog import PartialCredit
+from app.persistence.registry_repository import ListFilter, Page, paginate
+from app.persistence.models.vmbo import (
     VmboAssignmentRow,
     VmboCompletionOutcomeRow,
     VmboCompletionRow,

@@ -1,0 +1,1 @@
+"""SQLAlchemy table rows, one module per aggregate."""
