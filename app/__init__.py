@@ -18,7 +18,9 @@ def create_app(config: type[Config] = Config) -> Flask:
     app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'leerlijn.sqlite3'}"
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'leerlijn.sqlite3'}"
+        )
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from app.persistence import versions

@@ -12,8 +12,8 @@ from flask_migrate import upgrade
 
 from app.domain.errors import InvalidData, RegistryError
 from app.extensions import db
-from app.services.seeding import load_registry_file, load_seed, summarize
 from app.services.actor import SYSTEM
+from app.services.seeding import load_registry_file, load_seed, summarize
 
 
 def ensure_schema() -> None:
@@ -23,12 +23,19 @@ def ensure_schema() -> None:
 
 def register_cli(app: Flask) -> None:
     @app.cli.command("seed")
-    @click.option("--dir", "seed_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None)
+    @click.option(
+        "--dir",
+        "seed_dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default=None,
+    )
     def seed_command(seed_dir: Path | None) -> None:
         """Create the schema if needed and load the seed data (idempotent)."""
         ensure_schema()
         folder = seed_dir or current_app.config["SEED_DIR"]
-        report = load_seed(db.session, SYSTEM, folder, current_app.config["LEERLIJN_DEFAULT_INSTITUTION"])
+        report = load_seed(
+            db.session, SYSTEM, folder, current_app.config["LEERLIJN_DEFAULT_INSTITUTION"]
+        )
         click.echo(summarize(report))
 
     @app.cli.command("import")
@@ -37,7 +44,9 @@ def register_cli(app: Flask) -> None:
         """Import a registry document, exactly as POST /api/import does."""
         ensure_schema()
         try:
-            report = load_registry_file(db.session, SYSTEM, file, current_app.config["LEERLIJN_DEFAULT_INSTITUTION"])
+            report = load_registry_file(
+                db.session, SYSTEM, file, current_app.config["LEERLIJN_DEFAULT_INSTITUTION"]
+            )
         except InvalidData as error:
             _fail(error.errors)
         except (RegistryError, json.JSONDecodeError) as error:
@@ -67,7 +76,9 @@ def register_cli(app: Flask) -> None:
 
         get_institution(db.session, institution)
         key = credential_environment().issuers.keys.create(institution)
-        click.echo(f"{institution}: new active key {key.key_id}; earlier keys are 'rotated' and still verify")
+        click.echo(
+            f"{institution}: new active key {key.key_id}; earlier keys are 'rotated' and still verify"
+        )
 
     @keys.command("retire")
     @click.argument("institution")

@@ -39,7 +39,9 @@ class Config:
 
     SQLALCHEMY_DATABASE_URI: str | None = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
-    LEERLIJN_BASE_URL: str = (os.environ.get("LEERLIJN_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+    LEERLIJN_BASE_URL: str = (
+        os.environ.get("LEERLIJN_BASE_URL") or "http://127.0.0.1:8000"
+    ).rstrip("/")
     LEERLIJN_DEFAULT_INSTITUTION: str = os.environ.get("LEERLIJN_DEFAULT_INSTITUTION") or "MBO-ZW"
     LEERLIJN_TIMEZONE: str = "Europe/Amsterdam"
     SEED_DIR: Path = PROJECT_ROOT / "seed"

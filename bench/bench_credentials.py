@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,20 +36,20 @@ sys.path.insert(0, str(REPO))
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat  # noqa: E402
 
+from app.adapters.json_schemas import load_credential_validator  # noqa: E402
+from app.adapters.jsonld import load_context_documents, make_document_loader  # noqa: E402
 from app.domain.credentials.envelope import (  # noqa: E402
     OutcomeFacts,
     UnitCertificateFacts,
     build_unit_credential,
 )
-from app.domain.credentials.proof import add_proof, verify_proof  # noqa: E402
 from app.domain.credentials.multibase import (  # noqa: E402
     did_key_from_public_key,
     did_key_verification_method,
     public_key_from_did_key,
 )
+from app.domain.credentials.proof import add_proof, verify_proof  # noqa: E402
 from app.domain.credentials.verification import verify_credential  # noqa: E402
-from app.adapters.jsonld import load_context_documents, make_document_loader  # noqa: E402
-from app.adapters.json_schemas import load_credential_validator  # noqa: E402
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -73,7 +73,7 @@ def unit_facts(did: str) -> UnitCertificateFacts:
     base = "https://leerlijn.example.nl"
     return UnitCertificateFacts(
         credential_id=f"{base}/credentials/bench-1",
-        issued_at=datetime(2024, 9, 1, 12, tzinfo=timezone.utc),
+        issued_at=datetime(2024, 9, 1, 12, tzinfo=UTC),
         issuer_did=did,
         institution_name="ROC Voorbeeldstad",
         learner_id=f"{base}/learners/l-001",
@@ -104,8 +104,12 @@ def node_timings(credential: dict[str, Any], runs: int, warmup: int) -> list[flo
         return None
     proc = subprocess.run(
         [node, "verify.mjs", "-", "--repeat", str(runs + warmup)],
-        input=json.dumps(credential), capture_output=True, text=True, cwd=REPO / "interop",
-        timeout=600, check=False,
+        input=json.dumps(credential),
+        capture_output=True,
+        text=True,
+        cwd=REPO / "interop",
+        timeout=600,
+        check=False,
     )
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     if not result["verified"]:
@@ -127,11 +131,17 @@ def main() -> None:
     did = did_key_from_public_key(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
     vm = did_key_verification_method(did)
     unsigned = build_unit_credential(unit_facts(did))
-    now = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2025, 1, 1, tzinfo=UTC)
 
     def sign() -> dict[str, Any]:
-        return add_proof(unsigned, sign=key.sign, verification_method=vm,
-                         created="2024-09-01T12:00:00Z", loader=loader, proof_set=True)
+        return add_proof(
+            unsigned,
+            sign=key.sign,
+            verification_method=vm,
+            created="2024-09-01T12:00:00Z",
+            loader=loader,
+            proof_set=True,
+        )
 
     signed = sign()
 
@@ -139,9 +149,14 @@ def main() -> None:
         assert verify_proof(signed, resolve_public_key=public_key_from_did_key, loader=loader).ok
 
     def verify_all() -> None:
-        report = verify_credential(signed, loader=loader, resolve_public_key=public_key_from_did_key,
-                                   validate_schema=validate, now=now,
-                                   is_known_issuer=lambda issuer: issuer == did)
+        report = verify_credential(
+            signed,
+            loader=loader,
+            resolve_public_key=public_key_from_did_key,
+            validate_schema=validate,
+            now=now,
+            is_known_issuer=lambda issuer: issuer == did,
+        )
         assert report.verified, report.as_dict()
 
     rows: dict[str, list[float] | None] = {
@@ -152,15 +167,19 @@ def main() -> None:
             None if args.no_node else node_timings(signed, args.runs, args.warmup)
         ),
     }
-    print(f"OB 3.0 unit certificate, {len(json.dumps(signed))} bytes; "
-          f"{args.runs} runs after {args.warmup} warm-up; times in ms")
+    print(
+        f"OB 3.0 unit certificate, {len(json.dumps(signed))} bytes; "
+        f"{args.runs} runs after {args.warmup} warm-up; times in ms"
+    )
     print(f"{'operation':34} {'p50':>8} {'p95':>8} {'mean':>8}")
     for name, samples in rows.items():
         if samples is None:
             print(f"{name:34} {'(skipped: node or interop/node_modules missing)':>26}")
             continue
-        print(f"{name:34} {percentile(samples, 0.5):8.2f} {percentile(samples, 0.95):8.2f} "
-              f"{statistics.fmean(samples):8.2f}")
+        print(
+            f"{name:34} {percentile(samples, 0.5):8.2f} {percentile(samples, 0.95):8.2f} "
+            f"{statistics.fmean(samples):8.2f}"
+        )
     theirs = rows["node verify (@digitalbazaar/vc)"]
     if theirs:
         node_p50 = percentile(theirs, 0.5)

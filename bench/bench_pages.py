@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 from app import create_app  # noqa: E402
 from app.config import TestConfig  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.services.seeding import load_seed  # noqa: E402
 from app.services.actor import SYSTEM  # noqa: E402
+from app.services.seeding import load_seed  # noqa: E402
 
 ON = "2025-09-01"
 TARGET_MS = 100.0
@@ -44,7 +44,9 @@ def measure(request, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
         response = request()
         times.append((time.perf_counter() - start) * 1000)
         if response.status_code != 200:
-            raise SystemExit(f"request failed: {response.status_code} {response.get_data(as_text=True)[:300]}")
+            raise SystemExit(
+                f"request failed: {response.status_code} {response.get_data(as_text=True)[:300]}"
+            )
     return times
 
 
@@ -55,7 +57,9 @@ def report(name: str, times: list[float], target: float | None = None) -> None:
     verdict = ""
     if target is not None:
         verdict = f"  target p95 ≤ {target:.0f} ms: {'met' if p95 <= target else 'MISSED'}"
-    print(f"{name:<34} runs={len(ordered):4d}  p50={p50:7.2f} ms  p95={p95:7.2f} ms  max={ordered[-1]:7.2f} ms{verdict}")
+    print(
+        f"{name:<34} runs={len(ordered):4d}  p50={p50:7.2f} ms  p95={p95:7.2f} ms  max={ordered[-1]:7.2f} ms{verdict}"
+    )
 
 
 def main() -> None:
@@ -71,24 +75,51 @@ def main() -> None:
     app = create_app(Config)
     with app.app_context():
         db.create_all()
-        load_seed(db.session, SYSTEM, app.config["SEED_DIR"], app.config["LEERLIJN_DEFAULT_INSTITUTION"])
+        load_seed(
+            db.session, SYSTEM, app.config["SEED_DIR"], app.config["LEERLIJN_DEFAULT_INSTITUTION"]
+        )
         db.session.remove()
     client = app.test_client()
     learner = client.get("/api/learners?external_id=DEMO-L5").get_json()["items"][0]["id"]
-    issued = client.post("/api/credentials", json={"learner": learner, "achievement": {"type": "unit", "code": "BC-VV-B1K1"}})
+    issued = client.post(
+        "/api/credentials",
+        json={"learner": learner, "achievement": {"type": "unit", "code": "BC-VV-B1K1"}},
+    )
     document = issued.get_json()
     credential = document["id"].rsplit("/", 1)[1]
 
-    print(f"Rendering pages on the seed data (SQLite in memory, Flask test client), learner DEMO-L5, op={ON}")
-    report("GET /leerlingen/{id} (Mijn leerpad)", measure(lambda: client.get(f"/leerlingen/{learner}?op={ON}"), args.runs), TARGET_MS)
-    report("GET /credentials/{id}", measure(lambda: client.get(f"/credentials/{credential}"), max(20, args.runs // 4)))
+    print(
+        f"Rendering pages on the seed data (SQLite in memory, Flask test client), learner DEMO-L5, op={ON}"
+    )
+    report(
+        "GET /leerlingen/{id} (Mijn leerpad)",
+        measure(lambda: client.get(f"/leerlingen/{learner}?op={ON}"), args.runs),
+        TARGET_MS,
+    )
+    report(
+        "GET /credentials/{id}",
+        measure(lambda: client.get(f"/credentials/{credential}"), max(20, args.runs // 4)),
+    )
     pasted = {"credential": json.dumps(document)}
-    report("POST /verifieren", measure(lambda: client.post("/verifieren", data=pasted), max(20, args.runs // 4)))
+    report(
+        "POST /verifieren",
+        measure(lambda: client.post("/verifieren", data=pasted), max(20, args.runs // 4)),
+    )
     # Web pages for people II: the registry and the vmbo mapping (same target as the path page).
-    report("GET /registry/units/{code}", measure(lambda: client.get("/registry/units/BC-VV-B1K1"), args.runs), TARGET_MS)
-    report("GET /registry/qualifications/{code}", measure(lambda: client.get("/registry/qualifications/Q-VP"), args.runs), TARGET_MS)
+    report(
+        "GET /registry/units/{code}",
+        measure(lambda: client.get("/registry/units/BC-VV-B1K1"), args.runs),
+        TARGET_MS,
+    )
+    report(
+        "GET /registry/qualifications/{code}",
+        measure(lambda: client.get("/registry/qualifications/Q-VP"), args.runs),
+        TARGET_MS,
+    )
     matrix = "/vmbo/VMBO-ZW-WLC?kwalificatie=Q-HZW"
-    report("GET /vmbo/{programme} (matrix)", measure(lambda: client.get(matrix), args.runs), TARGET_MS)
+    report(
+        "GET /vmbo/{programme} (matrix)", measure(lambda: client.get(matrix), args.runs), TARGET_MS
+    )
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -41,7 +41,6 @@ from app.domain.model import (  # noqa: E402
     RequiredEpa,
     Unit,
 )
-from app.domain.path.engine import compute_path, rank_paths  # noqa: E402
 from app.domain.path.catalog import (  # noqa: E402
     Catalog,
     Enrolment,
@@ -51,6 +50,7 @@ from app.domain.path.catalog import (  # noqa: E402
     LearnerRecord,
     PartialCredit,
 )
+from app.domain.path.engine import compute_path, rank_paths  # noqa: E402
 
 SEED = 20250901
 ON = date(2025, 9, 1)

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
-from app.services.seeding import load_seed
 from app.services.actor import SYSTEM
+from app.services.seeding import load_seed
 
 
 @pytest.fixture
@@ -36,7 +36,9 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 def seeded_app(app: Flask) -> Flask:
     """An app whose database holds the seed data in `seed/`."""
     with app.app_context():
-        load_seed(db.session, SYSTEM, app.config["SEED_DIR"], app.config["LEERLIJN_DEFAULT_INSTITUTION"])
+        load_seed(
+            db.session, SYSTEM, app.config["SEED_DIR"], app.config["LEERLIJN_DEFAULT_INSTITUTION"]
+        )
         db.session.remove()
     return app
 

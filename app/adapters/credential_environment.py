@@ -10,9 +10,9 @@ from typing import Any
 from flask import Flask, current_app
 
 from app.adapters.issuers import IssuerDirectory
+from app.adapters.json_schemas import load_credential_validator
 from app.adapters.jsonld import OfflineDocumentLoader, load_context_documents, make_document_loader
 from app.adapters.keystore import KeyStore
-from app.adapters.json_schemas import load_credential_validator
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from app.domain.credentials.multibase import decode_ed25519_public_multikey, did_key_verification_method, public_key_from_did_key
 from app.adapters.keystore import IssuerKey, KeyStore
+from app.domain.credentials.multibase import (
+    decode_ed25519_public_multikey,
+    did_key_verification_method,
+    public_key_from_did_key,
+)
 
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 
@@ -68,18 +72,31 @@ class IssuerDirectory:
         did = self.did_web(institution)
         live = [k for k in self.keys.keys(institution) if k.status != "retired"]
         methods = [
-            {"id": f"{did}#{k.key_id}", "type": "Multikey", "controller": did, "publicKeyMultibase": k.public_key_multibase}
+            {
+                "id": f"{did}#{k.key_id}",
+                "type": "Multikey",
+                "controller": did,
+                "publicKeyMultibase": k.public_key_multibase,
+            }
             for k in live
         ]
         ids = [m["id"] for m in methods]
-        return {"@context": DID_CONTEXTS, "id": did, "verificationMethod": methods, "assertionMethod": ids, "authentication": ids}
+        return {
+            "@context": DID_CONTEXTS,
+            "id": did,
+            "verificationMethod": methods,
+            "assertionMethod": ids,
+            "authentication": ids,
+        }
 
     def key_for_method(self, verification_method: str) -> IssuerKey | None:
         """Our key behind a verification method (retired ones included), or None."""
         did, _, fragment = verification_method.partition("#")
         if did.startswith("did:key:"):
             multikey = did.removeprefix("did:key:")
-            return next((k for k in self.keys.all_keys() if k.public_key_multibase == multikey), None)
+            return next(
+                (k for k in self.keys.all_keys() if k.public_key_multibase == multikey), None
+            )
         prefix = self.did_web_prefix + ":issuers:"
         if did.startswith(prefix):
             return self.keys.find(unquote(did.removeprefix(prefix)), fragment)
@@ -100,7 +117,9 @@ class IssuerDirectory:
         if issuer.startswith("did:key:"):
             return any(k.did_key == issuer for k in self.keys.all_keys())
         prefix = self.did_web_prefix + ":issuers:"
-        return issuer.startswith(prefix) and bool(self.keys.keys(unquote(issuer.removeprefix(prefix))))
+        return issuer.startswith(prefix) and bool(
+            self.keys.keys(unquote(issuer.removeprefix(prefix)))
+        )
 
     def is_live_method(self, verification_method: str) -> bool:
         """Whether the method's key is ours and not retired."""

@@ -53,7 +53,9 @@ def load_credential_validator(schema_dir: Path, name: str = OB_SCHEMA_FILE) -> S
 
     entry_schema = schema.get("properties", {}).get("credentialStatus")
     entry_validator = (
-        Draft201909Validator({"$defs": schema.get("$defs", {}), **entry_schema}, format_checker=FormatChecker())
+        Draft201909Validator(
+            {"$defs": schema.get("$defs", {}), **entry_schema}, format_checker=FormatChecker()
+        )
         if isinstance(entry_schema, dict)
         else None
     )
@@ -61,7 +63,10 @@ def load_credential_validator(schema_dir: Path, name: str = OB_SCHEMA_FILE) -> S
     def validate_entry(entry: Any) -> list[str]:
         if entry_validator is None:
             return validate_once({"credentialStatus": entry})
-        return [f"$.credentialStatus{e.json_path[1:]}: {e.message}" for e in entry_validator.iter_errors(entry)]
+        return [
+            f"$.credentialStatus{e.json_path[1:]}: {e.message}"
+            for e in entry_validator.iter_errors(entry)
+        ]
 
     def validate(document: Any) -> list[str]:
         return validate_status_set(document, validate_once, validate_entry)
@@ -95,7 +100,11 @@ def validate_status_set(
         for m in validate_once({**document, "credentialStatus": entries[0]})
     ]
     for index, entry in enumerate(entries[1:], start=1):
-        found = validate_entry(entry) if validate_entry else validate_once({**document, "credentialStatus": entry})
+        found = (
+            validate_entry(entry)
+            if validate_entry
+            else validate_once({**document, "credentialStatus": entry})
+        )
         for message in found:
             located = message.replace("$.credentialStatus", f"$.credentialStatus[{index}]", 1)
             if located not in errors:

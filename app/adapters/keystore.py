@@ -13,7 +13,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -59,7 +59,10 @@ class KeyStore:
         folder = self._folder(institution)
         if not folder.is_dir():
             return []
-        found = [IssuerKey(**json.loads(path.read_text(encoding="utf-8"))) for path in folder.glob("*.json")]
+        found = [
+            IssuerKey(**json.loads(path.read_text(encoding="utf-8")))
+            for path in folder.glob("*.json")
+        ]
         return sorted(found, key=lambda k: (k.created, k.key_id))
 
     def active(self, institution: str) -> IssuerKey | None:
@@ -72,7 +75,12 @@ class KeyStore:
     def all_keys(self) -> list[IssuerKey]:
         if not self.directory.is_dir():
             return []
-        return [key for folder in sorted(self.directory.iterdir()) if folder.is_dir() for key in self.keys(folder.name)]
+        return [
+            key
+            for folder in sorted(self.directory.iterdir())
+            if folder.is_dir()
+            for key in self.keys(folder.name)
+        ]
 
     def create(self, institution: str) -> IssuerKey:
         """Make a new active key; an earlier active key becomes 'rotated' (still valid)."""
@@ -85,7 +93,7 @@ class KeyStore:
         private = Ed25519PrivateKey.generate()
         seed = private.private_bytes_raw()
         public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         key = IssuerKey(
             key_id=f"key-{created[:10].replace('-', '')}-{secrets.token_hex(3)}",
             institution=institution,
@@ -103,7 +111,7 @@ class KeyStore:
         key = self.find(institution, key_id)
         if key is None:
             raise KeyError(f"{institution} has no key {key_id}")
-        retired = replace(key, status="retired", retired=datetime.now(timezone.utc).isoformat())
+        retired = replace(key, status="retired", retired=datetime.now(UTC).isoformat())
         self._write_public(retired)
         return retired
 
@@ -111,7 +119,11 @@ class KeyStore:
         """Return a function that signs bytes with `key`'s private half."""
         if key.status == "retired":
             raise ValueError(f"key {key.key_id} is retired")
-        text = (self._folder(key.institution) / f"{key.key_id}.key").read_text(encoding="utf-8").strip()
+        text = (
+            (self._folder(key.institution) / f"{key.key_id}.key")
+            .read_text(encoding="utf-8")
+            .strip()
+        )
         private = Ed25519PrivateKey.from_private_bytes(decode_ed25519_private_multikey(text))
         return private.sign
 

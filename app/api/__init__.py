@@ -21,7 +21,9 @@ class LeerlijnApi(Api):
 
 
 def is_json_mimetype(mimetype: str) -> bool:
-    return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
 
 
 def guard_json_body() -> None:
@@ -66,8 +68,14 @@ def register_api(app: Flask) -> None:
     app.before_request(set_actor)
     app.before_request(guard_json_body)
     blueprints = (
-        units.blp, qualifications.blp, catalog.blp, imports.blp, learners.blp,
-        vmbo.blp, vmbo.routes_blp, credentials.blp,
+        units.blp,
+        qualifications.blp,
+        catalog.blp,
+        imports.blp,
+        learners.blp,
+        vmbo.blp,
+        vmbo.routes_blp,
+        credentials.blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api")

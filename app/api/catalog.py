@@ -9,6 +9,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import current_actor
+from app.domain.model import Epa, Institution, OutcomeRelation
+from app.extensions import db
+from app.persistence import registry_repository as repo
 from app.schemas.registry import (
     EpaSchema,
     InstitutionSchema,
@@ -18,12 +21,11 @@ from app.schemas.registry import (
     SupervisionLevelSchema,
     page_of,
 )
-from app.domain.model import Epa, Institution, OutcomeRelation
-from app.extensions import db
-from app.persistence import registry_repository as repo
 from app.services import registry
 
-blp = Blueprint("catalog", __name__, description="Institutions, EPAs, outcome relations, supervision levels")
+blp = Blueprint(
+    "catalog", __name__, description="Institutions, EPAs, outcome relations, supervision levels"
+)
 
 
 @blp.route("/institutions")
@@ -88,7 +90,9 @@ class OutcomeRelations(MethodView):
     def post(self, relation: OutcomeRelation):
         """Create an outcome relation (subsumes or partial)."""
         created = registry.create_outcome_relation(db.session, current_actor(), relation)
-        location = url_for("catalog.OutcomeRelations", outcome=created.from_outcome, kind=created.type)
+        location = url_for(
+            "catalog.OutcomeRelations", outcome=created.from_outcome, kind=created.type
+        )
         return created, 201, {"Location": location}
 
 

@@ -10,14 +10,16 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from app.api import current_actor
-from app.schemas.registry import ListArgs, StrictSchema, code_field, page_of
 from app.adapters.credential_environment import credential_environment
+from app.api import current_actor
 from app.extensions import db
 from app.persistence import registry_repository as repo
+from app.schemas.registry import ListArgs, StrictSchema, code_field, page_of
 from app.services import credentials, status
 
-blp = Blueprint("credentials", __name__, description="Open Badges 3.0 credentials: issue and verify")
+blp = Blueprint(
+    "credentials", __name__, description="Open Badges 3.0 credentials: issue and verify"
+)
 did_documents = FlaskBlueprint("issuers", __name__)
 
 VC_MEDIA_TYPE = "application/vc+ld+json"
@@ -35,7 +37,9 @@ class IssueSchema(StrictSchema):
 
 class CredentialSummarySchema(Schema):
     id = fields.String()
-    url = fields.Function(lambda c: credentials.credential_url(current_app.config["LEERLIJN_BASE_URL"], c.id))
+    url = fields.Function(
+        lambda c: credentials.credential_url(current_app.config["LEERLIJN_BASE_URL"], c.id)
+    )
     type = fields.String(attribute="achievement_type")
     code = fields.String(attribute="achievement_code")
     name = fields.String()
@@ -55,7 +59,9 @@ class VerificationSchema(Schema):
     checks = fields.List(fields.Nested(CheckSchema))
 
 
-def credential_response(document: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None):
+def credential_response(
+    document: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+):
     """The signed credential itself, as application/vc+ld+json when asked, else JSON."""
     response = jsonify(document)
     response.status_code = status
@@ -73,9 +79,17 @@ class Credentials(MethodView):
     def post(self, data: dict[str, Any]):
         """Issue a signed credential; the body of the answer is the credential itself."""
         issued = credentials.issue_credential(
-            db.session, current_actor(), credential_environment(), data["learner"], data["achievement"]
+            db.session,
+            current_actor(),
+            credential_environment(),
+            data["learner"],
+            data["achievement"],
         )
-        return credential_response(issued.document, 201, {"Location": url_for("credentials.CredentialItem", credential_id=issued.id)})
+        return credential_response(
+            issued.document,
+            201,
+            {"Location": url_for("credentials.CredentialItem", credential_id=issued.id)},
+        )
 
 
 @blp.route("/credentials/<credential_id>")
@@ -100,7 +114,9 @@ class LearnerRecordCredential(MethodView):
     @blp.response(200)
     def get(self, learner_id: str):
         """The learner's whole record: a signed CLR 2.0 ClrCredential embedding every credential."""
-        document = credentials.learner_record_credential(db.session, current_actor(), credential_environment(), learner_id)
+        document = credentials.learner_record_credential(
+            db.session, current_actor(), credential_environment(), learner_id
+        )
         return credential_response(document)
 
 
@@ -138,7 +154,12 @@ def _status_change(action: str):  # type: ignore[no-untyped-def]
         @blp.response(200, CredentialStatusSchema)
         def post(self, data: dict[str, Any], credential_id: str):
             return status.change_status(
-                db.session, current_actor(), credential_environment(), credential_id, action, data["reason"]
+                db.session,
+                current_actor(),
+                credential_environment(),
+                credential_id,
+                action,
+                data["reason"],
             )
 
     StatusChange.post.__doc__ = {

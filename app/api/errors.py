@@ -11,7 +11,6 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from app.schemas.pointers import pointer_errors
 from app.domain.errors import (
     AchievementNotEarned,
     Conflict,
@@ -22,6 +21,7 @@ from app.domain.errors import (
     RegistryError,
     StillReferenced,
 )
+from app.schemas.pointers import pointer_errors
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -89,13 +89,26 @@ def http_problem(error: HTTPException) -> Response:
                 errors += pointer_errors(fields)
             else:
                 errors += [
-                    {"parameter": name, "message": " ".join(map(str, msgs)) if isinstance(msgs, list) else str(msgs)}
-                    for name, msgs in (fields.items() if isinstance(fields, Mapping) else [(location, fields)])
+                    {
+                        "parameter": name,
+                        "message": " ".join(map(str, msgs))
+                        if isinstance(msgs, list)
+                        else str(msgs),
+                    }
+                    for name, msgs in (
+                        fields.items() if isinstance(fields, Mapping) else [(location, fields)]
+                    )
                 ]
         return problem(422, "invalid-data", "Invalid data", _summary(errors), errors=errors)
     if status == 400 and messages:
-        return problem(400, "malformed-json", "Malformed JSON", "the request body is not valid JSON")
-    detail = data.get("message") if isinstance(data, Mapping) and data.get("message") else error.description
+        return problem(
+            400, "malformed-json", "Malformed JSON", "the request body is not valid JSON"
+        )
+    detail = (
+        data.get("message")
+        if isinstance(data, Mapping) and data.get("message")
+        else error.description
+    )
     response = problem(status, None, error.name, str(detail or error.name))
     for header, value in error.get_headers():
         if header.lower() not in ("content-type", "content-length"):
@@ -120,7 +133,10 @@ def integrity_problem(error: IntegrityError) -> Response:
     db.session.rollback()
     log.warning("integrity error: %s", error.orig)
     return problem(
-        409, "conflict", "Conflict", "the change conflicts with data stored meanwhile (a duplicate or a missing reference); nothing was written"
+        409,
+        "conflict",
+        "Conflict",
+        "the change conflicts with data stored meanwhile (a duplicate or a missing reference); nothing was written",
     )
 
 

@@ -7,15 +7,17 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import current_actor
-from app.schemas.registry import ImportReportSchema, ImportSchema, import_document
 from app.extensions import db
+from app.schemas.registry import ImportReportSchema, ImportSchema, import_document
 
 blp = Blueprint("import", __name__, description="All-or-nothing, idempotent registry import")
 
 
 @blp.route("/import")
 class Import(MethodView):
-    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": ImportSchema}}})
+    @blp.doc(
+        requestBody={"required": True, "content": {"application/json": {"schema": ImportSchema}}}
+    )
     @blp.response(200, ImportReportSchema)
     def post(self):
         """Import institutions, units, relations, prerequisites, qualifications and EPAs at once.
@@ -23,4 +25,9 @@ class Import(MethodView):
         Every error of the document is reported (field errors and unknown codes or cycles
         alike), and then nothing is written.
         """
-        return import_document(db.session, current_actor(), request.get_json(silent=True), current_app.config["LEERLIJN_DEFAULT_INSTITUTION"])
+        return import_document(
+            db.session,
+            current_actor(),
+            request.get_json(silent=True),
+            current_app.config["LEERLIJN_DEFAULT_INSTITUTION"],
+        )

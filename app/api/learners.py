@@ -9,6 +9,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import current_actor
+from app.domain.learner import EnrolmentItem
+from app.extensions import db
+from app.persistence.registry_repository import ListFilter
 from app.schemas.learners import (
     DiplomaInSchema,
     DiplomaSchema,
@@ -25,9 +28,6 @@ from app.schemas.learners import (
     WithdrawSchema,
 )
 from app.schemas.registry import ListArgs, page_of
-from app.domain.learner import EnrolmentItem
-from app.extensions import db
-from app.persistence.registry_repository import ListFilter
 from app.services import learners
 
 blp = Blueprint("learners", __name__, description="Learners, their records and their paths")
@@ -47,7 +47,9 @@ class Learners(MethodView):
     def post(self, data: dict[str, Any]):
         """Register a learner; the id is assigned by the service."""
         institution = data.get("institution") or current_app.config["LEERLIJN_DEFAULT_INSTITUTION"]
-        learner = learners.create_learner(db.session, current_actor(), data["name"], institution, data.get("external_id"))
+        learner = learners.create_learner(
+            db.session, current_actor(), data["name"], institution, data.get("external_id")
+        )
         return learner, 201, {"Location": url_for("learners.LearnerItem", learner_id=learner.id)}
 
 
@@ -87,8 +89,14 @@ class Evidence(MethodView):
         """Record one evidence object (→ object) or a list (→ list; all-or-nothing)."""
         body = request.get_json(silent=True)
         as_list = isinstance(body, list)
-        items = EvidenceInSchema(many=True).load(body) if as_list else [EvidenceInSchema().load(_object(body))]
-        created = learners.record_evidence(db.session, current_actor(), learner_id, items, as_list=as_list)
+        items = (
+            EvidenceInSchema(many=True).load(body)
+            if as_list
+            else [EvidenceInSchema().load(_object(body))]
+        )
+        created = learners.record_evidence(
+            db.session, current_actor(), learner_id, items, as_list=as_list
+        )
         dumped = EvidenceSchema(many=True).dump(created)
         location = url_for("learners.Evidence", learner_id=learner_id)
         return (dumped if as_list else dumped[0]), 201, {"Location": location}
@@ -100,7 +108,9 @@ class EvidenceWithdraw(MethodView):
     @blp.response(200, EvidenceSchema)
     def post(self, data: dict[str, Any], learner_id: str, evidence_id: int):
         """Withdraw evidence (it is kept, marked withdrawn, and no longer counts)."""
-        return learners.withdraw_evidence(db.session, current_actor(), learner_id, evidence_id, data["reason"])
+        return learners.withdraw_evidence(
+            db.session, current_actor(), learner_id, evidence_id, data["reason"]
+        )
 
 
 @blp.route("/learners/<learner_id>/entrustments")
@@ -125,7 +135,9 @@ class EntrustmentWithdraw(MethodView):
     @blp.response(200, EntrustmentSchema)
     def post(self, data: dict[str, Any], learner_id: str, entrustment_id: int):
         """Withdraw an entrustment decision."""
-        return learners.withdraw_entrustment(db.session, current_actor(), learner_id, entrustment_id, data["reason"])
+        return learners.withdraw_entrustment(
+            db.session, current_actor(), learner_id, entrustment_id, data["reason"]
+        )
 
 
 @blp.route("/learners/<learner_id>/diplomas")
@@ -157,7 +169,9 @@ class Enrolments(MethodView):
     def post(self, enrolment: EnrolmentItem, learner_id: str):
         """Enrol the learner toward a qualification (one enrolment per qualification)."""
         created = learners.enrol(db.session, current_actor(), learner_id, enrolment)
-        location = url_for("learners.EnrolmentItemView", learner_id=learner_id, qualification=created.qualification)
+        location = url_for(
+            "learners.EnrolmentItemView", learner_id=learner_id, qualification=created.qualification
+        )
         return created, 201, {"Location": location}
 
 
@@ -172,7 +186,9 @@ class EnrolmentItemView(MethodView):
     @blp.response(200, EnrolmentSchema)
     def put(self, enrolment: EnrolmentItem, learner_id: str, qualification: str):
         """Replace an enrolment (chosen electives, start, hours per week)."""
-        return learners.replace_enrolment(db.session, current_actor(), learner_id, qualification, enrolment)
+        return learners.replace_enrolment(
+            db.session, current_actor(), learner_id, qualification, enrolment
+        )
 
 
 @blp.route("/learners/<learner_id>/path")
@@ -199,7 +215,9 @@ class Paths(MethodView):
     def get(self, args: dict[str, Any], learner_id: str):
         """Every qualification, closest first: which diploma is nearest for this learner."""
         on = args.get("on") or learners.today()
-        summaries = learners.learner_paths(db.session, learner_id, on, current_app.extensions["path_caches"])
+        summaries = learners.learner_paths(
+            db.session, learner_id, on, current_app.extensions["path_caches"]
+        )
         return {"on": on.isoformat(), "paths": [s.to_dict() for s in summaries]}
 
 

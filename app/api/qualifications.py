@@ -9,10 +9,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import current_actor
-from app.schemas.registry import ListArgs, QualificationGraphSchema, QualificationSchema, page_of
 from app.domain.model import Qualification
 from app.extensions import db
 from app.persistence import registry_repository as repo
+from app.schemas.registry import ListArgs, QualificationGraphSchema, QualificationSchema, page_of
 from app.services import registry
 
 blp = Blueprint("qualifications", __name__, description="Qualifications, elective rules, graphs")
@@ -31,7 +31,11 @@ class Qualifications(MethodView):
     def post(self, qualification: Qualification):
         """Create a qualification."""
         created = registry.create_qualification(db.session, current_actor(), qualification)
-        return created, 201, {"Location": url_for("qualifications.QualificationItem", code=created.code)}
+        return (
+            created,
+            201,
+            {"Location": url_for("qualifications.QualificationItem", code=created.code)},
+        )
 
 
 @blp.route("/qualifications/<code>")

@@ -9,6 +9,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import current_actor
+from app.domain.errors import NotFound
+from app.domain.model import Prerequisite
+from app.extensions import db
+from app.persistence import registry_repository as repo
 from app.schemas.registry import (
     ListArgs,
     PrerequisiteInSchema,
@@ -18,10 +22,6 @@ from app.schemas.registry import (
     page_of,
     to_unit,
 )
-from app.domain.errors import NotFound
-from app.domain.model import Prerequisite
-from app.extensions import db
-from app.persistence import registry_repository as repo
 from app.services import registry
 
 blp = Blueprint("units", __name__, description="Learning units (leereenheden) with their outcomes")
@@ -43,7 +43,9 @@ class Units(MethodView):
     @blp.response(201, UnitSchema)
     def post(self, data: dict[str, Any]):
         """Create a unit with its outcomes."""
-        unit = registry.create_unit(db.session, current_actor(), to_unit(data, _default_institution()))
+        unit = registry.create_unit(
+            db.session, current_actor(), to_unit(data, _default_institution())
+        )
         return unit, 201, {"Location": url_for("units.Unit", code=unit.code)}
 
 
@@ -58,7 +60,9 @@ class Unit(MethodView):
     @blp.response(200, UnitSchema)
     def put(self, data: dict[str, Any], code: str):
         """Replace a unit as a whole (outcomes included)."""
-        return registry.replace_unit(db.session, current_actor(), code, to_unit(data, _default_institution()))
+        return registry.replace_unit(
+            db.session, current_actor(), code, to_unit(data, _default_institution())
+        )
 
     @blp.response(204)
     def delete(self, code: str):
@@ -77,7 +81,9 @@ class UnitPrerequisites(MethodView):
     @blp.response(201, PrerequisiteSchema)
     def post(self, data: dict[str, Any], code: str):
         """Record that this unit requires another unit (refused when it closes a cycle)."""
-        prerequisite = registry.add_prerequisite(db.session, current_actor(), Prerequisite(code, data["requires"]))
+        prerequisite = registry.add_prerequisite(
+            db.session, current_actor(), Prerequisite(code, data["requires"])
+        )
         location = url_for("units.UnitPrerequisite", code=code, requires=prerequisite.requires)
         return prerequisite, 201, {"Location": location}
 

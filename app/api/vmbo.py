@@ -9,6 +9,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import current_actor
+from app.domain.overlap import RouteTemplate, VmboProgramme
+from app.extensions import db
+from app.persistence.registry_repository import ListFilter
 from app.schemas.learners import WithdrawSchema
 from app.schemas.registry import ListArgs, page_of
 from app.schemas.vmbo import (
@@ -26,13 +29,14 @@ from app.schemas.vmbo import (
     RouteSchema,
     to_assignment,
 )
-from app.domain.overlap import RouteTemplate, VmboProgramme
-from app.extensions import db
-from app.persistence.registry_repository import ListFilter
 from app.services import vmbo
 
-blp = Blueprint("vmbo", __name__, description="vmbo programmes, practical assignments and their mbo overlap")
-routes_blp = Blueprint("routes", __name__, description="Doorlopende leerroutes (vmbo → mbo route templates)")
+blp = Blueprint(
+    "vmbo", __name__, description="vmbo programmes, practical assignments and their mbo overlap"
+)
+routes_blp = Blueprint(
+    "routes", __name__, description="Doorlopende leerroutes (vmbo → mbo route templates)"
+)
 
 
 @blp.route("/vmbo/programmes")
@@ -71,8 +75,14 @@ class Assignments(MethodView):
     @blp.response(201, AssignmentSchema)
     def post(self, data: dict[str, Any], code: str):
         """Add a practical assignment to the programme."""
-        created = vmbo.create_assignment(db.session, current_actor(), code, to_assignment(data, code))
-        return created, 201, {"Location": url_for("vmbo.AssignmentItem", code=created.assignment.code)}
+        created = vmbo.create_assignment(
+            db.session, current_actor(), code, to_assignment(data, code)
+        )
+        return (
+            created,
+            201,
+            {"Location": url_for("vmbo.AssignmentItem", code=created.assignment.code)},
+        )
 
 
 @blp.route("/vmbo/assignments/<code>")
@@ -138,7 +148,9 @@ class CompletionWithdraw(MethodView):
     @blp.response(200, CompletionSchema)
     def post(self, data: dict[str, Any], learner_id: str, completion_id: int):
         """Withdraw a completion and its evidence (kept, marked withdrawn)."""
-        return vmbo.withdraw_completion(db.session, current_actor(), learner_id, completion_id, data["reason"])
+        return vmbo.withdraw_completion(
+            db.session, current_actor(), learner_id, completion_id, data["reason"]
+        )
 
 
 @routes_blp.route("/routes")

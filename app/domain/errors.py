@@ -63,6 +63,6 @@ class InvalidData(RegistryError):
     """Semantically invalid input; `errors` holds ``{"pointer", "message"}`` items."""
 
     def __init__(self, errors: Sequence[Mapping[str, str]], detail: str | None = None) -> None:
-        where = (lambda e: e.get("pointer") or e.get("parameter") or "/")
+        where = lambda e: e.get("pointer") or e.get("parameter") or "/"
         super().__init__(detail or "; ".join(f"{where(e)}: {e['message']}" for e in errors))
         self.errors = [dict(error) for error in errors]

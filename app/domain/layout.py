@@ -105,6 +105,7 @@ def layered_layout(
     layers: list[list[str]] = []
     row_of: dict[str, float] = {}
     for generation in nx.topological_generations(G):
+
         def barycentre(node: str) -> float:
             rows = [row_of[p] for p in G.predecessors(node)]
             return sum(rows) / len(rows) if rows else -1.0

@@ -239,7 +239,9 @@ class RouteSummary:
             "qualification": self.route.qualification,
             "covers": {
                 "fully": [u.unit for u in units if not u.partial and not u.none],
-                "partly": [u.unit for u in units if (u.full or u.partial) and (u.partial or u.none)],
+                "partly": [
+                    u.unit for u in units if (u.full or u.partial) and (u.partial or u.none)
+                ],
             },
             "units": [
                 {
@@ -327,7 +329,9 @@ def credit_for(mappings: Iterable[AssignmentMapping]) -> tuple[CompletionOutcome
     return tuple(items)
 
 
-def unit_overlap(unit: Unit, coverage: Mapping[str, Coverage], role: str = "mandatory") -> UnitOverlap:
+def unit_overlap(
+    unit: Unit, coverage: Mapping[str, Coverage], role: str = "mandatory"
+) -> UnitOverlap:
     """Split the outcomes of `unit` by `coverage`, in the unit's order, and value the full ones.
 
     ``covered_hours`` is ``study_load_hours × fully covered / all outcomes``, rounded half up.
@@ -397,7 +401,9 @@ def overlap_report(
     return OverlapReport(programme, qualification.code, tuple(found))
 
 
-def route_summary(route: RouteTemplate, qualification: Qualification, report: OverlapReport) -> RouteSummary:
+def route_summary(
+    route: RouteTemplate, qualification: Qualification, report: OverlapReport
+) -> RouteSummary:
     """Return what the vmbo part of `route` covers and what remains for its mbo part.
 
     ``remaining_hours`` is the report's ``total_hours − covered_hours``; the elective rule of

@@ -64,12 +64,18 @@ def unit_problems(unit: Unit, known: KnownCodes) -> list[Problem]:
     for index, outcome in enumerate(unit.outcomes):
         pointer = f"/outcomes/{index}/code"
         if outcome.code in seen:
-            problems.append(Problem(pointer, f"outcome '{outcome.code}' appears twice in this unit"))
+            problems.append(
+                Problem(pointer, f"outcome '{outcome.code}' appears twice in this unit")
+            )
         seen.add(outcome.code)
         owner = known.outcome_units.get(outcome.code)
         if owner is not None and owner != unit.code:
             problems.append(
-                Problem(pointer, f"outcome '{outcome.code}' already belongs to unit '{owner}'", "duplicate")
+                Problem(
+                    pointer,
+                    f"outcome '{outcome.code}' already belongs to unit '{owner}'",
+                    "duplicate",
+                )
             )
     return problems
 
@@ -98,9 +104,15 @@ def qualification_problems(qualification: Qualification, known: KnownCodes) -> l
         if kind is None:
             problems.append(Problem(pointer, f"unknown unit '{code}'"))
         elif kind != "VC":
-            problems.append(Problem(pointer, f"elective option '{code}' is a {kind} unit; options must be VC units"))
+            problems.append(
+                Problem(
+                    pointer, f"elective option '{code}' is a {kind} unit; options must be VC units"
+                )
+            )
         if code in mandatory:
-            problems.append(Problem(pointer, f"unit '{code}' is both mandatory and an elective option"))
+            problems.append(
+                Problem(pointer, f"unit '{code}' is both mandatory and an elective option")
+            )
     problems += _repeats([r.epa for r in qualification.required_epas], "/required_epas", "/epa")
     for index, required in enumerate(qualification.required_epas):
         if required.epa not in known.epas:

@@ -28,8 +28,15 @@ class IssuedCredential:
 
 def from_row(row: IssuedCredentialRow) -> IssuedCredential:
     return IssuedCredential(
-        row.id, row.learner, row.institution, row.achievement_type, row.achievement_code,
-        row.name, row.key_id, row.issued_at, row.document,
+        row.id,
+        row.learner,
+        row.institution,
+        row.achievement_type,
+        row.achievement_code,
+        row.name,
+        row.key_id,
+        row.issued_at,
+        row.document,
     )
 
 
@@ -57,11 +64,15 @@ def get(session: Session, credential_id: str) -> IssuedCredential | None:
 
 def list_for_learner(session: Session, learner_id: str, flt: ListFilter) -> Page:
     query = select(IssuedCredentialRow).where(IssuedCredentialRow.learner == learner_id)
-    return paginate(session, query, [IssuedCredentialRow.issued_at, IssuedCredentialRow.id], flt, from_row)
+    return paginate(
+        session, query, [IssuedCredentialRow.issued_at, IssuedCredentialRow.id], flt, from_row
+    )
 
 
 def all_for_learner(session: Session, learner_id: str) -> list[IssuedCredential]:
     rows = session.scalars(
-        select(IssuedCredentialRow).where(IssuedCredentialRow.learner == learner_id).order_by(IssuedCredentialRow.issued_at)
+        select(IssuedCredentialRow)
+        .where(IssuedCredentialRow.learner == learner_id)
+        .order_by(IssuedCredentialRow.issued_at)
     )
     return [from_row(r) for r in rows]

@@ -19,7 +19,17 @@ from app.persistence.models.learners import (
 )
 from app.persistence.registry_repository import ListFilter, Page, paginate, text_match
 
-EVIDENCE_FIELDS = ("outcome", "source", "date", "valid_until", "decided_by", "basis", "assessor", "note", "ref")
+EVIDENCE_FIELDS = (
+    "outcome",
+    "source",
+    "date",
+    "valid_until",
+    "decided_by",
+    "basis",
+    "assessor",
+    "note",
+    "ref",
+)
 
 
 def learner_from_row(row: LearnerRow) -> Learner:
@@ -65,19 +75,26 @@ def diploma_from_row(row: HeldDiplomaRow) -> DiplomaItem:
 
 
 def enrolment_from_row(row: EnrolmentRow) -> EnrolmentItem:
-    return EnrolmentItem(row.qualification, tuple(row.chosen_electives), row.start, row.hours_per_week)
+    return EnrolmentItem(
+        row.qualification, tuple(row.chosen_electives), row.start, row.hours_per_week
+    )
 
 
 # --- learners ---------------------------------------------------------------------------------
+
 
 def get_learner(session: Session, learner_id: str) -> Learner | None:
     row = session.get(LearnerRow, learner_id)
     return learner_from_row(row) if row else None
 
 
-def find_learner_by_external_id(session: Session, institution: str, external_id: str) -> Learner | None:
+def find_learner_by_external_id(
+    session: Session, institution: str, external_id: str
+) -> Learner | None:
     row = session.scalar(
-        select(LearnerRow).where(LearnerRow.institution == institution, LearnerRow.external_id == external_id)
+        select(LearnerRow).where(
+            LearnerRow.institution == institution, LearnerRow.external_id == external_id
+        )
     )
     return learner_from_row(row) if row else None
 
@@ -107,7 +124,10 @@ def list_learners(session: Session, flt: ListFilter, external_id: str | None = N
 
 # --- evidence ---------------------------------------------------------------------------------
 
-def add_evidence(session: Session, learner_id: str, item: dict[str, Any], actor_id: str, now: dt.datetime) -> EvidenceRow:
+
+def add_evidence(
+    session: Session, learner_id: str, item: dict[str, Any], actor_id: str, now: dt.datetime
+) -> EvidenceRow:
     row = EvidenceRow(
         learner=learner_id,
         recorded_by=actor_id,
@@ -129,6 +149,7 @@ def get_evidence_row(session: Session, learner_id: str, evidence_id: int) -> Evi
 
 
 # --- entrustments -----------------------------------------------------------------------------
+
 
 def add_entrustment(
     session: Session, learner_id: str, item: dict[str, Any], actor_id: str, now: dt.datetime
@@ -152,15 +173,23 @@ def list_entrustments(session: Session, learner_id: str, flt: ListFilter) -> Pag
     return paginate(session, query, [EntrustmentRow.id], flt, entrustment_from_row)
 
 
-def get_entrustment_row(session: Session, learner_id: str, entrustment_id: int) -> EntrustmentRow | None:
+def get_entrustment_row(
+    session: Session, learner_id: str, entrustment_id: int
+) -> EntrustmentRow | None:
     row = session.get(EntrustmentRow, entrustment_id)
     return row if row is not None and row.learner == learner_id else None
 
 
 # --- diplomas and enrolments ------------------------------------------------------------------
 
+
 def add_diploma(session: Session, learner_id: str, item: dict[str, Any]) -> HeldDiplomaRow:
-    row = HeldDiplomaRow(learner=learner_id, qualification=item["qualification"], date=item["date"], note=item.get("note"))
+    row = HeldDiplomaRow(
+        learner=learner_id,
+        qualification=item["qualification"],
+        date=item["date"],
+        note=item.get("note"),
+    )
     session.add(row)
     return row
 
@@ -199,28 +228,55 @@ def save_enrolment(session: Session, learner_id: str, enrolment: EnrolmentItem) 
 
 def list_enrolments(session: Session, learner_id: str, flt: ListFilter) -> Page:
     query = select(EnrolmentRow).where(EnrolmentRow.learner == learner_id)
-    return paginate(session, query, [EnrolmentRow.start, EnrolmentRow.qualification], flt, enrolment_from_row)
+    return paginate(
+        session, query, [EnrolmentRow.start, EnrolmentRow.qualification], flt, enrolment_from_row
+    )
 
 
 # --- the whole record, for the path engine ----------------------------------------------------
 
+
 def learner_record_items(
     session: Session, learner_id: str
-) -> tuple[Sequence[EvidenceItem], Sequence[EntrustmentItem], Sequence[DiplomaItem], Sequence[EnrolmentItem]]:
+) -> tuple[
+    Sequence[EvidenceItem],
+    Sequence[EntrustmentItem],
+    Sequence[DiplomaItem],
+    Sequence[EnrolmentItem],
+]:
     """Return everything recorded for a learner, in four queries."""
-    evidence = [evidence_from_row(r) for r in session.scalars(select(EvidenceRow).where(EvidenceRow.learner == learner_id).order_by(EvidenceRow.id))]
+    evidence = [
+        evidence_from_row(r)
+        for r in session.scalars(
+            select(EvidenceRow).where(EvidenceRow.learner == learner_id).order_by(EvidenceRow.id)
+        )
+    ]
     entrustments = [
         entrustment_from_row(r)
-        for r in session.scalars(select(EntrustmentRow).where(EntrustmentRow.learner == learner_id).order_by(EntrustmentRow.id))
+        for r in session.scalars(
+            select(EntrustmentRow)
+            .where(EntrustmentRow.learner == learner_id)
+            .order_by(EntrustmentRow.id)
+        )
     ]
-    diplomas = [diploma_from_row(r) for r in session.scalars(select(HeldDiplomaRow).where(HeldDiplomaRow.learner == learner_id))]
-    enrolments = [enrolment_from_row(r) for r in session.scalars(select(EnrolmentRow).where(EnrolmentRow.learner == learner_id))]
+    diplomas = [
+        diploma_from_row(r)
+        for r in session.scalars(select(HeldDiplomaRow).where(HeldDiplomaRow.learner == learner_id))
+    ]
+    enrolments = [
+        enrolment_from_row(r)
+        for r in session.scalars(select(EnrolmentRow).where(EnrolmentRow.learner == learner_id))
+    ]
     return evidence, entrustments, diplomas, enrolments
 
 
-def record_references_to_outcomes(session: Session, outcome_codes: Sequence[str]) -> list[dict[str, str]]:
+def record_references_to_outcomes(
+    session: Session, outcome_codes: Sequence[str]
+) -> list[dict[str, str]]:
     """Evidence that refers to any of `outcome_codes` (one reference per learner and outcome)."""
     rows = session.execute(
-        select(EvidenceRow.learner, EvidenceRow.outcome).where(EvidenceRow.outcome.in_(list(outcome_codes))).distinct()
+        select(EvidenceRow.learner, EvidenceRow.outcome)
+        .where(EvidenceRow.outcome.in_(list(outcome_codes)))
+        .distinct()
     )
     return [{"kind": "evidence", "code": learner, "outcome": outcome} for learner, outcome in rows]

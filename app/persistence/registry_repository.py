@@ -60,6 +60,7 @@ class ListFilter:
 
 # --- conversions ------------------------------------------------------------------------------
 
+
 def institution_from_row(row: InstitutionRow) -> Institution:
     return Institution(code=row.code, name=row.name, kind=row.kind, brin=row.brin)  # type: ignore[arg-type]
 
@@ -90,6 +91,7 @@ def unit_from_row(row: UnitRow) -> Unit:
 
 # --- institutions -----------------------------------------------------------------------------
 
+
 def get_institution(session: Session, code: str) -> Institution | None:
     row = session.get(InstitutionRow, code)
     return institution_from_row(row) if row else None
@@ -111,6 +113,7 @@ def save_institution(session: Session, institution: Institution) -> None:
 
 
 # --- units ------------------------------------------------------------------------------------
+
 
 def get_unit(session: Session, code: str) -> Unit | None:
     row = session.get(UnitRow, code, options=[selectinload(UnitRow.outcomes)])
@@ -168,6 +171,7 @@ def delete_unit(session: Session, code: str) -> None:
 
 # --- prerequisites ----------------------------------------------------------------------------
 
+
 def all_prerequisites(session: Session) -> list[Prerequisite]:
     rows = session.execute(select(PrerequisiteRow.unit, PrerequisiteRow.requires))
     return [Prerequisite(unit, requires) for unit, requires in rows]
@@ -176,10 +180,14 @@ def all_prerequisites(session: Session) -> list[Prerequisite]:
 def prerequisites_of(session: Session, code: str) -> tuple[list[str], list[str]]:
     """Return (units `code` requires, units that require `code`), sorted."""
     requires = session.scalars(
-        select(PrerequisiteRow.requires).where(PrerequisiteRow.unit == code).order_by(PrerequisiteRow.requires)
+        select(PrerequisiteRow.requires)
+        .where(PrerequisiteRow.unit == code)
+        .order_by(PrerequisiteRow.requires)
     ).all()
     required_by = session.scalars(
-        select(PrerequisiteRow.unit).where(PrerequisiteRow.requires == code).order_by(PrerequisiteRow.unit)
+        select(PrerequisiteRow.unit)
+        .where(PrerequisiteRow.requires == code)
+        .order_by(PrerequisiteRow.unit)
     ).all()
     return list(requires), list(required_by)
 
@@ -195,13 +203,15 @@ def add_prerequisite(session: Session, prerequisite: Prerequisite) -> None:
 def delete_prerequisite(session: Session, prerequisite: Prerequisite) -> bool:
     result = session.execute(
         delete(PrerequisiteRow).where(
-            PrerequisiteRow.unit == prerequisite.unit, PrerequisiteRow.requires == prerequisite.requires
+            PrerequisiteRow.unit == prerequisite.unit,
+            PrerequisiteRow.requires == prerequisite.requires,
         )
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 # --- outcome relations ------------------------------------------------------------------------
+
 
 def all_outcome_relations(session: Session) -> list[OutcomeRelation]:
     rows = session.scalars(select(OutcomeRelationRow).order_by(OutcomeRelationRow.id))
@@ -241,7 +251,9 @@ def list_outcome_relations(session: Session, flt: ListFilter, outcome: str | Non
         query = query.where(OutcomeRelationRow.type == flt.kind)
     if outcome:
         query = query.where(
-            or_(OutcomeRelationRow.from_outcome == outcome, OutcomeRelationRow.to_outcome == outcome)
+            or_(
+                OutcomeRelationRow.from_outcome == outcome, OutcomeRelationRow.to_outcome == outcome
+            )
         )
     return paginate(
         session,
@@ -254,12 +266,15 @@ def list_outcome_relations(session: Session, flt: ListFilter, outcome: str | Non
 
 # --- qualifications ---------------------------------------------------------------------------
 
+
 def get_qualification(session: Session, code: str) -> Qualification | None:
     found = get_qualifications(session, [code])
     return found.get(code)
 
 
-def get_qualifications(session: Session, codes: Iterable[str] | None = None) -> dict[str, Qualification]:
+def get_qualifications(
+    session: Session, codes: Iterable[str] | None = None
+) -> dict[str, Qualification]:
     """Return qualifications by code (all when `codes` is None) in four queries."""
     query = select(QualificationRow)
     wanted = None if codes is None else list(codes)
@@ -324,9 +339,15 @@ def list_qualifications(session: Session, flt: ListFilter) -> Page:
 
 def save_qualification_row(session: Session, qualification: Qualification) -> None:
     """Insert or update the qualification's own row, not its links."""
-    row = session.get(QualificationRow, qualification.code) or QualificationRow(code=qualification.code)
+    row = session.get(QualificationRow, qualification.code) or QualificationRow(
+        code=qualification.code
+    )
     row.title, row.kind = qualification.title, qualification.kind
-    row.nlqf_level, row.eqf_level, row.crebo = qualification.nlqf_level, qualification.eqf_level, qualification.crebo
+    row.nlqf_level, row.eqf_level, row.crebo = (
+        qualification.nlqf_level,
+        qualification.eqf_level,
+        qualification.crebo,
+    )
     row.elective_required_hours = qualification.electives.required_hours
     session.add(row)
 
@@ -338,16 +359,22 @@ def save_qualification(session: Session, qualification: Qualification) -> None:
     for table in (QualificationUnitRow, QualificationEpaRow, QualificationEntryRow):
         session.execute(delete(table).where(table.qualification == qualification.code))
     session.add_all(
-        QualificationUnitRow(qualification=qualification.code, unit=code, role="mandatory", position=i)
+        QualificationUnitRow(
+            qualification=qualification.code, unit=code, role="mandatory", position=i
+        )
         for i, code in enumerate(qualification.units)
     )
     offset = len(qualification.units)
     session.add_all(
-        QualificationUnitRow(qualification=qualification.code, unit=code, role="option", position=offset + i)
+        QualificationUnitRow(
+            qualification=qualification.code, unit=code, role="option", position=offset + i
+        )
         for i, code in enumerate(qualification.electives.options)
     )
     session.add_all(
-        QualificationEpaRow(qualification=qualification.code, epa=r.epa, min_level=r.min_level, position=i)
+        QualificationEpaRow(
+            qualification=qualification.code, epa=r.epa, min_level=r.min_level, position=i
+        )
         for i, r in enumerate(qualification.required_epas)
     )
     session.add_all(
@@ -357,6 +384,7 @@ def save_qualification(session: Session, qualification: Qualification) -> None:
 
 
 # --- EPAs and supervision levels --------------------------------------------------------------
+
 
 def get_epas(session: Session, codes: Iterable[str] | None = None) -> dict[str, Epa]:
     query = select(EpaRow).order_by(EpaRow.code)
@@ -392,7 +420,9 @@ def save_epa(session: Session, epa: Epa) -> None:
     session.add(row)
     session.flush()
     session.execute(delete(EpaOutcomeRow).where(EpaOutcomeRow.epa == epa.code))
-    session.add_all(EpaOutcomeRow(epa=epa.code, outcome=code, position=i) for i, code in enumerate(epa.draws_on))
+    session.add_all(
+        EpaOutcomeRow(epa=epa.code, outcome=code, position=i) for i, code in enumerate(epa.draws_on)
+    )
 
 
 def supervision_levels(session: Session) -> list[SupervisionLevel]:
@@ -407,6 +437,7 @@ def save_supervision_level(session: Session, level: SupervisionLevel) -> None:
 
 
 # --- integrity helpers ------------------------------------------------------------------------
+
 
 def known_codes(session: Session) -> KnownCodes:
     """Return every code that exists, in five narrow queries."""
@@ -427,7 +458,9 @@ def outcome_references(session: Session, outcome_codes: Sequence[str]) -> list[d
     references: list[dict[str, str]] = []
     for row in session.scalars(
         select(OutcomeRelationRow).where(
-            or_(OutcomeRelationRow.from_outcome.in_(codes), OutcomeRelationRow.to_outcome.in_(codes))
+            or_(
+                OutcomeRelationRow.from_outcome.in_(codes), OutcomeRelationRow.to_outcome.in_(codes)
+            )
         )
     ):
         references.append(
@@ -450,7 +483,9 @@ def unit_references(session: Session, code: str) -> list[dict[str, str]]:
     """Return what refers to unit `code`: qualifications, prerequisites, and via its outcomes."""
     references: list[dict[str, str]] = []
     for qualification, role in session.execute(
-        select(QualificationUnitRow.qualification, QualificationUnitRow.role).where(QualificationUnitRow.unit == code)
+        select(QualificationUnitRow.qualification, QualificationUnitRow.role).where(
+            QualificationUnitRow.unit == code
+        )
     ):
         references.append({"kind": "qualification", "code": qualification, "role": role})
     for unit, requires in session.execute(
@@ -459,13 +494,16 @@ def unit_references(session: Session, code: str) -> list[dict[str, str]]:
         )
     ):
         references.append({"kind": "prerequisite", "code": f"{unit} requires {requires}"})
-    outcome_codes = list(session.scalars(select(OutcomeRow.code).where(OutcomeRow.unit_code == code)))
+    outcome_codes = list(
+        session.scalars(select(OutcomeRow.code).where(OutcomeRow.unit_code == code))
+    )
     references += outcome_references(session, outcome_codes)
     from app.persistence.models.credentials import IssuedCredentialRow
 
     for credential in session.scalars(
         select(IssuedCredentialRow.id).where(
-            IssuedCredentialRow.achievement_type == "unit", IssuedCredentialRow.achievement_code == code
+            IssuedCredentialRow.achievement_type == "unit",
+            IssuedCredentialRow.achievement_code == code,
         )
     ):
         references.append({"kind": "credential", "code": credential})

@@ -40,7 +40,9 @@ REGISTRY_TABLES = frozenset(
 
 #: Tables of a learner's record; each row has a ``learner`` column (completion outcomes are
 #: written together with their completion row).
-LEARNER_RECORD_TABLES = frozenset({"evidence", "entrustments", "held_diplomas", "enrolments", "vmbo_completions"})
+LEARNER_RECORD_TABLES = frozenset(
+    {"evidence", "entrustments", "held_diplomas", "enrolments", "vmbo_completions"}
+)
 
 
 class RegistryStateRow(db.Model):
@@ -57,7 +59,9 @@ def current_version(session: Session) -> int:
 def _bump(session: Session) -> None:
     connection = session.connection()
     table = RegistryStateRow.__table__
-    result = connection.execute(update(table).where(table.c.id == 1).values(version=table.c.version + 1))
+    result = connection.execute(
+        update(table).where(table.c.id == 1).values(version=table.c.version + 1)
+    )
     if not result.rowcount:
         connection.execute(insert(table).values(id=1, version=1))
 
@@ -82,7 +86,9 @@ def _bump_on_flush(session: Session, flush_context: Any, instances: Any) -> None
     changed = (*session.new, *session.dirty, *session.deleted)
     if any(_table_name(obj) in REGISTRY_TABLES for obj in changed):
         _bump(session)
-    learners = {obj.learner for obj in changed if _table_name(obj) in LEARNER_RECORD_TABLES and obj.learner}
+    learners = {
+        obj.learner for obj in changed if _table_name(obj) in LEARNER_RECORD_TABLES and obj.learner
+    }
     if learners:
         _bump_learners(session, learners)
 

@@ -20,7 +20,6 @@ from app.domain.overlap import (
     VmboProgramme,
 )
 from app.domain.path.catalog import PartialCredit
-from app.persistence.registry_repository import ListFilter, Page, paginate
 from app.persistence.models.vmbo import (
     VmboAssignmentRow,
     VmboCompletionOutcomeRow,
@@ -29,8 +28,10 @@ from app.persistence.models.vmbo import (
     VmboProgrammeRow,
     VmboRouteRow,
 )
+from app.persistence.registry_repository import ListFilter, Page, paginate
 
 # --- conversions ------------------------------------------------------------------------------
+
 
 def programme_from_row(row: VmboProgrammeRow) -> VmboProgramme:
     modules = tuple(Module(m["code"], m["name"]) for m in row.modules or [])
@@ -67,6 +68,7 @@ def route_from_row(row: VmboRouteRow) -> RouteTemplate:
 
 # --- programmes -------------------------------------------------------------------------------
 
+
 def get_programme(session: Session, code: str) -> VmboProgramme | None:
     row = session.get(VmboProgrammeRow, code)
     return programme_from_row(row) if row else None
@@ -99,15 +101,21 @@ def list_programmes(session: Session, flt: ListFilter) -> Page:
 
 # --- assignments ------------------------------------------------------------------------------
 
+
 def get_assignment(session: Session, code: str) -> PracticalAssignment | None:
     row = session.get(VmboAssignmentRow, code)
     return assignment_from_row(row) if row else None
 
 
 def add_assignment(session: Session, assignment: PracticalAssignment) -> None:
-    position = session.scalar(
-        select(func.count()).select_from(VmboAssignmentRow).where(VmboAssignmentRow.programme == assignment.programme)
-    ) or 0
+    position = (
+        session.scalar(
+            select(func.count())
+            .select_from(VmboAssignmentRow)
+            .where(VmboAssignmentRow.programme == assignment.programme)
+        )
+        or 0
+    )
     session.add(
         VmboAssignmentRow(
             code=assignment.code,
@@ -129,7 +137,10 @@ def list_assignments(session: Session, programme: str, flt: ListFilter) -> Page:
 
 # --- mappings ---------------------------------------------------------------------------------
 
-def mappings_of(session: Session, assignments: Iterable[str], history: bool = False) -> dict[str, list[AssignmentMapping]]:
+
+def mappings_of(
+    session: Session, assignments: Iterable[str], history: bool = False
+) -> dict[str, list[AssignmentMapping]]:
     """Return the mappings of `assignments` by assignment (current only unless `history`), in one query."""
     codes = list(assignments)
     query = select(VmboMappingRow).where(VmboMappingRow.assignment.in_(codes))
@@ -163,14 +174,19 @@ def current_mapping_row(session: Session, assignment: str, outcome: str) -> Vmbo
 
 
 def latest_version(session: Session, assignment: str, outcome: str) -> int:
-    return session.scalar(
-        select(func.max(VmboMappingRow.version)).where(
-            VmboMappingRow.assignment == assignment, VmboMappingRow.outcome == outcome
+    return (
+        session.scalar(
+            select(func.max(VmboMappingRow.version)).where(
+                VmboMappingRow.assignment == assignment, VmboMappingRow.outcome == outcome
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
-def add_mapping(session: Session, mapping: AssignmentMapping, actor_id: str, now: dt.datetime) -> VmboMappingRow:
+def add_mapping(
+    session: Session, mapping: AssignmentMapping, actor_id: str, now: dt.datetime
+) -> VmboMappingRow:
     row = VmboMappingRow(
         assignment=mapping.assignment,
         outcome=mapping.outcome,
@@ -188,6 +204,7 @@ def add_mapping(session: Session, mapping: AssignmentMapping, actor_id: str, now
 
 # --- completions ------------------------------------------------------------------------------
 
+
 def add_completion(
     session: Session, learner_id: str, item: dict[str, object], actor_id: str, now: dt.datetime
 ) -> VmboCompletionRow:
@@ -203,7 +220,9 @@ def add_completion(
     return row
 
 
-def add_completion_outcomes(session: Session, completion_id: int, outcomes: Sequence[CompletionOutcome]) -> None:
+def add_completion_outcomes(
+    session: Session, completion_id: int, outcomes: Sequence[CompletionOutcome]
+) -> None:
     session.add_all(
         VmboCompletionOutcomeRow(
             completion=completion_id,
@@ -217,7 +236,9 @@ def add_completion_outcomes(session: Session, completion_id: int, outcomes: Sequ
     )
 
 
-def get_completion_row(session: Session, learner_id: str, completion_id: int) -> VmboCompletionRow | None:
+def get_completion_row(
+    session: Session, learner_id: str, completion_id: int
+) -> VmboCompletionRow | None:
     row = session.get(VmboCompletionRow, completion_id)
     return row if row is not None and row.learner == learner_id else None
 
@@ -262,7 +283,9 @@ def completion_evidence_ids(session: Session, completion_id: int) -> list[int]:
     return [
         evidence
         for evidence in session.scalars(
-            select(VmboCompletionOutcomeRow.evidence).where(VmboCompletionOutcomeRow.completion == completion_id)
+            select(VmboCompletionOutcomeRow.evidence).where(
+                VmboCompletionOutcomeRow.completion == completion_id
+            )
         )
         if evidence is not None
     ]
@@ -271,15 +294,23 @@ def completion_evidence_ids(session: Session, completion_id: int) -> list[int]:
 def partial_credits(session: Session, learner_id: str) -> list[PartialCredit]:
     """Return the partially covered outcomes of the learner's completions, in one query."""
     rows = session.execute(
-        select(VmboCompletionOutcomeRow.outcome, VmboCompletionRow.date, VmboCompletionRow.withdrawn_at)
+        select(
+            VmboCompletionOutcomeRow.outcome, VmboCompletionRow.date, VmboCompletionRow.withdrawn_at
+        )
         .join(VmboCompletionRow, VmboCompletionRow.id == VmboCompletionOutcomeRow.completion)
-        .where(VmboCompletionRow.learner == learner_id, VmboCompletionOutcomeRow.coverage == "partial")
+        .where(
+            VmboCompletionRow.learner == learner_id, VmboCompletionOutcomeRow.coverage == "partial"
+        )
         .order_by(VmboCompletionRow.id, VmboCompletionOutcomeRow.position)
     )
-    return [PartialCredit(outcome, date, withdrawn_at is not None) for outcome, date, withdrawn_at in rows]
+    return [
+        PartialCredit(outcome, date, withdrawn_at is not None)
+        for outcome, date, withdrawn_at in rows
+    ]
 
 
 # --- routes -----------------------------------------------------------------------------------
+
 
 def get_route(session: Session, code: str) -> RouteTemplate | None:
     row = session.get(VmboRouteRow, code)
@@ -287,7 +318,14 @@ def get_route(session: Session, code: str) -> RouteTemplate | None:
 
 
 def add_route(session: Session, route: RouteTemplate) -> None:
-    session.add(VmboRouteRow(code=route.code, title=route.title, programme=route.programme, qualification=route.qualification))
+    session.add(
+        VmboRouteRow(
+            code=route.code,
+            title=route.title,
+            programme=route.programme,
+            qualification=route.qualification,
+        )
+    )
 
 
 def list_routes(session: Session, flt: ListFilter) -> Page:
@@ -296,7 +334,10 @@ def list_routes(session: Session, flt: ListFilter) -> Page:
 
 # --- integrity --------------------------------------------------------------------------------
 
-def vmbo_references_to_outcomes(session: Session, outcome_codes: Sequence[str]) -> list[dict[str, str]]:
+
+def vmbo_references_to_outcomes(
+    session: Session, outcome_codes: Sequence[str]
+) -> list[dict[str, str]]:
     """Mappings (any version) and completions that refer to any of `outcome_codes`."""
     codes = list(outcome_codes)
     references: list[dict[str, str]] = []

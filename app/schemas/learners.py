@@ -6,8 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
-from app.schemas.registry import ListArgs, StrictSchema, code_field, date_field, text
 from app.domain.learner import EnrolmentItem
+from app.schemas.registry import ListArgs, StrictSchema, code_field, date_field, text
 
 SOURCES = ["exam", "evc", "prior_diploma", "vmbo_assignment", "transfer", "formative"]
 
@@ -106,7 +106,12 @@ class EnrolmentSchema(StrictSchema):
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> EnrolmentItem:
-        return EnrolmentItem(data["qualification"], tuple(data["chosen_electives"]), data["start"], data["hours_per_week"])
+        return EnrolmentItem(
+            data["qualification"],
+            tuple(data["chosen_electives"]),
+            data["start"],
+            data["hours_per_week"],
+        )
 
 
 class PathArgs(StrictSchema):

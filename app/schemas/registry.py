@@ -7,7 +7,6 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
-from app.schemas.pointers import pointer_errors
 from app.domain.model import (
     ElectiveRule,
     Epa,
@@ -19,13 +18,17 @@ from app.domain.model import (
     RequiredEpa,
     Unit,
 )
+from app.schemas.pointers import pointer_errors
 from app.services.importer import ImportDocument
 
-CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$", error="use letters, digits and . _ : / - only")
+CODE = validate.Regexp(
+    r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$", error="use letters, digits and . _ : / - only"
+)
 
 
 INSTITUTION_CODE = validate.Regexp(
-    r"^[A-Za-z0-9][A-Za-z0-9._-]*$", error="use letters, digits and . _ - only (the code names a key folder and a DID)"
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    error="use letters, digits and . _ - only (the code names a key folder and a DID)",
 )
 #: The calendar the registry accepts: dates outside it are typing errors, not history or plans.
 EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
@@ -39,9 +42,7 @@ def date_field(**kwargs: Any) -> fields.Date:
 
 
 def code_field(max_length: int = 40, **kwargs: Any) -> fields.String:
-    return fields.String(
-        validate=[validate.Length(min=1, max=max_length), CODE], **kwargs
-    )
+    return fields.String(validate=[validate.Length(min=1, max=max_length), CODE], **kwargs)
 
 
 def text(max_length: int = 300, **kwargs: Any) -> fields.String:
@@ -59,6 +60,7 @@ class StrictSchema(Schema):
 
 # --- lists ------------------------------------------------------------------------------------
 
+
 class ListArgs(StrictSchema):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
     offset = fields.Integer(load_default=0, validate=validate.Range(0, 1_000_000_000))
@@ -75,10 +77,15 @@ class PageSchema(Schema):
 
 def page_of(item: type[Schema]) -> type[Schema]:
     """Return the `{"items", "total", "limit", "offset"}` schema for `item`."""
-    return type(f"{item.__name__.removesuffix('Schema')}PageSchema", (PageSchema,), {"items": fields.List(fields.Nested(item))})
+    return type(
+        f"{item.__name__.removesuffix('Schema')}PageSchema",
+        (PageSchema,),
+        {"items": fields.List(fields.Nested(item))},
+    )
 
 
 # --- institutions -----------------------------------------------------------------------------
+
 
 class InstitutionSchema(StrictSchema):
     code = fields.String(required=True, validate=[validate.Length(min=1, max=40), INSTITUTION_CODE])
@@ -92,6 +99,7 @@ class InstitutionSchema(StrictSchema):
 
 
 # --- units ------------------------------------------------------------------------------------
+
 
 class OutcomeSchema(StrictSchema):
     code = code_field(60, required=True)
@@ -112,12 +120,16 @@ class UnitSchema(StrictSchema):
     kind = fields.String(required=True, validate=validate.OneOf(["BC", "VC", "AV"]))
     title = text(required=True)
     description = fields.String(allow_none=True)
-    study_load_hours = fields.Integer(strict=True, required=True, validate=validate.Range(1, MAX_HOURS))
+    study_load_hours = fields.Integer(
+        strict=True, required=True, validate=validate.Range(1, MAX_HOURS)
+    )
     nlqf_level = level(1, 8, allow_none=True)
     institution = code_field(allow_none=True)
     language = fields.String(load_default="nl", validate=validate.Length(min=2, max=8))
     title_en = fields.String(allow_none=True, validate=validate.Length(max=300))
-    outcomes = fields.List(fields.Nested(OutcomeSchema), required=True, validate=validate.Length(min=1))
+    outcomes = fields.List(
+        fields.Nested(OutcomeSchema), required=True, validate=validate.Length(min=1)
+    )
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -146,6 +158,7 @@ class PrerequisiteSchema(StrictSchema):
 
 # --- outcome relations ------------------------------------------------------------------------
 
+
 class OutcomeRelationSchema(StrictSchema):
     from_outcome = code_field(60, required=True, data_key="from")
     to_outcome = code_field(60, required=True, data_key="to")
@@ -163,8 +176,11 @@ class RelationListArgs(ListArgs):
 
 # --- qualifications ---------------------------------------------------------------------------
 
+
 class ElectivesSchema(StrictSchema):
-    required_hours = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, MAX_HOURS))
+    required_hours = fields.Integer(
+        strict=True, load_default=0, validate=validate.Range(0, MAX_HOURS)
+    )
     options = fields.List(code_field(), load_default=list)
 
 
@@ -185,9 +201,13 @@ class QualificationSchema(StrictSchema):
     eqf_level = level(1, 8, allow_none=True)
     crebo = fields.String(allow_none=True, validate=validate.Length(max=16))
     units = fields.List(code_field(), load_default=list)
-    electives = fields.Nested(ElectivesSchema, load_default=lambda: {"required_hours": 0, "options": []})
+    electives = fields.Nested(
+        ElectivesSchema, load_default=lambda: {"required_hours": 0, "options": []}
+    )
     required_epas = fields.List(fields.Nested(RequiredEpaSchema), load_default=list)
-    entry_requirements = fields.Nested(EntryRequirementsSchema, load_default=lambda: {"any_qualification": []})
+    entry_requirements = fields.Nested(
+        EntryRequirementsSchema, load_default=lambda: {"any_qualification": []}
+    )
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Qualification:
@@ -224,6 +244,7 @@ class QualificationGraphSchema(Schema):
 
 # --- EPAs and supervision levels --------------------------------------------------------------
 
+
 class EpaSchema(StrictSchema):
     code = code_field(required=True)
     title = text(required=True)
@@ -244,6 +265,7 @@ class SupervisionLevelSchema(Schema):
 
 
 # --- import -----------------------------------------------------------------------------------
+
 
 class ImportSchema(StrictSchema):
     institutions = fields.List(fields.Nested(InstitutionSchema), load_default=list)
@@ -271,6 +293,7 @@ class ImportReportSchema(Schema):
 
 # --- input → domain ---------------------------------------------------------------------------
 
+
 def to_unit(data: dict[str, Any], default_institution: str) -> Unit:
     """Build the domain unit from loaded input, filling the default institution."""
     return Unit(**{**data, "institution": data.get("institution") or default_institution})
@@ -287,7 +310,9 @@ def to_import_document(data: dict[str, Any], default_institution: str) -> Import
     )
 
 
-def load_import_document(body: Any) -> tuple[dict[str, Any], list[dict[str, str]], dict[str, set[str]]]:
+def load_import_document(
+    body: Any,
+) -> tuple[dict[str, Any], list[dict[str, str]], dict[str, set[str]]]:
     """Load the document item by item, so one bad item does not hide the others' errors.
 
     Returns the loaded data (bad items left out), the field errors with pointers into the
@@ -297,7 +322,11 @@ def load_import_document(body: Any) -> tuple[dict[str, Any], list[dict[str, str]
     if not isinstance(body, dict):
         return {}, [{"pointer": "/", "message": "the import must be a JSON object"}], {}
     schema_fields = ImportSchema().fields
-    errors = [{"pointer": f"/{key}", "message": "unknown field"} for key in body if key not in schema_fields]
+    errors = [
+        {"pointer": f"/{key}", "message": "unknown field"}
+        for key in body
+        if key not in schema_fields
+    ]
     data: dict[str, Any] = {}
     unparsed: dict[str, set[str]] = {}
     for kind, field in schema_fields.items():
@@ -318,7 +347,9 @@ def load_import_document(body: Any) -> tuple[dict[str, Any], list[dict[str, str]
     return data, errors, unparsed
 
 
-def import_document(session: Any, actor: Any, body: Any, default_institution: str) -> dict[str, Any]:
+def import_document(
+    session: Any, actor: Any, body: Any, default_institution: str
+) -> dict[str, Any]:
     """Import a registry document as `POST /api/import`, `flask import` and the seed do.
 
     Raises

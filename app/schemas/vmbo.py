@@ -6,8 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from app.schemas.registry import StrictSchema, code_field, date_field, text
 from app.domain.overlap import COVERAGES, Module, PracticalAssignment, RouteTemplate, VmboProgramme
+from app.schemas.registry import StrictSchema, code_field, date_field, text
 from app.services.vmbo import VmboDocument
 
 

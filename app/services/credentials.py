@@ -10,7 +10,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.adapters.credential_environment import CredentialEnvironment
-from app.domain.credentials.envelope import OutcomeFacts, UnitCertificateFacts, build_unit_credential
+from app.adapters.keystore import IssuerKey
+from app.domain.credentials.envelope import (
+    OutcomeFacts,
+    UnitCertificateFacts,
+    build_unit_credential,
+)
 from app.domain.credentials.kinds import (
     ClrFacts,
     ComponentFacts,
@@ -22,11 +27,11 @@ from app.domain.credentials.kinds import (
     registry_associations,
     verify_clr,
 )
-from app.domain.model import Institution, Unit
 from app.domain.credentials.proof import add_proof
-from app.domain.errors import AchievementNotEarned, InvalidData, NotFound
-from app.domain.path.achievements import missing_unit_outcomes
 from app.domain.credentials.verification import VerificationReport, verify_credential
+from app.domain.errors import AchievementNotEarned, InvalidData, NotFound
+from app.domain.model import Institution, Unit
+from app.domain.path.achievements import missing_unit_outcomes
 from app.persistence import credential_repository as store
 from app.persistence import learner_repository as records
 from app.persistence import registry_repository as repo
@@ -34,7 +39,6 @@ from app.persistence.credential_repository import IssuedCredential
 from app.persistence.registry_repository import ListFilter, Page
 from app.services import status
 from app.services.actor import Actor, authorize
-from app.adapters.keystore import IssuerKey
 from app.services.learners import learner_path, load_catalog, load_record, now, today
 
 #: How each evidence source is named as a type of assessment (EU micro-credential element 9).
@@ -45,7 +49,9 @@ ASSESSMENT_NAMES = {
     "vmbo_assignment": "vmbo-praktijkopdracht in een doorlopende leerroute",
     "transfer": "Overgenomen resultaat (transfer)",
 }
-PARTICIPATION = "Op locatie en in de beroepspraktijk (beroepsopleidende of beroepsbegeleidende leerweg)"
+PARTICIPATION = (
+    "Op locatie en in de beroepspraktijk (beroepsopleidende of beroepsbegeleidende leerweg)"
+)
 
 
 def credential_url(base_url: str, credential_id: str) -> str:
@@ -93,7 +99,11 @@ class Issuance:
 
 
 def issue_credential(
-    session: Session, actor: Actor, env: CredentialEnvironment, learner_id: str, achievement: dict[str, str]
+    session: Session,
+    actor: Actor,
+    env: CredentialEnvironment,
+    learner_id: str,
+    achievement: dict[str, str],
 ) -> IssuedCredential:
     """Issue, sign and store a credential for `achievement` (``{"type", "code"}``).
 
@@ -111,17 +121,33 @@ def issue_credential(
     learner = records.get_learner(session, learner_id)
     if learner is None:
         raise InvalidData([{"pointer": "/learner", "message": f"unknown learner '{learner_id}'"}])
-    builders = {"unit": _unit_credential, "epa": _epa_credential, "qualification": _diploma_credential}
+    builders = {
+        "unit": _unit_credential,
+        "epa": _epa_credential,
+        "qualification": _diploma_credential,
+    }
     kind, code = achievement["type"], achievement["code"]
     if kind not in builders:
-        raise InvalidData([{"pointer": "/achievement/type", "message": f"unknown achievement type '{kind}'"}])
+        raise InvalidData(
+            [{"pointer": "/achievement/type", "message": f"unknown achievement type '{kind}'"}]
+        )
     institution = repo.get_institution(session, learner.institution)
     assert institution is not None  # a learner's institution is a foreign key
     key = env.issuers.keys.active(institution.code) or env.issuers.keys.create(institution.code)
-    issuance = Issuance(env, learner_id, institution, key, str(uuid.uuid4()), now().replace(microsecond=0), today())
+    issuance = Issuance(
+        env, learner_id, institution, key, str(uuid.uuid4()), now().replace(microsecond=0), today()
+    )
     document, name = builders[kind](session, issuance, code)
     issued = IssuedCredential(
-        issuance.credential_id, learner_id, institution.code, kind, code, name, key.key_id, issuance.issued_at, {}
+        issuance.credential_id,
+        learner_id,
+        institution.code,
+        kind,
+        code,
+        name,
+        key.key_id,
+        issuance.issued_at,
+        {},
     )
     return _sign_and_store(session, actor, env, key, document, issued)
 
@@ -131,12 +157,17 @@ def _unit_credential(session: Session, issuance: Issuance, code: str) -> tuple[d
     if unit is None:
         raise InvalidData([{"pointer": "/achievement/code", "message": f"unknown unit '{code}'"}])
     env, on = issuance.env, issuance.on
-    missing = missing_unit_outcomes(load_catalog(session), load_record(session, issuance.learner_id), code, on)
+    missing = missing_unit_outcomes(
+        load_catalog(session), load_record(session, issuance.learner_id), code, on
+    )
     if missing:
         raise AchievementNotEarned(
-            f"unit '{code}' is not achieved: {len(missing)} outcome(s) missing", {"outcomes": list(missing)}
+            f"unit '{code}' is not achieved: {len(missing)} outcome(s) missing",
+            {"outcomes": list(missing)},
         )
-    evidence = [e for e in records.learner_record_items(session, issuance.learner_id)[0] if _counts(e, on)]
+    evidence = [
+        e for e in records.learner_record_items(session, issuance.learner_id)[0] if _counts(e, on)
+    ]
     unit_evidence = [e for e in evidence if e.outcome in unit.outcome_codes]
     facts = UnitCertificateFacts(
         **issuance.common_facts(),
@@ -166,11 +197,14 @@ def _epa_credential(session: Session, issuance: Issuance, code: str) -> tuple[di
         raise InvalidData([{"pointer": "/achievement/code", "message": f"unknown EPA '{code}'"}])
     on, env = issuance.on, issuance.env
     decisions = [
-        e for e in records.learner_record_items(session, issuance.learner_id)[1]
+        e
+        for e in records.learner_record_items(session, issuance.learner_id)[1]
         if e.epa == code and not e.withdrawn and e.date <= on
     ]
     if not decisions:
-        raise AchievementNotEarned(f"learner has no entrustment decision for EPA '{code}'", {"epas": [code]})
+        raise AchievementNotEarned(
+            f"learner has no entrustment decision for EPA '{code}'", {"epas": [code]}
+        )
     latest = max(decisions, key=lambda e: (e.date, e.id))
     owner = repo.known_codes(session).outcome_units
     units = repo.get_units(session, {owner[o] for o in epa.draws_on if o in owner})
@@ -183,7 +217,9 @@ def _epa_credential(session: Session, issuance: Issuance, code: str) -> tuple[di
         epa_type=epa.type,
         epa_description=epa.description,
         outcomes=tuple(
-            OutcomeFacts(o, titles[o][0], f"{unit_url(env.base_url, titles[o][1])}#{o}") for o in epa.draws_on if o in titles
+            OutcomeFacts(o, titles[o][0], f"{unit_url(env.base_url, titles[o][1])}#{o}")
+            for o in epa.draws_on
+            if o in titles
         ),
         supervision_levels=tuple(repo.supervision_levels(session)),
         level=latest.level,
@@ -198,14 +234,23 @@ def _epa_credential(session: Session, issuance: Issuance, code: str) -> tuple[di
 def _required_level(session: Session, learner_id: str, epa: str) -> int | None:
     """The minimum level an enrolled qualification asks for `epa`, if any."""
     enrolled = [e.qualification for e in records.learner_record_items(session, learner_id)[3]]
-    levels = [r.min_level for q in repo.get_qualifications(session, enrolled).values() for r in q.required_epas if r.epa == epa]
+    levels = [
+        r.min_level
+        for q in repo.get_qualifications(session, enrolled).values()
+        for r in q.required_epas
+        if r.epa == epa
+    ]
     return max(levels) if levels else None
 
 
-def _diploma_credential(session: Session, issuance: Issuance, code: str) -> tuple[dict[str, Any], str]:
+def _diploma_credential(
+    session: Session, issuance: Issuance, code: str
+) -> tuple[dict[str, Any], str]:
     qualification = repo.get_qualification(session, code)
     if qualification is None:
-        raise InvalidData([{"pointer": "/achievement/code", "message": f"unknown qualification '{code}'"}])
+        raise InvalidData(
+            [{"pointer": "/achievement/code", "message": f"unknown qualification '{code}'"}]
+        )
     env = issuance.env
     path = learner_path(session, issuance.learner_id, code, issuance.on)
     if not path.complete:
@@ -213,14 +258,18 @@ def _diploma_credential(session: Session, issuance: Issuance, code: str) -> tupl
             "units": list(path.order),
             "outcomes": [o for u in path.remaining_units for o in u.missing_outcomes],
             "epas": [e.epa for e in path.remaining_epas],
-            "entry_requirements": [{"any_of": list(codes)} for codes in path.missing_entry_requirements],
+            "entry_requirements": [
+                {"any_of": list(codes)} for codes in path.missing_entry_requirements
+            ],
         }
         if path.electives.shortfall_hours:
             missing["elective_hours"] = [path.electives.shortfall_hours]
         raise AchievementNotEarned(f"the path to '{code}' is not complete", missing)
     catalog, record = load_catalog(session), load_record(session, issuance.learner_id)
     achieved_options = [
-        u for u in qualification.electives.options if not missing_unit_outcomes(catalog, record, u, issuance.on)
+        u
+        for u in qualification.electives.options
+        if not missing_unit_outcomes(catalog, record, u, issuance.on)
     ]
     unit_codes = [*qualification.units, *achieved_options]
     units = repo.get_units(session, unit_codes)
@@ -232,11 +281,18 @@ def _diploma_credential(session: Session, issuance: Issuance, code: str) -> tupl
         qualification_title=qualification.title,
         qualification_kind=qualification.kind,
         units=tuple(
-            ComponentFacts(c, units[c].title, unit_url(env.base_url, c), study_load_hours=units[c].study_load_hours)
+            ComponentFacts(
+                c,
+                units[c].title,
+                unit_url(env.base_url, c),
+                study_load_hours=units[c].study_load_hours,
+            )
             for c in unit_codes
         ),
         epas=tuple(
-            ComponentFacts(r.epa, epas[r.epa].title, f"{env.base_url}/api/epas/{r.epa}", min_level=r.min_level)
+            ComponentFacts(
+                r.epa, epas[r.epa].title, f"{env.base_url}/api/epas/{r.epa}", min_level=r.min_level
+            )
             for r in qualification.required_epas
         ),
         awarded_on=issuance.on,
@@ -249,7 +305,10 @@ def _diploma_credential(session: Session, issuance: Issuance, code: str) -> tupl
 
 
 def _outcome_facts(base_url: str, unit: Unit) -> tuple[OutcomeFacts, ...]:
-    return tuple(OutcomeFacts(o.code, o.title, f"{unit_url(base_url, unit.code)}#{o.code}") for o in unit.outcomes)
+    return tuple(
+        OutcomeFacts(o.code, o.title, f"{unit_url(base_url, unit.code)}#{o.code}")
+        for o in unit.outcomes
+    )
 
 
 def unit_url(base_url: str, code: str) -> str:
@@ -279,11 +338,15 @@ def learner_record_credential(
     revoked = status.revoked_ids(session, [c.id for c in issued])
     held = [c for c in issued if c.id not in revoked]
     if not held:
-        raise AchievementNotEarned("the learner holds no credentials to put in a record", {"credentials": []})
+        raise AchievementNotEarned(
+            "the learner holds no credentials to put in a record", {"credentials": []}
+        )
     institution = repo.get_institution(session, learner.institution)
     assert institution is not None
     key = env.issuers.keys.active(institution.code) or env.issuers.keys.create(institution.code)
-    achievement_ids = {c.achievement_code: c.document["credentialSubject"]["achievement"]["id"] for c in held}
+    achievement_ids = {
+        c.achievement_code: c.document["credentialSubject"]["achievement"]["id"] for c in held
+    }
     associations = registry_associations(
         repo.all_prerequisites(session), repo.get_qualifications(session).values(), achievement_ids
     )
@@ -302,7 +365,12 @@ def learner_record_credential(
 
 
 def _sign_and_store(
-    session: Session, actor: Actor, env: CredentialEnvironment, key: Any, document: dict[str, Any], issued: IssuedCredential
+    session: Session,
+    actor: Actor,
+    env: CredentialEnvironment,
+    key: Any,
+    document: dict[str, Any],
+    issued: IssuedCredential,
 ) -> IssuedCredential:
     """Give the credential its status entries, sign it, store it: one transaction."""
     reserved = status.reserve_status_entries(session, env, key)

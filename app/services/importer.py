@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence, Set as AbstractSet
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +49,9 @@ class ImportReport:
     unchanged: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
 
     def record(self, kind: str, code: str, before: object, after: object) -> str:
-        bucket = self.created if before is None else self.unchanged if before == after else self.updated
+        bucket = (
+            self.created if before is None else self.unchanged if before == after else self.updated
+        )
         bucket[kind].append(code)
         return "created" if before is None else "unchanged" if before == after else "updated"
 
@@ -88,14 +91,18 @@ def import_registry(
     authorize(actor, "import", "registry")
     errors = [*field_errors, *validate_import(session, document, unparsed or {})]
     if errors:
-        raise InvalidData(errors, detail=f"the import has {len(errors)} error(s); nothing was written")
+        raise InvalidData(
+            errors, detail=f"the import has {len(errors)} error(s); nothing was written"
+        )
     report = apply_import(session, document)
     session.commit()
     return report
 
 
 def validate_import(
-    session: Session, document: ImportDocument, unparsed: Mapping[str, AbstractSet[str]] | None = None
+    session: Session,
+    document: ImportDocument,
+    unparsed: Mapping[str, AbstractSet[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Return every error of `document` against the stored registry plus the document itself."""
     stored = repo.known_codes(session)
@@ -103,11 +110,17 @@ def validate_import(
     errors += _duplicates(document)
     known = _with_unparsed(_combined_codes(stored, document, errors), unparsed or {})
 
-    def check(kind: str, items: Sequence[Any], rule: Callable[[Any, KnownCodes], list[Problem]]) -> None:
+    def check(
+        kind: str, items: Sequence[Any], rule: Callable[[Any, KnownCodes], list[Problem]]
+    ) -> None:
         for index, item in enumerate(items):
             errors.extend(_pointed(f"/{kind}/{index}", rule(item, known)))
 
-    check("units", document.units, lambda u, k: [p for p in unit_problems(u, k) if p.kind == "invalid"])
+    check(
+        "units",
+        document.units,
+        lambda u, k: [p for p in unit_problems(u, k) if p.kind == "invalid"],
+    )
     stored_units = repo.get_units(session, [u.code for u in document.units])
     for index, unit in enumerate(document.units):
         if unit.code in stored_units:
@@ -139,11 +152,14 @@ def apply_import(session: Session, document: ImportDocument) -> ImportReport:
         if report.record("epas", epa.code, stored_epas.get(epa.code), epa) != "unchanged":
             repo.save_epa(session, epa)
     session.flush()
-    stored_qualifications = repo.get_qualifications(session, [q.code for q in document.qualifications])
+    stored_qualifications = repo.get_qualifications(
+        session, [q.code for q in document.qualifications]
+    )
     changed = [
         q
         for q in document.qualifications
-        if report.record("qualifications", q.code, stored_qualifications.get(q.code), q) != "unchanged"
+        if report.record("qualifications", q.code, stored_qualifications.get(q.code), q)
+        != "unchanged"
     ]
     for qualification in changed:  # rows first: entry requirements may point at each other
         repo.save_qualification_row(session, qualification)
@@ -152,14 +168,20 @@ def apply_import(session: Session, document: ImportDocument) -> ImportReport:
         repo.save_qualification(session, qualification)
     for relation in document.outcome_relations:
         before = repo.find_outcome_relation(session, relation)
-        if report.record("outcome_relations", relation_key(relation), before, relation) != "unchanged":
+        if (
+            report.record("outcome_relations", relation_key(relation), before, relation)
+            != "unchanged"
+        ):
             repo.save_outcome_relation(session, relation)
     session.flush()
     stored_prerequisites = set(repo.all_prerequisites(session))
     for prerequisite in document.prerequisites:
         before = prerequisite if prerequisite in stored_prerequisites else None
         stored_prerequisites.add(prerequisite)
-        if report.record("prerequisites", prerequisite_key(prerequisite), before, prerequisite) == "created":
+        if (
+            report.record("prerequisites", prerequisite_key(prerequisite), before, prerequisite)
+            == "created"
+        ):
             repo.add_prerequisite(session, prerequisite)
     session.flush()
     return report
@@ -171,12 +193,16 @@ def _duplicates(document: ImportDocument) -> list[dict[str, Any]]:
         seen: set[str] = set()
         for index, item in enumerate(getattr(document, kind)):
             if item.code in seen:
-                errors.append({"pointer": f"/{kind}/{index}/code", "message": f"'{item.code}' appears twice"})
+                errors.append(
+                    {"pointer": f"/{kind}/{index}/code", "message": f"'{item.code}' appears twice"}
+                )
             seen.add(item.code)
     return errors
 
 
-def _combined_codes(stored: KnownCodes, document: ImportDocument, errors: list[dict[str, Any]]) -> KnownCodes:
+def _combined_codes(
+    stored: KnownCodes, document: ImportDocument, errors: list[dict[str, Any]]
+) -> KnownCodes:
     """Return the codes that will exist after the import; report outcome-code clashes."""
     replaced = {u.code for u in document.units}
     outcome_units = {o: u for o, u in stored.outcome_units.items() if u not in replaced}
@@ -221,7 +247,10 @@ def _cycles(session: Session, document: ImportDocument, known: KnownCodes) -> li
     graph = build_prerequisite_graph(known.unit_kinds, stored)
     errors: list[dict[str, Any]] = []
     for index, prerequisite in enumerate(document.prerequisites):
-        if prerequisite.unit not in known.unit_kinds or prerequisite.requires not in known.unit_kinds:
+        if (
+            prerequisite.unit not in known.unit_kinds
+            or prerequisite.requires not in known.unit_kinds
+        ):
             continue
         if graph.has_edge(prerequisite.requires, prerequisite.unit):
             continue  # stored already (or listed twice): it cannot close a new cycle

@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, InvalidData, NotFound
 from app.domain.learner import DiplomaItem, EnrolmentItem, EntrustmentItem, EvidenceItem, Learner
-from app.domain.path.engine import PathResult, PathSummary, compute_path, rank_paths
 from app.domain.path.catalog import Catalog, LearnerRecord
+from app.domain.path.engine import PathResult, PathSummary, compute_path, rank_paths
 from app.persistence import engine_inputs
 from app.persistence import learner_repository as records
 from app.persistence import registry_repository as repo
-from app.persistence.versions import CatalogCache, PathCaches
 from app.persistence.registry_repository import ListFilter, Page
+from app.persistence.versions import CatalogCache, PathCaches
 from app.services.actor import Actor, authorize
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -31,7 +31,7 @@ def today() -> dt.date:
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def new_learner_id() -> str:
@@ -40,12 +40,19 @@ def new_learner_id() -> str:
 
 # --- learners ---------------------------------------------------------------------------------
 
-def create_learner(session: Session, actor: Actor, name: str, institution: str, external_id: str | None) -> Learner:
+
+def create_learner(
+    session: Session, actor: Actor, name: str, institution: str, external_id: str | None
+) -> Learner:
     authorize(actor, "create", "learner")
     if repo.get_institution(session, institution) is None:
-        raise InvalidData([{"pointer": "/institution", "message": f"unknown institution '{institution}'"}])
+        raise InvalidData(
+            [{"pointer": "/institution", "message": f"unknown institution '{institution}'"}]
+        )
     if external_id and records.find_learner_by_external_id(session, institution, external_id):
-        raise Conflict(f"a learner with external_id '{external_id}' already exists at {institution}")
+        raise Conflict(
+            f"a learner with external_id '{external_id}' already exists at {institution}"
+        )
     learner = Learner(new_learner_id(), name, institution, external_id)
     records.add_learner(session, learner, now())
     session.commit()
@@ -84,8 +91,14 @@ def list_learners(session: Session, flt: ListFilter, external_id: str | None) ->
 
 # --- evidence ---------------------------------------------------------------------------------
 
+
 def record_evidence(
-    session: Session, actor: Actor, learner_id: str, items: Sequence[dict[str, Any]], *, as_list: bool = False
+    session: Session,
+    actor: Actor,
+    learner_id: str,
+    items: Sequence[dict[str, Any]],
+    *,
+    as_list: bool = False,
 ) -> list[EvidenceItem]:
     """Record evidence items all-or-nothing; every unknown outcome or bad date is reported.
 
@@ -96,7 +109,9 @@ def record_evidence(
     reference_day = today()
     errors = []
     for index, item in enumerate(items):
-        errors += evidence_problems(item, known_outcomes, reference_day, f"/{index}" if as_list else "")
+        errors += evidence_problems(
+            item, known_outcomes, reference_day, f"/{index}" if as_list else ""
+        )
     if errors:
         raise InvalidData(errors)
     rows = [records.add_evidence(session, learner_id, item, actor.id, now()) for item in items]
@@ -106,19 +121,30 @@ def record_evidence(
     return created
 
 
-def evidence_problems(item: dict[str, Any], outcomes: Any, reference_day: dt.date, where: str) -> list[dict[str, str]]:
+def evidence_problems(
+    item: dict[str, Any], outcomes: Any, reference_day: dt.date, where: str
+) -> list[dict[str, str]]:
     """Return what is wrong with one evidence item (outcome, dates, EVC decision)."""
     errors = []
     if item["outcome"] not in outcomes:
-        errors.append({"pointer": f"{where}/outcome", "message": f"unknown outcome '{item['outcome']}'"})
+        errors.append(
+            {"pointer": f"{where}/outcome", "message": f"unknown outcome '{item['outcome']}'"}
+        )
     if item["date"] > reference_day:
-        errors.append({"pointer": f"{where}/date", "message": f"date {item['date']} is in the future"})
+        errors.append(
+            {"pointer": f"{where}/date", "message": f"date {item['date']} is in the future"}
+        )
     if item.get("valid_until") is not None and item["valid_until"] < item["date"]:
         errors.append({"pointer": f"{where}/valid_until", "message": "valid_until is before date"})
     if item["source"] == "evc":
         for name in ("decided_by", "basis"):
             if not item.get(name):
-                errors.append({"pointer": f"{where}/{name}", "message": f"{name} is required for EVC evidence"})
+                errors.append(
+                    {
+                        "pointer": f"{where}/{name}",
+                        "message": f"{name} is required for EVC evidence",
+                    }
+                )
     return errors
 
 
@@ -127,7 +153,9 @@ def list_evidence(session: Session, learner_id: str, flt: ListFilter) -> Page:
     return records.list_evidence(session, learner_id, flt)
 
 
-def withdraw_evidence(session: Session, actor: Actor, learner_id: str, evidence_id: int, reason: str) -> EvidenceItem:
+def withdraw_evidence(
+    session: Session, actor: Actor, learner_id: str, evidence_id: int, reason: str
+) -> EvidenceItem:
     """Withdraw evidence: it is kept, marked withdrawn, and no longer counts."""
     require_writable_learner(session, actor, learner_id)
     row = records.get_evidence_row(session, learner_id, evidence_id)
@@ -136,7 +164,10 @@ def withdraw_evidence(session: Session, actor: Actor, learner_id: str, evidence_
 
 # --- entrustments -----------------------------------------------------------------------------
 
-def record_entrustment(session: Session, actor: Actor, learner_id: str, item: dict[str, Any]) -> EntrustmentItem:
+
+def record_entrustment(
+    session: Session, actor: Actor, learner_id: str, item: dict[str, Any]
+) -> EntrustmentItem:
     require_writable_learner(session, actor, learner_id)
     errors = []
     if not repo.get_epas(session, [item["epa"]]):
@@ -163,16 +194,26 @@ def withdraw_entrustment(
     """Withdraw an entrustment decision: kept, marked withdrawn, no longer counting."""
     require_writable_learner(session, actor, learner_id)
     row = records.get_entrustment_row(session, learner_id, entrustment_id)
-    return _withdraw(session, row, "entrustment", entrustment_id, reason, records.entrustment_from_row)
+    return _withdraw(
+        session, row, "entrustment", entrustment_id, reason, records.entrustment_from_row
+    )
 
 
 # --- diplomas and enrolments ------------------------------------------------------------------
 
-def record_diploma(session: Session, actor: Actor, learner_id: str, item: dict[str, Any]) -> DiplomaItem:
+
+def record_diploma(
+    session: Session, actor: Actor, learner_id: str, item: dict[str, Any]
+) -> DiplomaItem:
     require_writable_learner(session, actor, learner_id)
     errors = []
     if repo.get_qualification(session, item["qualification"]) is None:
-        errors.append({"pointer": "/qualification", "message": f"unknown qualification '{item['qualification']}'"})
+        errors.append(
+            {
+                "pointer": "/qualification",
+                "message": f"unknown qualification '{item['qualification']}'",
+            }
+        )
     if item["date"] > today():
         errors.append({"pointer": "/date", "message": f"date {item['date']} is in the future"})
     if errors:
@@ -194,7 +235,12 @@ def list_diplomas(session: Session, learner_id: str, flt: ListFilter) -> Page:
 def enrolment_problems(session: Session, enrolment: EnrolmentItem) -> list[dict[str, str]]:
     qualification = repo.get_qualification(session, enrolment.qualification)
     if qualification is None:
-        return [{"pointer": "/qualification", "message": f"unknown qualification '{enrolment.qualification}'"}]
+        return [
+            {
+                "pointer": "/qualification",
+                "message": f"unknown qualification '{enrolment.qualification}'",
+            }
+        ]
     errors = []
     seen: set[str] = set()
     for index, code in enumerate(enrolment.chosen_electives):
@@ -206,12 +252,16 @@ def enrolment_problems(session: Session, enrolment: EnrolmentItem) -> list[dict[
                 }
             )
         elif code in seen:
-            errors.append({"pointer": f"/chosen_electives/{index}", "message": f"'{code}' is chosen twice"})
+            errors.append(
+                {"pointer": f"/chosen_electives/{index}", "message": f"'{code}' is chosen twice"}
+            )
         seen.add(code)
     return errors
 
 
-def enrol(session: Session, actor: Actor, learner_id: str, enrolment: EnrolmentItem) -> EnrolmentItem:
+def enrol(
+    session: Session, actor: Actor, learner_id: str, enrolment: EnrolmentItem
+) -> EnrolmentItem:
     require_writable_learner(session, actor, learner_id)
     errors = enrolment_problems(session, enrolment)
     if errors:
@@ -230,7 +280,14 @@ def replace_enrolment(
     if records.get_enrolment(session, learner_id, qualification) is None:
         raise NotFound("enrolment", f"{learner_id}/{qualification}")
     if enrolment.qualification != qualification:
-        raise InvalidData([{"pointer": "/qualification", "message": f"the body's qualification must be '{qualification}'"}])
+        raise InvalidData(
+            [
+                {
+                    "pointer": "/qualification",
+                    "message": f"the body's qualification must be '{qualification}'",
+                }
+            ]
+        )
     errors = enrolment_problems(session, enrolment)
     if errors:
         raise InvalidData(errors)
@@ -254,6 +311,7 @@ def list_enrolments(session: Session, learner_id: str, flt: ListFilter) -> Page:
 
 # --- paths ------------------------------------------------------------------------------------
 
+
 def load_catalog(session: Session, cache: CatalogCache[Catalog] | None = None) -> Catalog:
     """Return the path engine's catalog: from `cache` while the registry is unchanged."""
     if cache is not None:
@@ -275,7 +333,9 @@ def load_record(session: Session, learner_id: str) -> LearnerRecord:
     return engine_inputs.engine_record(session, learner_id)
 
 
-def cached_inputs(session: Session, learner_id: str, caches: PathCaches | None) -> tuple[Catalog, LearnerRecord]:
+def cached_inputs(
+    session: Session, learner_id: str, caches: PathCaches | None
+) -> tuple[Catalog, LearnerRecord]:
     """The catalog and the learner's engine input, reused while their versions are unchanged.
 
     One statement reads both versions; the catalog and the record are rebuilt only when theirs
@@ -293,7 +353,9 @@ def cached_inputs(session: Session, learner_id: str, caches: PathCaches | None) 
         return build_catalog(session), load_record(session, learner_id)
     record_version, registry_version = versions
     catalog = caches.catalog.get(session, build_catalog, registry_version)
-    record = caches.records.get(learner_id, record_version, lambda: load_record(session, learner_id))
+    record = caches.records.get(
+        learner_id, record_version, lambda: load_record(session, learner_id)
+    )
     return catalog, record
 
 
@@ -310,8 +372,14 @@ def learner_path(
     if qualification is None:
         enrolled = sorted({e.qualification for e in record.enrolments})
         if len(enrolled) != 1:
-            message = "the learner has no enrolment" if not enrolled else f"the learner is enrolled in {', '.join(enrolled)}"
-            raise InvalidData([{"parameter": "qualification", "message": f"{message}; name a qualification"}])
+            message = (
+                "the learner has no enrolment"
+                if not enrolled
+                else f"the learner is enrolled in {', '.join(enrolled)}"
+            )
+            raise InvalidData(
+                [{"parameter": "qualification", "message": f"{message}; name a qualification"}]
+            )
         qualification = enrolled[0]
     if qualification not in catalog.qualifications:
         raise NotFound("qualification", qualification)
@@ -322,7 +390,8 @@ def learner_path(
         learner_id=learner_id,
         qualification_code=qualification,
         on=on or today(),
-        hours_per_week=hours_per_week or (enrolment.hours_per_week if enrolment else DEFAULT_HOURS_PER_WEEK),
+        hours_per_week=hours_per_week
+        or (enrolment.hours_per_week if enrolment else DEFAULT_HOURS_PER_WEEK),
         start=enrolment.start if enrolment else None,
     )
 
@@ -332,4 +401,10 @@ def learner_paths(
 ) -> list[PathSummary]:
     """Return a summary of the learner's path to every qualification, closest first."""
     catalog, record = cached_inputs(session, learner_id, caches)
-    return rank_paths(catalog, record, learner_id=learner_id, on=on or today(), hours_per_week=DEFAULT_HOURS_PER_WEEK)
+    return rank_paths(
+        catalog,
+        record,
+        learner_id=learner_id,
+        on=on or today(),
+        hours_per_week=DEFAULT_HOURS_PER_WEEK,
+    )

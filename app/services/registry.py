@@ -14,7 +14,12 @@ from app.domain.errors import (
     PrerequisiteCycle,
     StillReferenced,
 )
-from app.domain.graph import build_prerequisite_graph, cycle_if_added, ordered_units, required_closure
+from app.domain.graph import (
+    build_prerequisite_graph,
+    cycle_if_added,
+    ordered_units,
+    required_closure,
+)
 from app.domain.model import (
     Epa,
     Institution,
@@ -51,6 +56,7 @@ def raise_for(problems: Sequence[Problem], prefix: str = "") -> None:
 
 # --- institutions -----------------------------------------------------------------------------
 
+
 def create_institution(session: Session, actor: Actor, institution: Institution) -> Institution:
     authorize(actor, "create", f"institution:{institution.code}")
     if repo.get_institution(session, institution.code):
@@ -65,6 +71,7 @@ def get_institution(session: Session, code: str) -> Institution:
 
 
 # --- units ------------------------------------------------------------------------------------
+
 
 def get_unit(session: Session, code: str) -> Unit:
     return repo.get_unit(session, code) or _missing("unit", code)
@@ -111,13 +118,25 @@ def breaking_change_problems(session: Session, current: Unit, new: Unit) -> list
     if references:
         names = ", ".join(f"{r['kind']} {r['code']}" for r in references)
         problems.append(
-            Problem("/outcomes", f"removes outcome(s) {', '.join(removed)} still referred to by {names}", "conflict")
+            Problem(
+                "/outcomes",
+                f"removes outcome(s) {', '.join(removed)} still referred to by {names}",
+                "conflict",
+            )
         )
     if current.kind == "VC" and new.kind != "VC":
-        users = [r["code"] for r in repo.unit_references(session, current.code) if r.get("role") == "option"]
+        users = [
+            r["code"]
+            for r in repo.unit_references(session, current.code)
+            if r.get("role") == "option"
+        ]
         if users:
             problems.append(
-                Problem("/kind", f"unit is an elective option of {', '.join(users)}; it must stay VC", "conflict")
+                Problem(
+                    "/kind",
+                    f"unit is an elective option of {', '.join(users)}; it must stay VC",
+                    "conflict",
+                )
             )
     return problems
 
@@ -126,11 +145,14 @@ def _refuse_breaking_change(session: Session, current: Unit, new: Unit) -> None:
     removed = sorted(set(current.outcome_codes) - set(new.outcome_codes))
     references = repo.outcome_references(session, removed)
     if references:
-        raise StillReferenced(f"outcome(s) {', '.join(removed)} of unit '{current.code}'", references)
+        raise StillReferenced(
+            f"outcome(s) {', '.join(removed)} of unit '{current.code}'", references
+        )
     raise_for(breaking_change_problems(session, current, new))
 
 
 # --- prerequisites ----------------------------------------------------------------------------
+
 
 def prerequisite_graph(session: Session):  # type: ignore[no-untyped-def]
     """Return the whole prerequisite graph of the registry."""
@@ -149,7 +171,9 @@ def add_prerequisite(session: Session, actor: Actor, prerequisite: Prerequisite)
     authorize(actor, "update", f"unit:{prerequisite.unit}")
     get_unit(session, prerequisite.unit)
     if repo.get_unit(session, prerequisite.requires) is None:
-        raise InvalidData([{"pointer": "/requires", "message": f"unknown unit '{prerequisite.requires}'"}])
+        raise InvalidData(
+            [{"pointer": "/requires", "message": f"unknown unit '{prerequisite.requires}'"}]
+        )
     if repo.has_prerequisite(session, prerequisite):
         raise Conflict(f"unit '{prerequisite.unit}' already requires '{prerequisite.requires}'")
     cycle = cycle_if_added(prerequisite_graph(session), prerequisite.unit, prerequisite.requires)
@@ -170,7 +194,10 @@ def remove_prerequisite(session: Session, actor: Actor, prerequisite: Prerequisi
 
 # --- outcome relations ------------------------------------------------------------------------
 
-def create_outcome_relation(session: Session, actor: Actor, relation: OutcomeRelation) -> OutcomeRelation:
+
+def create_outcome_relation(
+    session: Session, actor: Actor, relation: OutcomeRelation
+) -> OutcomeRelation:
     authorize(actor, "create", f"outcome-relation:{relation.from_outcome}")
     raise_for(relation_problems(relation, repo.known_codes(session)))
     if repo.find_outcome_relation(session, relation):
@@ -184,11 +211,14 @@ def create_outcome_relation(session: Session, actor: Actor, relation: OutcomeRel
 
 # --- qualifications ---------------------------------------------------------------------------
 
+
 def get_qualification(session: Session, code: str) -> Qualification:
     return repo.get_qualification(session, code) or _missing("qualification", code)
 
 
-def create_qualification(session: Session, actor: Actor, qualification: Qualification) -> Qualification:
+def create_qualification(
+    session: Session, actor: Actor, qualification: Qualification
+) -> Qualification:
     authorize(actor, "create", f"qualification:{qualification.code}")
     if repo.get_qualification(session, qualification.code):
         raise DuplicateCode("qualification", qualification.code)
@@ -250,6 +280,7 @@ def _role(qualification: Qualification, code: str) -> str:
 
 
 # --- EPAs and supervision levels --------------------------------------------------------------
+
 
 def get_epa(session: Session, code: str) -> Epa:
     return repo.get_epas(session, [code]).get(code) or _missing("EPA", code)

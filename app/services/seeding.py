@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.schemas.registry import import_document
 from app.domain.model import SupervisionLevel
 from app.persistence import registry_repository as repo
+from app.schemas.registry import import_document
 from app.services.actor import Actor
 
 
@@ -19,7 +19,9 @@ def read_json(path: Path) -> Any:
         return json.load(handle)
 
 
-def load_registry_file(session: Session, actor: Actor, path: Path, default_institution: str) -> dict[str, Any]:
+def load_registry_file(
+    session: Session, actor: Actor, path: Path, default_institution: str
+) -> dict[str, Any]:
     """Import one registry document (the `POST /api/import` format) from `path`."""
     return import_document(session, actor, read_json(path), default_institution)
 
@@ -45,8 +47,11 @@ def load_vmbo_file(session: Session, actor: Actor, path: Path) -> dict[str, Any]
     return import_vmbo(session, actor, load_vmbo_document(read_json(path))).as_dict()
 
 
-def load_demo_learners(session: Session, actor: Actor, path: Path, default_institution: str) -> list[str]:
+def load_demo_learners(
+    session: Session, actor: Actor, path: Path, default_institution: str
+) -> list[str]:
     """Create the demo learners that do not exist yet (matched by external_id); returns their ids."""
+    from app.persistence.learner_repository import find_learner_by_external_id
     from app.schemas.learners import (
         DiplomaInSchema,
         EnrolmentSchema,
@@ -54,7 +59,6 @@ def load_demo_learners(session: Session, actor: Actor, path: Path, default_insti
         EvidenceInSchema,
     )
     from app.schemas.vmbo import CompletionInSchema
-    from app.persistence.learner_repository import find_learner_by_external_id
     from app.services import learners, vmbo
 
     created = []
@@ -62,30 +66,50 @@ def load_demo_learners(session: Session, actor: Actor, path: Path, default_insti
         institution = item.get("institution") or default_institution
         if find_learner_by_external_id(session, institution, item["external_id"]):
             continue
-        learner = learners.create_learner(session, actor, item["name"], institution, item["external_id"])
+        learner = learners.create_learner(
+            session, actor, item["name"], institution, item["external_id"]
+        )
         for enrolment in item.get("enrolments", []):
             learners.enrol(session, actor, learner.id, EnrolmentSchema().load(enrolment))
         for diploma in item.get("diplomas", []):
             learners.record_diploma(session, actor, learner.id, DiplomaInSchema().load(diploma))
         if item.get("evidence"):
-            learners.record_evidence(session, actor, learner.id, EvidenceInSchema(many=True).load(item["evidence"]), as_list=True)
+            learners.record_evidence(
+                session,
+                actor,
+                learner.id,
+                EvidenceInSchema(many=True).load(item["evidence"]),
+                as_list=True,
+            )
         for entrustment in item.get("entrustments", []):
-            learners.record_entrustment(session, actor, learner.id, EntrustmentInSchema().load(entrustment))
+            learners.record_entrustment(
+                session, actor, learner.id, EntrustmentInSchema().load(entrustment)
+            )
         for completion in item.get("vmbo_completions", []):
-            vmbo.record_completion(session, actor, learner.id, CompletionInSchema().load(completion))
+            vmbo.record_completion(
+                session, actor, learner.id, CompletionInSchema().load(completion)
+            )
         created.append(learner.id)
     return created
 
 
-def load_seed(session: Session, actor: Actor, seed_dir: Path, default_institution: str) -> dict[str, Any]:
+def load_seed(
+    session: Session, actor: Actor, seed_dir: Path, default_institution: str
+) -> dict[str, Any]:
     """Load every seed file in dependency order and return what each step reported."""
     report: dict[str, Any] = {
-        "supervision_levels": load_supervision_levels(session, seed_dir / "supervision_levels.json"),
-        "registry": load_registry_file(session, actor, seed_dir / "registry.json", default_institution),
+        "supervision_levels": load_supervision_levels(
+            session, seed_dir / "supervision_levels.json"
+        ),
+        "registry": load_registry_file(
+            session, actor, seed_dir / "registry.json", default_institution
+        ),
     }
     if (seed_dir / "vmbo.json").exists():
         report["vmbo"] = load_vmbo_file(session, actor, seed_dir / "vmbo.json")
-    report["learners"] = load_demo_learners(session, actor, seed_dir / "learners.json", default_institution)
+    report["learners"] = load_demo_learners(
+        session, actor, seed_dir / "learners.json", default_institution
+    )
     return report
 
 
@@ -94,7 +118,9 @@ def summarize(report: dict[str, Any]) -> str:
     lines = []
     for step, value in report.items():
         if isinstance(value, dict) and "created" in value:
-            counts = {bucket: sum(len(codes) for codes in value[bucket].values()) for bucket in value}
+            counts = {
+                bucket: sum(len(codes) for codes in value[bucket].values()) for bucket in value
+            }
             lines.append(f"{step}: " + ", ".join(f"{n} {bucket}" for bucket, n in counts.items()))
         else:
             lines.append(f"{step}: {len(value)} changed")

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.adapters.credential_environment import CredentialEnvironment
+from app.adapters.keystore import IssuerKey
 from app.domain.credentials.proof import add_proof, verify_proof
-from app.domain.errors import Conflict, NotFound
 from app.domain.credentials.statuslist import (
     LIST_SIZE,
     StatusPurpose,
@@ -21,7 +21,7 @@ from app.domain.credentials.statuslist import (
     set_bit,
     status_entry,
 )
-from app.adapters.keystore import IssuerKey
+from app.domain.errors import Conflict, NotFound
 from app.persistence.models.credentials import (
     CredentialStatusEntryRow,
     CredentialStatusEventRow,
@@ -51,7 +51,8 @@ def reserve_status_entries(
             index = secrets.randbelow(LIST_SIZE)
             taken = session.scalar(
                 select(CredentialStatusEntryRow.index).where(
-                    CredentialStatusEntryRow.status_list == status_list.id, CredentialStatusEntryRow.index == index
+                    CredentialStatusEntryRow.status_list == status_list.id,
+                    CredentialStatusEntryRow.index == index,
                 )
             )
             if taken is None and all(index != i for row, i in reserved if row.id == status_list.id):
@@ -61,18 +62,28 @@ def reserve_status_entries(
     return reserved
 
 
-def status_entries_json(env: CredentialEnvironment, reserved: list[tuple[StatusListRow, int]]) -> list[dict[str, str]]:
-    return [status_entry(status_list_url(env, row.id), index, row.purpose) for row, index in reserved]  # type: ignore[arg-type]
+def status_entries_json(
+    env: CredentialEnvironment, reserved: list[tuple[StatusListRow, int]]
+) -> list[dict[str, str]]:
+    return [
+        status_entry(status_list_url(env, row.id), index, row.purpose) for row, index in reserved
+    ]  # type: ignore[arg-type]
 
 
-def record_status_entries(session: Session, credential_id: str, reserved: list[tuple[StatusListRow, int]]) -> None:
+def record_status_entries(
+    session: Session, credential_id: str, reserved: list[tuple[StatusListRow, int]]
+) -> None:
     session.add_all(
-        CredentialStatusEntryRow(credential=credential_id, purpose=row.purpose, status_list=row.id, index=index)
+        CredentialStatusEntryRow(
+            credential=credential_id, purpose=row.purpose, status_list=row.id, index=index
+        )
         for row, index in reserved
     )
 
 
-def _open_list(session: Session, env: CredentialEnvironment, key: IssuerKey, purpose: StatusPurpose) -> StatusListRow:
+def _open_list(
+    session: Session, env: CredentialEnvironment, key: IssuerKey, purpose: StatusPurpose
+) -> StatusListRow:
     row = session.scalar(
         select(StatusListRow)
         .where(
@@ -85,9 +96,14 @@ def _open_list(session: Session, env: CredentialEnvironment, key: IssuerKey, pur
     )
     if row is not None:
         return row
-    count = session.scalar(
-        select(func.count()).where(StatusListRow.key_id == key.key_id, StatusListRow.purpose == purpose)
-    ) or 0
+    count = (
+        session.scalar(
+            select(func.count()).where(
+                StatusListRow.key_id == key.key_id, StatusListRow.purpose == purpose
+            )
+        )
+        or 0
+    )
     list_id = f"{key.institution}-{key.key_id}-{purpose}-{count + 1}"
     bits = empty_bitstring()
     row = StatusListRow(
@@ -105,7 +121,9 @@ def _open_list(session: Session, env: CredentialEnvironment, key: IssuerKey, pur
     return row
 
 
-def _signed_list(env: CredentialEnvironment, key: IssuerKey, list_id: str, purpose: StatusPurpose, bits: bytes) -> dict[str, Any]:
+def _signed_list(
+    env: CredentialEnvironment, key: IssuerKey, list_id: str, purpose: StatusPurpose, bits: bytes
+) -> dict[str, Any]:
     issued = now().replace(microsecond=0)
     document = build_status_list_credential(
         status_list_url(env, list_id), {"id": env.issuers.issuer_did(key)}, purpose, bits, issued
@@ -126,7 +144,12 @@ TRANSITIONS = {"revoke": "revocation", "suspend": "suspension", "unsuspend": "su
 
 
 def change_status(
-    session: Session, actor: Actor, env: CredentialEnvironment, credential_id: str, action: str, reason: str
+    session: Session,
+    actor: Actor,
+    env: CredentialEnvironment,
+    credential_id: str,
+    action: str,
+    reason: str,
 ) -> dict[str, Any]:
     """Revoke, suspend or unsuspend a credential, re-signing its status list.
 
@@ -157,14 +180,22 @@ def change_status(
     status_list.bits = set_bit(status_list.bits, entry.index, action != "unsuspend")
     key = env.issuers.keys.find(status_list.institution, status_list.key_id)
     if key is None or key.status == "retired":
-        raise Conflict(f"the key of status list {status_list.id} is retired; the list cannot be re-signed")
-    status_list.document = _signed_list(env, key, status_list.id, status_list.purpose, status_list.bits)  # type: ignore[arg-type]
+        raise Conflict(
+            f"the key of status list {status_list.id} is retired; the list cannot be re-signed"
+        )
+    status_list.document = _signed_list(
+        env, key, status_list.id, status_list.purpose, status_list.bits
+    )  # type: ignore[arg-type]
     status_list.updated_at = at
     if action == "revoke":
         credential.revoked_at = at
     else:
         credential.suspended = action == "suspend"
-    session.add(CredentialStatusEventRow(credential=credential_id, action=action, reason=reason, actor=actor.id, at=at))
+    session.add(
+        CredentialStatusEventRow(
+            credential=credential_id, action=action, reason=reason, actor=actor.id, at=at
+        )
+    )
     session.flush()
     result = credential_status(session, credential_id)
     session.commit()
@@ -181,13 +212,18 @@ def credential_status(session: Session, credential_id: str) -> dict[str, Any]:
         .where(CredentialStatusEventRow.credential == credential_id)
         .order_by(CredentialStatusEventRow.id)
     )
-    state = "revoked" if credential.revoked_at else "suspended" if credential.suspended else "active"
+    state = (
+        "revoked" if credential.revoked_at else "suspended" if credential.suspended else "active"
+    )
     return {
         "id": credential_id,
         "status": state,
         "revoked": credential.revoked_at is not None,
         "suspended": credential.suspended,
-        "history": [{"action": e.action, "reason": e.reason, "by": e.actor, "at": e.at.isoformat()} for e in events],
+        "history": [
+            {"action": e.action, "reason": e.reason, "by": e.actor, "at": e.at.isoformat()}
+            for e in events
+        ],
     }
 
 
@@ -210,6 +246,7 @@ def status_list_document(session: Session, list_id: str) -> dict[str, Any]:
 
 # --- verification -----------------------------------------------------------------------------
 
+
 def status_check(session: Session, env: CredentialEnvironment):  # type: ignore[no-untyped-def]
     """Return the ``status`` check for `verify_credential`: our lists are read from the database."""
     prefix = f"{env.base_url}/status/"
@@ -220,8 +257,12 @@ def status_check(session: Session, env: CredentialEnvironment):  # type: ignore[
         row = session.get(StatusListRow, url.removeprefix(prefix))
         return row.document if row else None
 
-    def list_is_authentic(status_list: Mapping[str, Any], credential: Mapping[str, Any]) -> tuple[bool, str]:
-        proof = verify_proof(status_list, resolve_public_key=env.issuers.resolve_public_key, loader=env.loader)
+    def list_is_authentic(
+        status_list: Mapping[str, Any], credential: Mapping[str, Any]
+    ) -> tuple[bool, str]:
+        proof = verify_proof(
+            status_list, resolve_public_key=env.issuers.resolve_public_key, loader=env.loader
+        )
         if not proof.ok:
             return False, proof.message
         credential_issuer = credential.get("issuer")

@@ -32,10 +32,13 @@ from app.services.learners import get_learner, now, today
 
 # --- programmes -------------------------------------------------------------------------------
 
+
 def programme_problems(session: Session, programme: VmboProgramme) -> list[dict[str, str]]:
     institution = repo.get_institution(session, programme.institution)
     if institution is None:
-        return [{"pointer": "/institution", "message": f"unknown institution '{programme.institution}'"}]
+        return [
+            {"pointer": "/institution", "message": f"unknown institution '{programme.institution}'"}
+        ]
     if institution.kind != "vmbo":
         return [
             {
@@ -76,6 +79,7 @@ def list_programmes(session: Session, flt: ListFilter) -> Page:
 
 # --- assignments ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class AssignmentView:
     """An assignment with its current mappings, as the API shows it."""
@@ -84,7 +88,9 @@ class AssignmentView:
     mappings: tuple[AssignmentMapping, ...] = ()
 
 
-def create_assignment(session: Session, actor: Actor, programme: str, assignment: PracticalAssignment) -> AssignmentView:
+def create_assignment(
+    session: Session, actor: Actor, programme: str, assignment: PracticalAssignment
+) -> AssignmentView:
     authorize(actor, "create", f"vmbo-assignment:{assignment.code}")
     get_programme(session, programme)
     _add_assignment(session, assignment)
@@ -121,7 +127,10 @@ def _assignment(session: Session, code: str) -> PracticalAssignment:
 
 # --- mappings ---------------------------------------------------------------------------------
 
-def save_mapping(session: Session, actor: Actor, assignment: str, item: MappingType[str, Any]) -> AssignmentMapping:
+
+def save_mapping(
+    session: Session, actor: Actor, assignment: str, item: MappingType[str, Any]
+) -> AssignmentMapping:
     """Map `assignment` onto an outcome; a current mapping of the same pair ends (new version)."""
     authorize(actor, "update", f"vmbo-assignment:{assignment}")
     _assignment(session, assignment)
@@ -130,12 +139,16 @@ def save_mapping(session: Session, actor: Actor, assignment: str, item: MappingT
     return mapping
 
 
-def _new_mapping_version(session: Session, actor: Actor, assignment: str, item: MappingType[str, Any]) -> AssignmentMapping:
+def _new_mapping_version(
+    session: Session, actor: Actor, assignment: str, item: MappingType[str, Any]
+) -> AssignmentMapping:
     errors = []
     if item["outcome"] not in repo.known_codes(session).outcome_units:
         errors.append({"pointer": "/outcome", "message": f"unknown outcome '{item['outcome']}'"})
     if item.get("validated_on") and item["validated_on"] > today():
-        errors.append({"pointer": "/validated_on", "message": f"date {item['validated_on']} is in the future"})
+        errors.append(
+            {"pointer": "/validated_on", "message": f"date {item['validated_on']} is in the future"}
+        )
     if errors:
         raise InvalidData(errors)
     current = store.current_mapping_row(session, assignment, item["outcome"])
@@ -155,7 +168,9 @@ def _new_mapping_version(session: Session, actor: Actor, assignment: str, item: 
     return mapping
 
 
-def list_mappings(session: Session, assignment: str, history: bool = False) -> list[AssignmentMapping]:
+def list_mappings(
+    session: Session, assignment: str, history: bool = False
+) -> list[AssignmentMapping]:
     _assignment(session, assignment)
     return store.mappings_of(session, [assignment], history=history)[assignment]
 
@@ -172,6 +187,7 @@ def end_mapping(session: Session, actor: Actor, assignment: str, outcome: str) -
 
 
 # --- overlap and routes -----------------------------------------------------------------------
+
 
 def overlap(session: Session, programme: str, qualification: str) -> OverlapReport:
     """Return the overlap of a programme's current mappings with a qualification."""
@@ -195,9 +211,16 @@ def _add_route(session: Session, route: RouteTemplate) -> None:
         raise DuplicateCode("route", route.code)
     errors = []
     if store.get_programme(session, route.programme) is None:
-        errors.append({"pointer": "/programme", "message": f"unknown vmbo programme '{route.programme}'"})
+        errors.append(
+            {"pointer": "/programme", "message": f"unknown vmbo programme '{route.programme}'"}
+        )
     if repo.get_qualification(session, route.qualification) is None:
-        errors.append({"pointer": "/qualification", "message": f"unknown qualification '{route.qualification}'"})
+        errors.append(
+            {
+                "pointer": "/qualification",
+                "message": f"unknown qualification '{route.qualification}'",
+            }
+        )
     if errors:
         raise InvalidData(errors)
     store.add_route(session, route)
@@ -212,7 +235,9 @@ def get_route(session: Session, code: str) -> RouteSummary:
     qualification = repo.get_qualification(session, route.qualification)
     if qualification is None:  # pragma: no cover - a foreign key keeps it
         raise NotFound("qualification", route.qualification)
-    return route_summary(route, qualification, overlap(session, route.programme, route.qualification))
+    return route_summary(
+        route, qualification, overlap(session, route.programme, route.qualification)
+    )
 
 
 def list_routes(session: Session, flt: ListFilter) -> Page:
@@ -221,7 +246,10 @@ def list_routes(session: Session, flt: ListFilter) -> Page:
 
 # --- completions ------------------------------------------------------------------------------
 
-def record_completion(session: Session, actor: Actor, learner_id: str, item: MappingType[str, Any]) -> VmboCompletion:
+
+def record_completion(
+    session: Session, actor: Actor, learner_id: str, item: MappingType[str, Any]
+) -> VmboCompletion:
     """Credit a completed assignment: evidence for fully covered outcomes, flags for partial ones.
 
     The credit is a snapshot of the assignment's current mappings: later mapping changes do not
@@ -232,7 +260,9 @@ def record_completion(session: Session, actor: Actor, learner_id: str, item: Map
     errors = []
     assignment = store.get_assignment(session, item["assignment"])
     if assignment is None:
-        errors.append({"pointer": "/assignment", "message": f"unknown vmbo assignment '{item['assignment']}'"})
+        errors.append(
+            {"pointer": "/assignment", "message": f"unknown vmbo assignment '{item['assignment']}'"}
+        )
     if item["date"] > today():
         errors.append({"pointer": "/date", "message": f"date {item['date']} is in the future"})
     if errors:
@@ -273,7 +303,9 @@ def list_completions(session: Session, learner_id: str, flt: ListFilter) -> Page
     return store.list_completions(session, learner_id, flt)
 
 
-def withdraw_completion(session: Session, actor: Actor, learner_id: str, completion_id: int, reason: str) -> VmboCompletion:
+def withdraw_completion(
+    session: Session, actor: Actor, learner_id: str, completion_id: int, reason: str
+) -> VmboCompletion:
     """Withdraw a completion and the evidence it created (kept, marked withdrawn)."""
     authorize(actor, "update", f"learner:{learner_id}")
     get_learner(session, learner_id)
@@ -295,6 +327,7 @@ def withdraw_completion(session: Session, actor: Actor, learner_id: str, complet
 
 
 # --- seeding ----------------------------------------------------------------------------------
+
 
 @dataclass
 class VmboImportReport:
@@ -343,7 +376,9 @@ def import_vmbo(session: Session, actor: Actor, document: VmboDocument) -> VmboI
     current = store.mappings_of(session, {m["assignment"] for m in document.mappings})
     for item in document.mappings:
         key = f"{item['assignment']} {item['outcome']}"
-        stored = next((m for m in current[item["assignment"]] if m.outcome == item["outcome"]), None)
+        stored = next(
+            (m for m in current[item["assignment"]] if m.outcome == item["outcome"]), None
+        )
         if stored is not None and _same_mapping(stored, item):
             report.note("unchanged", "vmbo_mappings", key)
             continue

@@ -25,8 +25,12 @@ MESSAGES: dict[int, tuple[str, str]] = {
 
 def render_error(status: int, detail: str | None = None) -> Response:
     """Return the Dutch error page for `status`, with an optional extra sentence."""
-    title, explanation = MESSAGES.get(status, (f"Fout {status}", "De aanvraag kon niet worden verwerkt."))
-    html = render_template("web/error.html", status=status, title=title, explanation=explanation, detail=detail)
+    title, explanation = MESSAGES.get(
+        status, (f"Fout {status}", "De aanvraag kon niet worden verwerkt.")
+    )
+    html = render_template(
+        "web/error.html", status=status, title=title, explanation=explanation, detail=detail
+    )
     return make_response(html, status)
 
 

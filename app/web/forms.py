@@ -15,8 +15,8 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from app.schemas.pointers import pointer_errors
 from app.domain.errors import InvalidData, RegistryError
+from app.schemas.pointers import pointer_errors
 
 #: (pattern of an API message, its Dutch text); ``\1`` etc. refer to the pattern's groups.
 MESSAGES: tuple[tuple[str, str], ...] = (
@@ -28,25 +28,42 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     (r"Length must be between (\d+) and (\d+)\.", r"Gebruik \1 tot en met \2 tekens."),
     (r"Not a valid integer\.", "Vul een heel getal in."),
     (r"Not a valid date\.", "Vul een geldige datum in (jjjj-mm-dd)."),
-    (r"Must be greater than or equal to (\d+) and less than or equal to (\d+)\.",
-     r"Vul een getal van \1 tot en met \2 in."),
+    (
+        r"Must be greater than or equal to (\d+) and less than or equal to (\d+)\.",
+        r"Vul een getal van \1 tot en met \2 in.",
+    ),
     (r"Must be greater than or equal to (\d+)\.", r"Vul een getal van minstens \1 in."),
     (r"Must be one of: (.+)\.", r"Kies een van: \1."),
     (r"Unknown field\.", "Dit veld is onbekend."),
-    (r"use letters, digits and \. _ : / - only", "Gebruik alleen letters, cijfers en . _ : / - (geen spaties)."),
+    (
+        r"use letters, digits and \. _ : / - only",
+        "Gebruik alleen letters, cijfers en . _ : / - (geen spaties).",
+    ),
     (r"unknown institution '(.+)'", r"Onbekende instelling ‘\1’."),
     (r"unknown unit '(.+)'", r"Er is geen leereenheid met code ‘\1’."),
     (r"unknown outcome '(.+)'", r"Er is geen leerresultaat met code ‘\1’."),
-    (r"outcome '(.+)' appears twice in this unit", r"Leerresultaat ‘\1’ staat twee keer in deze leereenheid."),
-    (r"outcome '(.+)' already belongs to unit '(.+)'", r"Leerresultaat ‘\1’ hoort al bij leereenheid ‘\2’."),
-    (r"unit is an elective option of (.+); it must stay VC",
-     r"Deze leereenheid is een keuzedeel van \1; de soort moet VC (keuzedeel) blijven."),
+    (
+        r"outcome '(.+)' appears twice in this unit",
+        r"Leerresultaat ‘\1’ staat twee keer in deze leereenheid.",
+    ),
+    (
+        r"outcome '(.+)' already belongs to unit '(.+)'",
+        r"Leerresultaat ‘\1’ hoort al bij leereenheid ‘\2’.",
+    ),
+    (
+        r"unit is an elective option of (.+); it must stay VC",
+        r"Deze leereenheid is een keuzedeel van \1; de soort moet VC (keuzedeel) blijven.",
+    ),
     (r"date (.+) is in the future", r"De datum \1 ligt in de toekomst."),
     (r"unit '(.+)' already requires '(.+)'", r"Leereenheid ‘\1’ vereist ‘\2’ al."),
     (r"(.+) '(.+)' already exists", r"Er bestaat al een \1 met code ‘\2’."),
 )
 _COMPILED = tuple((re.compile(f"^{pattern}$"), dutch) for pattern, dutch in MESSAGES)
-KIND_WORDS = {"unit": "leereenheid", "qualification": "kwalificatie", "vmbo assignment": "vmbo-opdracht"}
+KIND_WORDS = {
+    "unit": "leereenheid",
+    "qualification": "kwalificatie",
+    "vmbo assignment": "vmbo-opdracht",
+}
 
 
 def dutch_message(message: str) -> str:
@@ -77,7 +94,9 @@ def field_name(pointer: str) -> str:
     >>> field_name("/outcomes/1/code"), field_name("/study_load_hours"), field_name("/")
     ('outcomes-1-code', 'study_load_hours', '')
     """
-    return "-".join(part.replace("~1", "/").replace("~0", "~") for part in pointer.strip("/").split("/") if part)
+    return "-".join(
+        part.replace("~1", "/").replace("~0", "~") for part in pointer.strip("/").split("/") if part
+    )
 
 
 @dataclass
@@ -126,7 +145,9 @@ def _row_label(name: str, labels: Mapping[str, str]) -> str:
     return label.replace("*", str(int(index) + 1))
 
 
-def errors_of(error: ValidationError | RegistryError, rename: Callable[[str], str] | None = None) -> FormErrors:
+def errors_of(
+    error: ValidationError | RegistryError, rename: Callable[[str], str] | None = None
+) -> FormErrors:
     """The form errors of a schema's `ValidationError` or a service's `InvalidData`/`Conflict`."""
     found = FormErrors()
     if isinstance(error, ValidationError):
@@ -159,7 +180,9 @@ def put(payload: dict[str, Any], name: str, value: Any, *, omit_empty: bool = Tr
     payload[name] = value
 
 
-def rows(form: Mapping[str, str], group: str, parts: Sequence[str], limit: int = 200) -> list[dict[str, str]]:
+def rows(
+    form: Mapping[str, str], group: str, parts: Sequence[str], limit: int = 200
+) -> list[dict[str, str]]:
     """The rows ``group-0-part``, ``group-1-part`` … of a form, as dicts of stripped text.
 
     >>> rows({"o-0-code": " A ", "o-2-code": "C"}, "o", ["code", "title"])
@@ -171,4 +194,7 @@ def rows(form: Mapping[str, str], group: str, parts: Sequence[str], limit: int =
         if (match := re.fullmatch(rf"{re.escape(group)}-(\d{{1,3}})-\w+", key))
     ]
     count = min(limit, max(indexes) + 1) if indexes else 0
-    return [{part: (form.get(f"{group}-{i}-{part}") or "").strip() for part in parts} for i in range(count)]
+    return [
+        {part: (form.get(f"{group}-{i}-{part}") or "").strip() for part in parts}
+        for i in range(count)
+    ]

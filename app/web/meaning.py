@@ -108,8 +108,12 @@ def check_lines(report: VerificationReport) -> tuple[CheckLine, ...]:
     """Return each check with its Dutch label, a Dutch meaning and the technical reason."""
     lines = []
     for check in report.checks:
-        label, good, bad = CHECKS.get(check.check, (check.check.capitalize(), "In orde.", "Niet in orde."))
-        lines.append(CheckLine(check.check, label, check.ok, good if check.ok else bad, check.message))
+        label, good, bad = CHECKS.get(
+            check.check, (check.check.capitalize(), "In orde.", "Niet in orde.")
+        )
+        lines.append(
+            CheckLine(check.check, label, check.ok, good if check.ok else bad, check.message)
+        )
     return tuple(lines)
 
 
@@ -161,7 +165,11 @@ def read_credential(document: Any) -> Meaning:
             outcomes.append((code, name))
     for result in map(_map, _list(subject.get("result"))):
         value = _text(result.get("value")) or _text(result.get("achievedLevel"))
-        if value and supervision is None and "supervis" in str(result.get("resultDescription", "")).lower():
+        if (
+            value
+            and supervision is None
+            and "supervis" in str(result.get("resultDescription", "")).lower()
+        ):
             supervision = (value, "")
     brin = None
     for identifier in map(_map, _list(issuer_map.get("otherIdentifier"))):
@@ -176,7 +184,9 @@ def read_credential(document: Any) -> Meaning:
         for e in map(_map, _list(doc.get("evidence")))
         if e.get("name") == "Kwaliteitsborging"
     )
-    statuses = [_text(s.get("statusPurpose")) for s in map(_map, _list(doc.get("credentialStatus")))]
+    statuses = [
+        _text(s.get("statusPurpose")) for s in map(_map, _list(doc.get("credentialStatus")))
+    ]
     kind = _text(achievement.get("achievementType"))
     return Meaning(
         name=_text(doc.get("name")),
@@ -189,7 +199,8 @@ def read_credential(document: Any) -> Meaning:
         nlqf=levels.get("NLQF"),
         eqf=levels.get("EQF"),
         supervision=supervision,
-        study_load=_text(subject.get("creditsEarned")) or _text(achievement.get("creditsAvailable")),
+        study_load=_text(subject.get("creditsEarned"))
+        or _text(achievement.get("creditsAvailable")),
         issuer_name=_text(issuer_map.get("name")),
         issuer_id=_text(issuer_map.get("id")) or _text(issuer),
         brin=brin,
@@ -227,8 +238,10 @@ def with_registry(session: Session, meaning: Meaning, base_url: str) -> Meaning:
     if meaning.achievement_code:
         for q in repo.get_qualifications(session).values():
             role = (
-                "mandatory" if meaning.achievement_code in q.units
-                else "option" if meaning.achievement_code in q.electives.options
+                "mandatory"
+                if meaning.achievement_code in q.units
+                else "option"
+                if meaning.achievement_code in q.electives.options
                 else None
             )
             if role:
@@ -236,7 +249,7 @@ def with_registry(session: Session, meaning: Meaning, base_url: str) -> Meaning:
     learner_name = None
     prefix = f"{base_url}/api/learners/"
     if meaning.subject and meaning.subject.startswith(prefix):
-        learner = records.get_learner(session, meaning.subject[len(prefix):])
+        learner = records.get_learner(session, meaning.subject[len(prefix) :])
         learner_name = learner.name if learner else None
     supervision = meaning.supervision
     if supervision and supervision[0].isdigit():

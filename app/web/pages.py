@@ -82,7 +82,9 @@ class PathPage:
     graph: Graph
     remaining: tuple[RemainingItem, ...]
     other_explanations: tuple[str, ...]
-    plan: tuple[tuple[str | None, str, int, dt.date, dt.date], ...]  # (unit, title, hours, start, end)
+    plan: tuple[
+        tuple[str | None, str, int, dt.date, dt.date], ...
+    ]  # (unit, title, hours, start, end)
     others: tuple[PathSummary, ...]
     credentials: tuple[IssuedCredential, ...]
     enrolled: tuple[str, ...]
@@ -103,7 +105,9 @@ def path_page(
     graph_data = registry.qualification_graph(session, q.code)
     codes = [n["code"] for n in graph_data["nodes"]]  # type: ignore[attr-defined]
     units = repo.get_units(session, set(codes) | {u.unit for u in path.remaining_units})
-    total = sum(units[c].study_load_hours for c in q.units if c in units) + q.electives.required_hours
+    total = (
+        sum(units[c].study_load_hours for c in q.units if c in units) + q.electives.required_hours
+    )
     done = max(0, total - path.remaining_hours)
     summaries = learners.learner_paths(session, learner_id, path.on, caches)
     enrolments = {
@@ -111,7 +115,9 @@ def path_page(
         for e in learners.list_enrolments(session, learner_id, repo.ListFilter(limit=100)).items  # type: ignore[attr-defined]
     }
     enrolment = enrolments.get(q.code)
-    pace = hours_per_week or (enrolment.hours_per_week if enrolment else learners.DEFAULT_HOURS_PER_WEEK)
+    pace = hours_per_week or (
+        enrolment.hours_per_week if enrolment else learners.DEFAULT_HOURS_PER_WEEK
+    )
     return PathPage(
         learner=learner,
         qualification=q,
@@ -122,10 +128,15 @@ def path_page(
         percent=round(100 * done / total) if total else 100,
         graph=_graph(graph_data, path, units),
         remaining=_remaining(path, units),
-        other_explanations=path.explanations[len(path.remaining_units):],
+        other_explanations=path.explanations[len(path.remaining_units) :],
         plan=tuple(
-            (item.unit, units[item.unit].title if item.unit in units else "Keuzedelen (nog te kiezen)",
-             item.hours, item.start, item.end)
+            (
+                item.unit,
+                units[item.unit].title if item.unit in units else "Keuzedelen (nog te kiezen)",
+                item.hours,
+                item.start,
+                item.end,
+            )
             for item in path.plan
         ),
         others=tuple(s for s in summaries if s.qualification != q.code)[:4],
@@ -163,8 +174,17 @@ def _graph(data: dict[str, Any], path: PathResult, units: dict[str, Unit]) -> Gr
         else:
             status = "achieved"
         nodes.append(
-            GraphNode(code, info[code]["title"], info[code]["kind"], info[code]["role"], status,
-                      box.x, box.y, box.width, box.height)
+            GraphNode(
+                code,
+                info[code]["title"],
+                info[code]["kind"],
+                info[code]["role"],
+                status,
+                box.x,
+                box.y,
+                box.width,
+                box.height,
+            )
         )
     return Graph(tuple(nodes), layout)
 
@@ -175,8 +195,15 @@ def _remaining(path: PathResult, units: dict[str, Unit]) -> tuple[RemainingItem,
     for index, unit in enumerate(path.remaining_units):
         titles = {o.code: o.title for o in units[unit.unit].outcomes} if unit.unit in units else {}
         outcomes = tuple(
-            (code, titles.get(code, ""),
-             "beoordeling nodig" if code in needs else "bewijs verlopen" if code in expired else None)
+            (
+                code,
+                titles.get(code, ""),
+                "beoordeling nodig"
+                if code in needs
+                else "bewijs verlopen"
+                if code in expired
+                else None,
+            )
             for code in unit.missing_outcomes
         )
         items.append(

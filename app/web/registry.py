@@ -24,7 +24,6 @@ from flask import Response, current_app, redirect, render_template, request, url
 from marshmallow import ValidationError
 
 from app.api import current_actor
-from app.schemas.registry import PrerequisiteInSchema, UnitSchema, to_unit
 from app.domain.errors import (
     Conflict,
     DuplicateCode,
@@ -37,6 +36,7 @@ from app.domain.layout import Layout, layered_layout
 from app.domain.model import Prerequisite, Unit
 from app.extensions import db
 from app.persistence import registry_repository as repo
+from app.schemas.registry import PrerequisiteInSchema, UnitSchema, to_unit
 from app.services import registry
 from app.services.actor import Actor
 from app.web import web
@@ -50,7 +50,11 @@ KIND_LEGEND: dict[str, str] = {
     "VC": "keuzedeel",
 }
 #: Role of a unit in a qualification → Dutch.
-ROLE_LABELS: dict[str, str] = {"mandatory": "verplicht", "option": "keuze", "outside": "vooraf vereist"}
+ROLE_LABELS: dict[str, str] = {
+    "mandatory": "verplicht",
+    "option": "keuze",
+    "outside": "vooraf vereist",
+}
 OUTCOME_PARTS = ("code", "title", "dossier_code", "nlqf_level", "description")
 EMPTY_OUTCOME_ROWS = 3
 NEW_UNIT_OUTCOME_ROWS = 4
@@ -93,6 +97,7 @@ def web_actor() -> Actor:
 
 
 # --- graphs -------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class KindNode:
@@ -144,15 +149,26 @@ def kind_graph(
     layout = layered_layout(G, key=unit_sort_key(kinds))
     roles = roles or {}
     nodes = tuple(
-        KindNode(box.node, info[box.node][1], info[box.node][0], roles.get(box.node), box.node == current,
-                 box.x, box.y, box.width, box.height)
+        KindNode(
+            box.node,
+            info[box.node][1],
+            info[box.node][0],
+            roles.get(box.node),
+            box.node == current,
+            box.x,
+            box.y,
+            box.width,
+            box.height,
+        )
         for box in layout.boxes
     )
     used_roles = tuple(role for role in ROLE_LABELS if role in set(roles.values()))
     return KindGraph(title, nodes, layout, used_roles)
 
 
-def neighbourhood(unit: Unit, requires: Iterable[str], required_by: Iterable[str], units: Mapping[str, Unit]) -> KindGraph:
+def neighbourhood(
+    unit: Unit, requires: Iterable[str], required_by: Iterable[str], units: Mapping[str, Unit]
+) -> KindGraph:
     """The unit with the units it requires (left) and the units that require it (right)."""
     G = nx.DiGraph()
     G.add_node(unit.code)
@@ -173,6 +189,7 @@ def qualification_graph(code: str, title: str) -> KindGraph:
 
 
 # --- browsing -----------------------------------------------------------------------------------
+
 
 @web.get("/registry")
 def registry_index() -> str:
@@ -239,6 +256,7 @@ def qualification_page(code: str) -> str:
 
 # --- the unit form ------------------------------------------------------------------------------
 
+
 @dataclass
 class UnitForm:
     """What the form shows: the typed values, the outcome rows and the errors."""
@@ -250,19 +268,31 @@ class UnitForm:
 
     @classmethod
     def empty(cls) -> UnitForm:
-        return cls({"kind": "BC", "language": "nl"}, [_empty_row() for _ in range(NEW_UNIT_OUTCOME_ROWS)])
+        return cls(
+            {"kind": "BC", "language": "nl"}, [_empty_row() for _ in range(NEW_UNIT_OUTCOME_ROWS)]
+        )
 
     @classmethod
     def of(cls, unit: Unit) -> UnitForm:
         values = {
-            "code": unit.code, "kind": unit.kind, "title": unit.title, "description": unit.description or "",
+            "code": unit.code,
+            "kind": unit.kind,
+            "title": unit.title,
+            "description": unit.description or "",
             "study_load_hours": str(unit.study_load_hours),
             "nlqf_level": "" if unit.nlqf_level is None else str(unit.nlqf_level),
-            "institution": unit.institution, "language": unit.language, "title_en": unit.title_en or "",
+            "institution": unit.institution,
+            "language": unit.language,
+            "title_en": unit.title_en or "",
         }
         outcomes = [
-            {"code": o.code, "title": o.title, "dossier_code": o.dossier_code or "",
-             "nlqf_level": "" if o.nlqf_level is None else str(o.nlqf_level), "description": o.description or ""}
+            {
+                "code": o.code,
+                "title": o.title,
+                "dossier_code": o.dossier_code or "",
+                "nlqf_level": "" if o.nlqf_level is None else str(o.nlqf_level),
+                "description": o.description or "",
+            }
             for o in unit.outcomes
         ]
         return cls(values, outcomes + [_empty_row() for _ in range(EMPTY_OUTCOME_ROWS)])
@@ -272,10 +302,21 @@ def _empty_row() -> dict[str, str]:
     return dict.fromkeys(OUTCOME_PARTS, "")
 
 
-def read_unit_form(form: Mapping[str, str], code: str | None) -> tuple[UnitForm, dict[str, Any], list[int]]:
+def read_unit_form(
+    form: Mapping[str, str], code: str | None
+) -> tuple[UnitForm, dict[str, Any], list[int]]:
     """The form as typed, the API payload it amounts to, and payload outcome index → form row."""
-    names = ("code", "kind", "title", "description", "study_load_hours", "nlqf_level", "institution",
-             "language", "title_en")
+    names = (
+        "code",
+        "kind",
+        "title",
+        "description",
+        "study_load_hours",
+        "nlqf_level",
+        "institution",
+        "language",
+        "title_en",
+    )
     values = {name: (form.get(name) or "").strip() for name in names}
     if code is not None:
         values["code"] = code
@@ -313,7 +354,12 @@ def _rename_outcomes(row_of: list[int]) -> Any:
 
     def rename(name: str) -> str:
         parts = name.split("-")
-        if len(parts) >= 2 and parts[0] == "outcomes" and parts[1].isdigit() and int(parts[1]) < len(row_of):
+        if (
+            len(parts) >= 2
+            and parts[0] == "outcomes"
+            and parts[1].isdigit()
+            and int(parts[1]) < len(row_of)
+        ):
             parts[1] = str(row_of[int(parts[1])])
         return "-".join(parts)
 
@@ -338,13 +384,22 @@ def save_unit_form(code: str | None) -> Response | tuple[str, int]:
         form.errors = errors_of(error, rename)
     except DuplicateCode as error:
         status = 409
-        form.errors.add("code", f"Er bestaat al een leereenheid met code ‘{error.code}’. Kies een andere code.")
+        form.errors.add(
+            "code", f"Er bestaat al een leereenheid met code ‘{error.code}’. Kies een andere code."
+        )
     except StillReferenced as error:
         status = 409
         form.refused = error.references
-        removed = sorted(set(current.outcome_codes) - {o.get("code") for o in payload["outcomes"]}) if current else []
+        removed = (
+            sorted(set(current.outcome_codes) - {o.get("code") for o in payload["outcomes"]})
+            if current
+            else []
+        )
         what = ", ".join(removed) or "dit"
-        form.errors.add("outcomes", f"Leerresultaat {what} kan niet worden verwijderd: er wordt nog naar verwezen.")
+        form.errors.add(
+            "outcomes",
+            f"Leerresultaat {what} kan niet worden verwijderd: er wordt nog naar verwezen.",
+        )
     except Conflict as error:
         status = 409
         form.errors = errors_of(error, rename)

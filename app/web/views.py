@@ -10,12 +10,12 @@ import segno
 from flask import Response, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from app.schemas.registry import EARLIEST_DATE, LATEST_DATE
 from app.adapters.credential_environment import credential_environment
 from app.domain.errors import InvalidData
 from app.extensions import db
 from app.persistence import learner_repository as records
 from app.persistence import registry_repository as repo
+from app.schemas.registry import EARLIEST_DATE, LATEST_DATE
 from app.services import credentials, learners
 from app.web import web
 from app.web.errors import render_error
@@ -59,12 +59,16 @@ def learner_path(learner_id: str) -> Response | str:
     if errors:
         return render_error(400, " ".join(errors))
     try:
-        page = path_page(db.session, learner_id, qualification, on, hours, current_app.extensions["path_caches"])
+        page = path_page(
+            db.session, learner_id, qualification, on, hours, current_app.extensions["path_caches"]
+        )
     except InvalidData:
         # No enrolment, or several: let the learner choose a qualification.
         summaries = learners.learner_paths(db.session, learner_id, on)
         return render_template("web/choose.html", learner=learner, summaries=summaries, on=on)
-    return render_template("web/path.html", page=page, statuses=STATUS_LABELS, on_arg=request.args.get("op", ""))
+    return render_template(
+        "web/path.html", page=page, statuses=STATUS_LABELS, on_arg=request.args.get("op", "")
+    )
 
 
 def _date_arg(name: str, errors: list[str]) -> dt.date | None:
@@ -74,7 +78,9 @@ def _date_arg(name: str, errors: list[str]) -> dt.date | None:
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        errors.append(f"‘{raw}’ is geen geldige datum; gebruik jjjj-mm-dd, bijvoorbeeld 2025-09-01.")
+        errors.append(
+            f"‘{raw}’ is geen geldige datum; gebruik jjjj-mm-dd, bijvoorbeeld 2025-09-01."
+        )
         return None
     if not EARLIEST_DATE <= day <= LATEST_DATE:
         errors.append(f"Kies een datum tussen {EARLIEST_DATE.year} en {LATEST_DATE.year}.")
@@ -87,12 +93,15 @@ def _hours_arg(errors: list[str]) -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_HOURS_PER_WEEK:
-        errors.append(f"Het aantal uren per week moet een heel getal van 1 tot en met {MAX_HOURS_PER_WEEK} zijn.")
+        errors.append(
+            f"Het aantal uren per week moet een heel getal van 1 tot en met {MAX_HOURS_PER_WEEK} zijn."
+        )
         return None
     return int(raw)
 
 
 # --- verification --------------------------------------------------------------------------------
+
 
 @web.get("/verifieren")
 def verify_form() -> str:
@@ -109,14 +118,22 @@ def verify_submit() -> Response | str:
     if upload is not None and upload.filename:
         raw = upload.read(MAX_PASTE + 1)
     if not (raw.strip() if isinstance(raw, str) else raw.strip()):
-        return _verify_error(pasted, "Plak de inhoud van een credential (JSON) of kies een bestand.")
+        return _verify_error(
+            pasted, "Plak de inhoud van een credential (JSON) of kies een bestand."
+        )
     if len(raw) > MAX_PASTE:
         return _verify_error(pasted, "Dit is te groot voor een credential (meer dan 1 MB).")
     try:
         document = json.loads(raw)
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
-        where = f" (regel {exc.lineno}, kolom {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-        return _verify_error(pasted, f"Dit is geen geldige JSON{where}. Kopieer het hele credential, van {{ tot }}.")
+        where = (
+            f" (regel {exc.lineno}, kolom {exc.colno})"
+            if isinstance(exc, json.JSONDecodeError)
+            else ""
+        )
+        return _verify_error(
+            pasted, f"Dit is geen geldige JSON{where}. Kopieer het hele credential, van {{ tot }}."
+        )
     if not isinstance(document, dict):
         return _verify_error(pasted, "Een credential is een JSON-object (begint met {).")
     return render_template("web/verify_result.html", **_verdict(document))
@@ -135,6 +152,7 @@ def _verdict(document: dict[str, Any]) -> dict[str, Any]:
 
 # --- the public credential page ----------------------------------------------------------------
 
+
 @web.get("/credentials/<credential_id>.json")
 def credential_json(credential_id: str) -> Response:
     """Download the signed credential as a file."""
@@ -148,9 +166,16 @@ def credential_page(credential_id: str) -> Response | str:
     issued = credentials.get_credential(db.session, credential_id)
     if request.args.get("formaat") == "json":
         return _download(issued.document, credential_id)
-    wanted = request.accept_mimetypes.best_match(["text/html", VC_MEDIA_TYPE, "application/json"], "text/html")
-    if wanted != "text/html" and request.accept_mimetypes[wanted] > request.accept_mimetypes["text/html"]:
-        response = current_app.response_class(json.dumps(issued.document, ensure_ascii=False), mimetype=wanted)
+    wanted = request.accept_mimetypes.best_match(
+        ["text/html", VC_MEDIA_TYPE, "application/json"], "text/html"
+    )
+    if (
+        wanted != "text/html"
+        and request.accept_mimetypes[wanted] > request.accept_mimetypes["text/html"]
+    ):
+        response = current_app.response_class(
+            json.dumps(issued.document, ensure_ascii=False), mimetype=wanted
+        )
         return response
     url = credentials.credential_url(current_app.config["LEERLIJN_BASE_URL"], credential_id)
     return render_template(
@@ -161,7 +186,9 @@ def credential_page(credential_id: str) -> Response | str:
 def _download(document: dict[str, Any], credential_id: str) -> Response:
     body = json.dumps(document, ensure_ascii=False, indent=2)
     response = current_app.response_class(body, mimetype=VC_MEDIA_TYPE)
-    response.headers["Content-Disposition"] = f'attachment; filename="credential-{credential_id}.json"'
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="credential-{credential_id}.json"'
+    )
     return response
 
 
@@ -169,6 +196,11 @@ def _qr_svg(url: str) -> Markup:
     """An inline SVG QR code of `url` (made on the server; no JavaScript, no external service)."""
     title = "QR-code met de link naar deze pagina"
     svg = segno.make(url, error="m").svg_inline(
-        scale=4, dark="#111", light="#fff", title=title, svgclass="qr", omitsize=True,
+        scale=4,
+        dark="#111",
+        light="#fff",
+        title=title,
+        svgclass="qr",
+        omitsize=True,
     )
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1))  # noqa: S704 (segno's own SVG)

@@ -20,13 +20,13 @@ from typing import Any
 from flask import Response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from app.schemas.vmbo import MappingInSchema
 from app.domain.errors import InvalidData, NotFound
 from app.domain.graph import unit_sort_key
 from app.domain.model import Qualification, Unit
 from app.domain.overlap import AssignmentMapping, OverlapReport, PracticalAssignment, UnitOverlap
 from app.extensions import db
 from app.persistence import registry_repository as repo
+from app.schemas.vmbo import MappingInSchema
 from app.services import registry, vmbo
 from app.web import web
 from app.web.forms import FormErrors, errors_of, put
@@ -107,7 +107,9 @@ def build_matrix(
         if unit is None:
             continue
         every = code in wanted_units
-        columns = tuple(Column(o.code, o.title, code) for o in unit.outcomes if every or o.code in mapped)
+        columns = tuple(
+            Column(o.code, o.title, code) for o in unit.outcomes if every or o.code in mapped
+        )
         if columns:
             groups.append(ColumnGroup(code, unit.title, columns))
     return Matrix(
@@ -120,7 +122,9 @@ def build_matrix(
 
 def overlap_rows(report: OverlapReport) -> tuple[OverlapRow, ...]:
     units = repo.get_units(db.session, [u.unit for u in report.units])
-    return tuple(OverlapRow(u, units[u.unit].title if u.unit in units else "") for u in report.units)
+    return tuple(
+        OverlapRow(u, units[u.unit].title if u.unit in units else "") for u in report.units
+    )
 
 
 @web.get("/vmbo")
@@ -134,7 +138,10 @@ def vmbo_index() -> str:
 @web.get("/vmbo/<programme>")
 def vmbo_matrix(programme: str) -> tuple[str, int]:
     """The matrix, the mapping form (prefilled by ``?opdracht=&leerresultaat=``), the overlap."""
-    values = {"assignment": request.args.get("opdracht", ""), "outcome": request.args.get("leerresultaat", "")}
+    values = {
+        "assignment": request.args.get("opdracht", ""),
+        "outcome": request.args.get("leerresultaat", ""),
+    }
     return _render(programme, MappingForm(values))
 
 
@@ -142,7 +149,9 @@ def _render(programme_code: str, form: MappingForm, status: int = 200) -> tuple[
     programme = vmbo.get_programme(db.session, programme_code)  # NotFound → Dutch 404 page
     wanted = (request.values.get("kwalificatie") or "").strip()
     qualification = registry.get_qualification(db.session, wanted) if wanted else None
-    assignments = vmbo.list_assignments(db.session, programme.code, repo.ListFilter(limit=LIST_LIMIT)).items
+    assignments = vmbo.list_assignments(
+        db.session, programme.code, repo.ListFilter(limit=LIST_LIMIT)
+    ).items
     outcome_units = repo.known_codes(db.session).outcome_units
     matrix = build_matrix(assignments, qualification, outcome_units)
     report = vmbo.overlap(db.session, programme.code, qualification.code) if qualification else None
@@ -152,7 +161,9 @@ def _render(programme_code: str, form: MappingForm, status: int = 200) -> tuple[
         programme=programme,
         matrix=matrix,
         qualification=qualification,
-        qualifications=repo.list_qualifications(db.session, repo.ListFilter(limit=LIST_LIMIT)).items,
+        qualifications=repo.list_qualifications(
+            db.session, repo.ListFilter(limit=LIST_LIMIT)
+        ).items,
         report=report,
         rows=overlap_rows(report) if report else (),
         outcomes=outcome_units,
@@ -173,7 +184,9 @@ def _prefill(form: MappingForm, matrix: Matrix) -> None:
     current = matrix.cells.get((form.values.get("assignment", ""), form.values.get("outcome", "")))
     if current is not None:
         form.values.update(
-            coverage=current.coverage, note=current.note or "", validated_by=current.validated_by or "",
+            coverage=current.coverage,
+            note=current.note or "",
+            validated_by=current.validated_by or "",
         )
 
 
@@ -189,7 +202,9 @@ def vmbo_save_mapping(programme: str) -> Response | tuple[str, int]:
     if not values["assignment"]:
         form.errors.add("assignment", "Kies een opdracht.")
     elif values["assignment"] not in codes:
-        form.errors.add("assignment", f"Opdracht ‘{values['assignment']}’ hoort niet bij dit programma.")
+        form.errors.add(
+            "assignment", f"Opdracht ‘{values['assignment']}’ hoort niet bij dit programma."
+        )
     payload: dict[str, Any] = {}
     for name in ("outcome", "coverage", "validated_by"):
         put(payload, name, values[name])
@@ -207,7 +222,9 @@ def vmbo_save_mapping(programme: str) -> Response | tuple[str, int]:
             _merge(form.errors, errors_of(error))
         else:
             target = url_for(
-                "web.vmbo_matrix", programme=found.code, kwalificatie=request.form.get("kwalificatie") or None,
+                "web.vmbo_matrix",
+                programme=found.code,
+                kwalificatie=request.form.get("kwalificatie") or None,
                 opgeslagen=f"{saved.assignment} → {saved.outcome} (versie {saved.version})",
             )
             return redirect(target + "#matrix", 303)
@@ -225,7 +242,9 @@ def vmbo_end_mapping(programme: str) -> Response:
         raise NotFound("vmbo assignment", assignment)
     vmbo.end_mapping(db.session, web_actor(), assignment, outcome)
     target = url_for(
-        "web.vmbo_matrix", programme=found.code, kwalificatie=request.form.get("kwalificatie") or None,
+        "web.vmbo_matrix",
+        programme=found.code,
+        kwalificatie=request.form.get("kwalificatie") or None,
         beeindigd=f"{assignment} → {outcome}",
     )
     return redirect(target + "#matrix", 303)

@@ -14,8 +14,8 @@ from flask import Flask
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
-from app.services.seeding import load_registry_file, load_supervision_levels
 from app.services.actor import SYSTEM
+from app.services.seeding import load_registry_file, load_supervision_levels
 
 
 def registry_app() -> Flask:

@@ -21,8 +21,8 @@ from app import create_app
 from app.config import TestConfig
 from app.domain.credentials.multibase import decode_ed25519_public_multikey, public_key_from_did_key
 from app.extensions import db
-from app.services.seeding import load_seed
 from app.services.actor import SYSTEM
+from app.services.seeding import load_seed
 
 PROBLEM = "application/problem+json"
 VC = "application/vc+ld+json"

@@ -18,8 +18,8 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
-from app.services.seeding import load_seed
 from app.services.actor import SYSTEM
+from app.services.seeding import load_seed
 
 PROBLEM = "application/problem+json"
 PAST = "2024-06-28"
@@ -682,6 +682,8 @@ def test_learner_search_takes_percent_and_underscore_literally(seeded: FlaskClie
     assert seeded.post("/api/learners", json={"name": "Anna 100% zeker"}).status_code == 201
     everyone = seeded.get("/api/learners?limit=500").get_json()["total"]
     assert everyone > 1
-    assert [p["name"] for p in seeded.get("/api/learners?q=100%25").get_json()["items"]] == ["Anna 100% zeker"]
+    assert [p["name"] for p in seeded.get("/api/learners?q=100%25").get_json()["items"]] == [
+        "Anna 100% zeker"
+    ]
     assert seeded.get("/api/learners?q=%25").get_json()["total"] == 1
     assert seeded.get("/api/learners?q=_").get_json()["total"] == 0

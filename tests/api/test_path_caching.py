@@ -51,7 +51,8 @@ def test_new_evidence_shows_in_the_next_path(seeded: FlaskClient) -> None:
     learner = demo(seeded, "DEMO-L5")
     before = path(seeded, learner)
     response = seeded.post(
-        f"/api/learners/{learner}/evidence", json={"outcome": "AV:EN-B1A2", "source": "exam", "date": "2025-06-01"}
+        f"/api/learners/{learner}/evidence",
+        json={"outcome": "AV:EN-B1A2", "source": "exam", "date": "2025-06-01"},
     )
     assert response.status_code == 201
     after = path(seeded, learner)
@@ -62,7 +63,10 @@ def test_new_evidence_shows_in_the_next_path(seeded: FlaskClient) -> None:
 def test_one_learners_write_does_not_touch_anothers_cached_record(seeded: FlaskClient) -> None:
     lotte, ruben = demo(seeded, "DEMO-L5"), demo(seeded, "DEMO-L9")
     ruben_before = path(seeded, ruben, "BAZ")
-    seeded.post(f"/api/learners/{lotte}/evidence", json={"outcome": "AV:EN-B1A2", "source": "exam", "date": "2025-06-01"})
+    seeded.post(
+        f"/api/learners/{lotte}/evidence",
+        json={"outcome": "AV:EN-B1A2", "source": "exam", "date": "2025-06-01"},
+    )
     assert path(seeded, ruben, "BAZ") == ruben_before
 
 
@@ -71,7 +75,11 @@ def test_a_bulk_statement_on_a_record_table_invalidates_every_learner(seeded_app
     learner = demo(client, "DEMO-L5")
     assert "BC-VV-B1K1" not in path(client, learner)["order"]
     with seeded_app.app_context():
-        db.session.execute(update(EvidenceRow).where(EvidenceRow.outcome == "VV:B1-K1-W1").values(date=dt.date(2030, 1, 1)))
+        db.session.execute(
+            update(EvidenceRow)
+            .where(EvidenceRow.outcome == "VV:B1-K1-W1")
+            .values(date=dt.date(2030, 1, 1))
+        )
         db.session.commit()
     assert "BC-VV-B1K1" in path(client, learner)["order"]  # its evidence now lies after `on`
 
@@ -81,7 +89,10 @@ def test_the_registry_version_moves_only_on_registry_writes(seeded_app: Flask) -
     learner = demo(client, "DEMO-L5")
     with seeded_app.app_context():
         start = current_version(db.session)
-    client.post(f"/api/learners/{learner}/evidence", json={"outcome": "AV:EN-B1A2", "source": "exam", "date": "2025-06-01"})
+    client.post(
+        f"/api/learners/{learner}/evidence",
+        json={"outcome": "AV:EN-B1A2", "source": "exam", "date": "2025-06-01"},
+    )
     with seeded_app.app_context():
         assert current_version(db.session) == start
     unit = client.get("/api/units/AV-LB").get_json()

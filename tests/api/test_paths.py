@@ -19,8 +19,8 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
-from app.services.seeding import load_seed
 from app.services.actor import SYSTEM
+from app.services.seeding import load_seed
 
 PROBLEM = "application/problem+json"
 ON = "2025-09-01"

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-
 PROBLEM = "application/problem+json"
 
 

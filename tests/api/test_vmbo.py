@@ -14,8 +14,8 @@ from sqlalchemy import event
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
-from app.services.seeding import load_seed
 from app.services.actor import SYSTEM
+from app.services.seeding import load_seed
 
 PROBLEM = "application/problem+json"
 ON = "2025-09-01"
@@ -46,7 +46,15 @@ L1_EXPECTED = {
     },
     "blocked": {},
     "needs_assessment": ["DV:B1-K1-W1"],
-    "order": ["BC-DV-B1K1", "BC-HZW-PK1", "AV-LB", "AV-NL-2F", "AV-REK-2F", "VC-DEMO-01", "VC-DEMO-02"],
+    "order": [
+        "BC-DV-B1K1",
+        "BC-HZW-PK1",
+        "AV-LB",
+        "AV-NL-2F",
+        "AV-REK-2F",
+        "VC-DEMO-01",
+        "VC-DEMO-02",
+    ],
     "complete": False,
     "remaining_hours": 1350,
     "electives.remaining_hours": 480,
@@ -59,7 +67,9 @@ def ro() -> Iterator[FlaskClient]:
     app = create_app(TestConfig)
     with app.app_context():
         db.create_all()
-        load_seed(db.session, SYSTEM, app.config["SEED_DIR"], app.config["LEERLIJN_DEFAULT_INSTITUTION"])
+        load_seed(
+            db.session, SYSTEM, app.config["SEED_DIR"], app.config["LEERLIJN_DEFAULT_INSTITUTION"]
+        )
         db.session.remove()
     yield app.test_client()
     with app.app_context():
@@ -80,7 +90,9 @@ def ok(response: Any, status: int = 200) -> Any:
 
 
 def new_learner(client: FlaskClient, enrol: bool = True) -> str:
-    learner = ok(client.post("/api/learners", json={"name": "Pupil", "institution": "VMBO-ZW"}), 201)
+    learner = ok(
+        client.post("/api/learners", json={"name": "Pupil", "institution": "VMBO-ZW"}), 201
+    )
     if enrol:
         ok(client.post(f"/api/learners/{learner['id']}/enrolments", json=L1_ENROLMENT), 201)
     return learner["id"]  # type: ignore[no-any-return]
@@ -102,12 +114,15 @@ def summary(p: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def complete(client: FlaskClient, learner: str, assignment: str, date: str = "2025-06-20") -> dict[str, Any]:
+def complete(
+    client: FlaskClient, learner: str, assignment: str, date: str = "2025-06-20"
+) -> dict[str, Any]:
     body = {"assignment": assignment, "date": date, "assessor": "docent vmbo"}
     return ok(client.post(f"/api/learners/{learner}/vmbo-completions", json=body), 201)  # type: ignore[no-any-return]
 
 
 # --- programmes and assignments ---------------------------------------------------------------
+
 
 def test_seed_programme_and_its_assignments(ro: FlaskClient) -> None:
     programme = ok(ro.get("/api/vmbo/programmes/VMBO-ZW-WLC"))
@@ -119,7 +134,10 @@ def test_seed_programme_and_its_assignments(ro: FlaskClient) -> None:
     assert [a["code"] for a in assignments["items"]] == [f"VA-{i}" for i in range(1, 8)]
     va4 = ok(ro.get("/api/vmbo/assignments/VA-4"))
     assert va4["module"] == "P/ZW/1"
-    assert va4["keuzevakken"] == ["Assisteren in de gezondheidszorg", "Voorkomen van ongevallen en EHBO"]
+    assert va4["keuzevakken"] == [
+        "Assisteren in de gezondheidszorg",
+        "Voorkomen van ongevallen en EHBO",
+    ]
     assert [(m["outcome"], m["coverage"], m["version"]) for m in va4["mappings"]] == [
         ("VV:B1-K1-W5", "partial", 1),
         ("DV:B1-K1-W3", "partial", 1),
@@ -131,10 +149,19 @@ def test_create_programme_and_assignment(seeded: FlaskClient) -> None:
     response = seeded.post("/api/vmbo/programmes", json=body)
     created = ok(response, 201)
     assert ok(seeded.get(response.headers["Location"])) == created
-    assignment = {"code": "VX-1", "title": "Bed opmaken", "module": "P/ZW/4", "keuzevakken": ["Zorg"]}
+    assignment = {
+        "code": "VX-1",
+        "title": "Bed opmaken",
+        "module": "P/ZW/4",
+        "keuzevakken": ["Zorg"],
+    }
     response = seeded.post("/api/vmbo/programmes/VMBO-X/assignments", json=assignment)
     created = ok(response, 201)
-    assert created["programme"] == "VMBO-X" and created["mappings"] == [] and created["description"] is None
+    assert (
+        created["programme"] == "VMBO-X"
+        and created["mappings"] == []
+        and created["description"] is None
+    )
     assert ok(seeded.get(response.headers["Location"]))["code"] == "VX-1"
     assert_problem(seeded.post("/api/vmbo/programmes", json=body), 409)
     assert_problem(seeded.post("/api/vmbo/programmes/VMBO-X/assignments", json=assignment), 409)
@@ -155,16 +182,31 @@ def test_unknown_programme_or_assignment_is_404(ro: FlaskClient) -> None:
     assert_problem(ro.post("/api/vmbo/programmes/NOPE/assignments", json=body), 404)
     assert_problem(ro.get("/api/vmbo/assignments/VA-99"), 404)
     assert_problem(ro.get("/api/vmbo/assignments/VA-99/mappings"), 404)
-    assert_problem(ro.post("/api/vmbo/assignments/VA-99/mappings", json={"outcome": "AV:LB", "coverage": "full", **MAPPING}), 404)
+    assert_problem(
+        ro.post(
+            "/api/vmbo/assignments/VA-99/mappings",
+            json={"outcome": "AV:LB", "coverage": "full", **MAPPING},
+        ),
+        404,
+    )
 
 
 # --- overlap ----------------------------------------------------------------------------------
+
 
 def test_overlap_on_the_seed(ro: FlaskClient) -> None:
     report = ok(ro.get("/api/vmbo/programmes/VMBO-ZW-WLC/overlap?qualification=Q-HZW"))
     assert report["programme"] == "VMBO-ZW-WLC" and report["qualification"] == "Q-HZW"
     units = {u["unit"]: u for u in report["units"]}
-    assert list(units) == ["BC-DV-B1K1", "BC-HZW-PK1", "AV-NL-2F", "AV-REK-2F", "AV-LB", "VC-DEMO-01", "VC-DEMO-02"]
+    assert list(units) == [
+        "BC-DV-B1K1",
+        "BC-HZW-PK1",
+        "AV-NL-2F",
+        "AV-REK-2F",
+        "AV-LB",
+        "VC-DEMO-01",
+        "VC-DEMO-02",
+    ]
     assert units["BC-DV-B1K1"] == {
         "unit": "BC-DV-B1K1",
         "full": ["DV:B1-K1-W2", "DV:B1-K1-W3"],
@@ -187,15 +229,25 @@ def test_overlap_needs_a_known_qualification(ro: FlaskClient) -> None:
 
 # --- mappings ---------------------------------------------------------------------------------
 
+
 def test_posting_a_mapping_twice_makes_version_2_and_keeps_history(seeded: FlaskClient) -> None:
     url = "/api/vmbo/assignments/VA-4/mappings"
-    first = ok(seeded.post(url, json={"outcome": "DV:B1-K1-W4", "coverage": "partial", **MAPPING}), 201)
+    first = ok(
+        seeded.post(url, json={"outcome": "DV:B1-K1-W4", "coverage": "partial", **MAPPING}), 201
+    )
     assert first["version"] == 1 and first["ended_on"] is None
-    second = ok(seeded.post(url, json={"outcome": "DV:B1-K1-W4", "coverage": "full", "note": "herzien", **MAPPING}), 201)
+    second = ok(
+        seeded.post(
+            url, json={"outcome": "DV:B1-K1-W4", "coverage": "full", "note": "herzien", **MAPPING}
+        ),
+        201,
+    )
     assert second["version"] == 2 and second["coverage"] == "full"
     current = [m for m in ok(seeded.get(url))["items"] if m["outcome"] == "DV:B1-K1-W4"]
     assert [(m["version"], m["coverage"]) for m in current] == [(2, "full")]
-    history = [m for m in ok(seeded.get(url + "?history=true"))["items"] if m["outcome"] == "DV:B1-K1-W4"]
+    history = [
+        m for m in ok(seeded.get(url + "?history=true"))["items"] if m["outcome"] == "DV:B1-K1-W4"
+    ]
     assert [(m["version"], m["coverage"]) for m in history] == [(1, "partial"), (2, "full")]
     assert history[0]["ended_on"] is not None and history[1]["ended_on"] is None
     report = ok(seeded.get("/api/vmbo/programmes/VMBO-ZW-WLC/overlap?qualification=Q-HZW"))
@@ -215,7 +267,9 @@ def test_deleting_a_mapping_ends_it_and_keeps_history(seeded: FlaskClient) -> No
     report = ok(seeded.get("/api/vmbo/programmes/VMBO-ZW-WLC/overlap?qualification=Q-HZW"))
     # VA-4 still maps DV W3 partially
     assert report["units"][0]["partial"] == ["DV:B1-K1-W1", "DV:B1-K1-W3"]
-    remapped = ok(seeded.post(url, json={"outcome": "DV:B1-K1-W3", "coverage": "full", **MAPPING}), 201)
+    remapped = ok(
+        seeded.post(url, json={"outcome": "DV:B1-K1-W3", "coverage": "full", **MAPPING}), 201
+    )
     assert remapped["version"] == 2
 
 
@@ -225,10 +279,20 @@ def test_deleting_a_mapping_ends_it_and_keeps_history(seeded: FlaskClient) -> No
         ({"outcome": "DV:B1-K1-W4", "coverage": "half", **MAPPING}, "/coverage"),
         ({"outcome": "NOPE:1", "coverage": "full", **MAPPING}, "/outcome"),
         ({"outcome": "DV:B1-K1-W4", "coverage": "full"}, "/validated_by"),
-        ({"outcome": "DV:B1-K1-W4", "coverage": "full", "validated_by": "x", "validated_on": "2999-01-01"}, "/validated_on"),
+        (
+            {
+                "outcome": "DV:B1-K1-W4",
+                "coverage": "full",
+                "validated_by": "x",
+                "validated_on": "2999-01-01",
+            },
+            "/validated_on",
+        ),
     ],
 )
-def test_bad_mapping_is_422_and_stores_nothing(ro: FlaskClient, body: dict[str, Any], pointer: str) -> None:
+def test_bad_mapping_is_422_and_stores_nothing(
+    ro: FlaskClient, body: dict[str, Any], pointer: str
+) -> None:
     url = "/api/vmbo/assignments/VA-4/mappings"
     before = ok(ro.get(url + "?history=true"))
     problem = assert_problem(ro.post(url, json=body), 422)
@@ -245,10 +309,18 @@ def test_an_outcome_a_mapping_refers_to_cannot_be_deleted(seeded: FlaskClient) -
         "outcomes": [{"code": "NEW:1", "title": "een"}, {"code": "NEW:2", "title": "twee"}],
     }
     ok(seeded.post("/api/units", json=unit), 201)
-    ok(seeded.post("/api/vmbo/assignments/VA-6/mappings", json={"outcome": "NEW:1", "coverage": "full", **MAPPING}), 201)
+    ok(
+        seeded.post(
+            "/api/vmbo/assignments/VA-6/mappings",
+            json={"outcome": "NEW:1", "coverage": "full", **MAPPING},
+        ),
+        201,
+    )
     problem = assert_problem(seeded.delete("/api/units/BC-NEW"), 409)
     assert {"kind": "vmbo_mapping", "code": "VA-6", "outcome": "NEW:1"} in problem["references"]
-    assert_problem(seeded.put("/api/units/BC-NEW", json={**unit, "outcomes": unit["outcomes"][1:]}), 409)
+    assert_problem(
+        seeded.put("/api/units/BC-NEW", json={**unit, "outcomes": unit["outcomes"][1:]}), 409
+    )
     # an ended mapping is history that still refers to the outcome
     assert seeded.delete("/api/vmbo/assignments/VA-6/mappings/NEW:1").status_code == 204
     assert_problem(seeded.delete("/api/units/BC-NEW"), 409)
@@ -256,6 +328,7 @@ def test_an_outcome_a_mapping_refers_to_cannot_be_deleted(seeded: FlaskClient) -
 
 
 # --- crediting pupils -------------------------------------------------------------------------
+
 
 def test_worked_case_l1_through_vmbo_completions(seeded: FlaskClient) -> None:
     learner = new_learner(seeded)
@@ -268,11 +341,19 @@ def test_worked_case_l1_through_vmbo_completions(seeded: FlaskClient) -> None:
 def test_seeded_demo_learner_l1_has_its_completions(ro: FlaskClient) -> None:
     learner = ok(ro.get("/api/learners?external_id=DEMO-L1"))["items"][0]["id"]
     completions = ok(ro.get(f"/api/learners/{learner}/vmbo-completions"))
-    assert [c["assignment"] for c in completions["items"]] == ["VA-1", "VA-2", "VA-3", "VA-5", "VA-7"]
+    assert [c["assignment"] for c in completions["items"]] == [
+        "VA-1",
+        "VA-2",
+        "VA-3",
+        "VA-5",
+        "VA-7",
+    ]
     assert summary(path(ro, learner)) == L1_EXPECTED
 
 
-def test_completion_records_evidence_with_versioned_ref_and_remembers_partials(seeded: FlaskClient) -> None:
+def test_completion_records_evidence_with_versioned_ref_and_remembers_partials(
+    seeded: FlaskClient,
+) -> None:
     learner = new_learner(seeded, enrol=False)
     response = seeded.post(
         f"/api/learners/{learner}/vmbo-completions",
@@ -328,7 +409,10 @@ def test_withdrawing_a_completion_restores_the_path(seeded: FlaskClient) -> None
     assert evidence[created["evidence"][0]]["withdrawn"] is True
     assert sum(e["withdrawn"] for e in evidence.values()) == 1
     assert_problem(seeded.post(url, json={"reason": "nog eens"}), 409)
-    assert_problem(seeded.post(f"/api/learners/{learner}/vmbo-completions/999/withdraw", json={"reason": "x"}), 404)
+    assert_problem(
+        seeded.post(f"/api/learners/{learner}/vmbo-completions/999/withdraw", json={"reason": "x"}),
+        404,
+    )
 
 
 def test_bad_completion_is_refused_and_stores_nothing(ro: FlaskClient) -> None:
@@ -336,9 +420,13 @@ def test_bad_completion_is_refused_and_stores_nothing(ro: FlaskClient) -> None:
     url = f"/api/learners/{learner}/vmbo-completions"
     evidence_before = ok(ro.get(f"/api/learners/{learner}/evidence"))
     future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
-    problem = assert_problem(ro.post(url, json={"assignment": "VA-99", "date": "2025-06-20", "assessor": "a"}), 422)
+    problem = assert_problem(
+        ro.post(url, json={"assignment": "VA-99", "date": "2025-06-20", "assessor": "a"}), 422
+    )
     assert "VA-99" in problem["detail"] and problem["errors"][0]["pointer"] == "/assignment"
-    problem = assert_problem(ro.post(url, json={"assignment": "VA-5", "date": future, "assessor": "a"}), 422)
+    problem = assert_problem(
+        ro.post(url, json={"assignment": "VA-5", "date": future, "assessor": "a"}), 422
+    )
     assert problem["errors"][0]["pointer"] == "/date"
     assert_problem(ro.post(url, json={"assignment": "VA-5", "date": "2025-06-20"}), 422)
     assert ok(ro.get(url))["total"] == 0
@@ -379,12 +467,17 @@ def test_path_queries_do_not_grow_with_completions(seeded_app: Flask) -> None:
 
 # --- routes -----------------------------------------------------------------------------------
 
+
 def test_seed_route(ro: FlaskClient) -> None:
     route = ok(ro.get("/api/routes/VMR-HZW"))
     assert route["title"] == "Vakmanschapsroute Zorg & Welzijn → Helpende Zorg en Welzijn"
     assert route["programme"] == "VMBO-ZW-WLC" and route["qualification"] == "Q-HZW"
     assert route["covers"] == {"fully": [], "partly": ["BC-DV-B1K1", "BC-HZW-PK1"]}
-    assert (route["total_hours"], route["covered_hours"], route["remaining_hours"]) == (1960, 610, 1350)
+    assert (route["total_hours"], route["covered_hours"], route["remaining_hours"]) == (
+        1960,
+        610,
+        1350,
+    )
     assert route["electives"] == {"required_hours": 480, "options": ["VC-DEMO-01", "VC-DEMO-02"]}
     mbo = {u["unit"]: u for u in route["mbo_part"]}
     assert mbo["BC-DV-B1K1"] == {
@@ -399,7 +492,12 @@ def test_seed_route(ro: FlaskClient) -> None:
 
 
 def test_create_route(seeded: FlaskClient) -> None:
-    body = {"code": "VMR-VZ", "title": "Route VZ", "programme": "VMBO-ZW-WLC", "qualification": "Q-HZW"}
+    body = {
+        "code": "VMR-VZ",
+        "title": "Route VZ",
+        "programme": "VMBO-ZW-WLC",
+        "qualification": "Q-HZW",
+    }
     response = seeded.post("/api/routes", json=body)
     assert ok(response, 201) == body
     assert ok(seeded.get(response.headers["Location"]))["remaining_hours"] == 1350
@@ -414,6 +512,7 @@ def test_bad_route_is_refused(ro: FlaskClient) -> None:
 
 
 # --- seeding ----------------------------------------------------------------------------------
+
 
 def test_seed_loads_twice_without_change(seeded_app: Flask) -> None:
     with seeded_app.app_context():

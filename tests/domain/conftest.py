@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +12,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from app.adapters.json_schemas import load_credential_validator
+from app.adapters.jsonld import OfflineDocumentLoader, load_context_documents, make_document_loader
 from app.domain.credentials.envelope import OutcomeFacts, UnitCertificateFacts
 from app.domain.credentials.multibase import did_key_from_public_key, did_key_verification_method
-from app.adapters.jsonld import OfflineDocumentLoader, load_context_documents, make_document_loader
-from app.adapters.json_schemas import load_credential_validator
 
 REPO = Path(__file__).resolve().parents[2]
 CONTEXTS_DIR = REPO / "schemas" / "contexts"
@@ -74,7 +74,7 @@ def unit_facts(issuer: Issuer) -> UnitCertificateFacts:
     base = "https://leerlijn.example.nl"
     return UnitCertificateFacts(
         credential_id=f"{base}/credentials/7f0c2a4e-1d3b-4c55-9a61-3b0d2f1e9c01",
-        issued_at=datetime(2024, 9, 1, 12, 0, tzinfo=timezone.utc),
+        issued_at=datetime(2024, 9, 1, 12, 0, tzinfo=UTC),
         issuer_did=issuer.did,
         institution_name="ROC Voorbeeldstad",
         learner_id=f"{base}/learners/l-001",
@@ -101,12 +101,22 @@ def unit_facts(issuer: Issuer) -> UnitCertificateFacts:
     )
 
 
-def sign_credential(document: dict[str, Any], issuer: Issuer, loader: OfflineDocumentLoader,
-                    created: str = "2024-09-01T12:00:00Z") -> dict[str, Any]:
+def sign_credential(
+    document: dict[str, Any],
+    issuer: Issuer,
+    loader: OfflineDocumentLoader,
+    created: str = "2024-09-01T12:00:00Z",
+) -> dict[str, Any]:
     from app.domain.credentials.proof import add_proof
 
-    return add_proof(document, sign=issuer.sign, verification_method=issuer.verification_method,
-                     created=created, loader=loader, proof_set=True)
+    return add_proof(
+        document,
+        sign=issuer.sign,
+        verification_method=issuer.verification_method,
+        created=created,
+        loader=loader,
+        proof_set=True,
+    )
 
 
 @pytest.fixture
@@ -116,8 +126,9 @@ def sign_with(jsonld_loader: OfflineDocumentLoader) -> Callable[[dict[str, Any],
 
 
 @pytest.fixture
-def signed_unit(unit_facts: UnitCertificateFacts, issuer: Issuer,
-                jsonld_loader: OfflineDocumentLoader) -> dict[str, Any]:
+def signed_unit(
+    unit_facts: UnitCertificateFacts, issuer: Issuer, jsonld_loader: OfflineDocumentLoader
+) -> dict[str, Any]:
     from app.domain.credentials.envelope import build_unit_credential
 
     return sign_credential(build_unit_credential(unit_facts), issuer, jsonld_loader)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,8 +14,8 @@ from app.domain.credentials.envelope import (
     achievement_type,
     build_unit_credential,
 )
-from app.domain.credentials.proof import canonicalize, undefined_terms, verify_proof
 from app.domain.credentials.multibase import public_key_from_did_key
+from app.domain.credentials.proof import canonicalize, undefined_terms, verify_proof
 
 
 def test_envelope(unit_facts) -> None:
@@ -48,7 +48,10 @@ def test_achievement(unit_facts) -> None:
     alignments = achievement["alignment"]
     assert [a["targetCode"] for a in alignments] == ["LR-ZW-01", "LR-ZW-02", "3", "3"]
     assert [a["targetFramework"] for a in alignments] == [
-        "Kwalificatiedossier", "Kwalificatiedossier", "NLQF", "EQF"
+        "Kwalificatiedossier",
+        "Kwalificatiedossier",
+        "NLQF",
+        "EQF",
     ]
     assert alignments[0]["targetUrl"] == "https://leerlijn.example.nl/outcomes/LR-ZW-01"
     assert all(a["type"] == ["Alignment"] for a in alignments)
@@ -64,8 +67,9 @@ def test_eu_microcredential_elements(unit_facts) -> None:
     assert vc["credentialSubject"]["creditsEarned"] == 120
 
 
-@pytest.mark.parametrize("kind, expected", [("BC", "Certificate"), ("VC", "Certificate"),
-                                            ("AV", "ext:GeneralSubject")])
+@pytest.mark.parametrize(
+    "kind, expected", [("BC", "Certificate"), ("VC", "Certificate"), ("AV", "ext:GeneralSubject")]
+)
 def test_achievement_type_per_kind(kind, expected, unit_facts, ob_schema_validator) -> None:
     assert achievement_type(kind) == expected
     vc = build_unit_credential(dataclasses.replace(unit_facts, unit_kind=kind))
@@ -84,10 +88,17 @@ def test_naive_datetimes_are_rejected(unit_facts) -> None:
 
 
 def test_optional_fields_are_omitted(unit_facts, ob_schema_validator, jsonld_loader) -> None:
-    minimal = dataclasses.replace(unit_facts, nlqf_level=None, eqf_level=None, institution_url=None,
-                                  institution_brin=None, activity_start=None, activity_end=None,
-                                  awarded_on=None,
-                                  valid_until=datetime(2030, 1, 1, tzinfo=timezone.utc))
+    minimal = dataclasses.replace(
+        unit_facts,
+        nlqf_level=None,
+        eqf_level=None,
+        institution_url=None,
+        institution_brin=None,
+        activity_start=None,
+        activity_end=None,
+        awarded_on=None,
+        valid_until=datetime(2030, 1, 1, tzinfo=UTC),
+    )
     vc = build_unit_credential(minimal)
     assert vc["awardedDate"] == vc["validFrom"] and vc["validUntil"] == "2030-01-01T00:00:00Z"
     assert len(vc["credentialSubject"]["achievement"]["alignment"]) == 2
@@ -112,14 +123,25 @@ def test_every_term_resolves(unit_facts, signed_unit, jsonld_loader) -> None:
 def test_every_value_reaches_the_signed_rdf(unit_facts, jsonld_loader) -> None:
     """Relative IRIs are silently dropped by RDF conversion; nothing may be lost."""
     nquads = canonicalize(build_unit_credential(unit_facts), jsonld_loader)
-    for needle in ['"BC-ZW-01"', '"LR-ZW-02"', '"Kwalificatiedossier"', '"Op locatie"',
-                   '"Examen"', '"Kwaliteitsborging"', "Certificate", '"NL"', '"Nederland"',
-                   "<https://purl.imsglobal.org/spec/vccs/v1p0/context.json#1EdTechJsonSchemaValidator2019>",
-                   '"99XX"', '"120"']:
+    for needle in [
+        '"BC-ZW-01"',
+        '"LR-ZW-02"',
+        '"Kwalificatiedossier"',
+        '"Op locatie"',
+        '"Examen"',
+        '"Kwaliteitsborging"',
+        "Certificate",
+        '"NL"',
+        '"Nederland"',
+        "<https://purl.imsglobal.org/spec/vccs/v1p0/context.json#1EdTechJsonSchemaValidator2019>",
+        '"99XX"',
+        '"120"',
+    ]:
         assert needle in nquads, needle
 
 
 def test_signed_unit_verifies(signed_unit, jsonld_loader) -> None:
-    result = verify_proof(signed_unit, resolve_public_key=public_key_from_did_key,
-                          loader=jsonld_loader)
+    result = verify_proof(
+        signed_unit, resolve_public_key=public_key_from_did_key, loader=jsonld_loader
+    )
     assert result.ok, result.message

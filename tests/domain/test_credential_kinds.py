@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
-from app.domain.credentials.envelope import OB_CONTEXT, VC_V2_CONTEXT, OutcomeFacts, build_unit_credential
+from app.domain.credentials.envelope import (
+    OB_CONTEXT,
+    VC_V2_CONTEXT,
+    OutcomeFacts,
+    build_unit_credential,
+)
 from app.domain.credentials.kinds import (
     CLR_CONTEXT,
     CLR_SCHEMA_NOTE,
@@ -26,25 +31,38 @@ from app.domain.credentials.kinds import (
     supervision_level_id,
     verify_clr,
 )
-from app.domain.credentials.proof import canonicalize, undefined_terms
-from app.domain.model import Prerequisite, Qualification, RequiredEpa, SupervisionLevel
 from app.domain.credentials.multibase import public_key_from_did_key
+from app.domain.credentials.proof import canonicalize, undefined_terms
 from app.domain.credentials.verification import VerificationReport, verify_credential
+from app.domain.model import Prerequisite, Qualification, RequiredEpa, SupervisionLevel
 
 BASE = "https://leerlijn.example.nl"
-NOW = datetime(2025, 9, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 9, 1, 9, 0, tzinfo=UTC)
 ALL_CHECKS = ["context", "proof", "issuer", "validity", "schema"]
 
 SCALE = (
-    SupervisionLevel(1, "Observeren: de student mag observeren, maar de EPA niet uitvoeren",
-                     "Observe only", "onder supervisie"),
-    SupervisionLevel(2, "Uitvoeren onder directe supervisie", "Perform under direct, proactive supervision",
-                     "onder supervisie"),
-    SupervisionLevel(3, "Uitvoeren onder indirecte supervisie",
-                     "Perform under indirect, reactive supervision", "onder supervisie"),
+    SupervisionLevel(
+        1,
+        "Observeren: de student mag observeren, maar de EPA niet uitvoeren",
+        "Observe only",
+        "onder supervisie",
+    ),
+    SupervisionLevel(
+        2,
+        "Uitvoeren onder directe supervisie",
+        "Perform under direct, proactive supervision",
+        "onder supervisie",
+    ),
+    SupervisionLevel(
+        3,
+        "Uitvoeren onder indirecte supervisie",
+        "Perform under indirect, reactive supervision",
+        "onder supervisie",
+    ),
     SupervisionLevel(4, "Zelfstandig uitvoeren", "Perform unsupervised", "zelfstandig"),
-    SupervisionLevel(5, "Supervisie geven aan anderen (nieuwe studenten)", "Supervise others",
-                     "zelfstandig"),
+    SupervisionLevel(
+        5, "Supervisie geven aan anderen (nieuwe studenten)", "Supervise others", "zelfstandig"
+    ),
 )
 
 
@@ -61,16 +79,20 @@ def failing(report: VerificationReport) -> dict[str, str]:
 
 @pytest.fixture
 def verify_kwargs(jsonld_loader, ob_schema_validator, issuer) -> dict[str, Any]:
-    return {"loader": jsonld_loader, "resolve_public_key": resolve_did_key,
-            "validate_schema": ob_schema_validator, "now": NOW,
-            "is_known_issuer": {issuer.did}.__contains__}
+    return {
+        "loader": jsonld_loader,
+        "resolve_public_key": resolve_did_key,
+        "validate_schema": ob_schema_validator,
+        "now": NOW,
+        "is_known_issuer": {issuer.did}.__contains__,
+    }
 
 
 def make_epa_facts(issuer_did: str) -> EpaCredentialFacts:
     """EPA facts for learner l-001 (also used by the Node interop tests)."""
     return EpaCredentialFacts(
         credential_id=f"{BASE}/credentials/epa-0001",
-        issued_at=datetime(2025, 3, 3, 10, 0, tzinfo=timezone.utc),
+        issued_at=datetime(2025, 3, 3, 10, 0, tzinfo=UTC),
         issuer_did=issuer_did,
         institution_name="Ziekenhuis Voorbeeldstad",
         learner_id=f"{BASE}/learners/l-001",
@@ -79,9 +101,12 @@ def make_epa_facts(issuer_did: str) -> EpaCredentialFacts:
         epa_title="Zorgdragen voor de eerste opvang van een zorgvrager in de acute setting",
         epa_type="kern",
         outcomes=(
-            OutcomeFacts("VV:B1-K1-W1", "Inventariseert de zorgbehoefte", f"{BASE}/outcomes/VV:B1-K1-W1"),
-            OutcomeFacts("VV:B1-K2-W2", "Werkt samen met andere disciplines",
-                         f"{BASE}/outcomes/VV:B1-K2-W2"),
+            OutcomeFacts(
+                "VV:B1-K1-W1", "Inventariseert de zorgbehoefte", f"{BASE}/outcomes/VV:B1-K1-W1"
+            ),
+            OutcomeFacts(
+                "VV:B1-K2-W2", "Werkt samen met andere disciplines", f"{BASE}/outcomes/VV:B1-K2-W2"
+            ),
         ),
         supervision_levels=SCALE,
         level=4,
@@ -97,7 +122,7 @@ def make_diploma_facts(issuer_did: str) -> DiplomaCredentialFacts:
     """Diploma facts for learner l-001 (also used by the Node interop tests)."""
     return DiplomaCredentialFacts(
         credential_id=f"{BASE}/credentials/dip-0001",
-        issued_at=datetime(2025, 7, 1, 12, 0, tzinfo=timezone.utc),
+        issued_at=datetime(2025, 7, 1, 12, 0, tzinfo=UTC),
         issuer_did=issuer_did,
         institution_name="ROC Voorbeeldstad",
         learner_id=f"{BASE}/learners/l-001",
@@ -144,7 +169,7 @@ def clr_facts(issuer, credentials, associations=()) -> ClrFacts:
     """CLR facts for learner l-001; `issuer` needs a ``did`` attribute."""
     return ClrFacts(
         credential_id=f"{BASE}/credentials/clr-0001",
-        issued_at=datetime(2025, 8, 1, 8, 0, tzinfo=timezone.utc),
+        issued_at=datetime(2025, 8, 1, 8, 0, tzinfo=UTC),
         issuer_did=issuer.did,
         institution_name="ROC Voorbeeldstad",
         learner_id=f"{BASE}/learners/l-001",
@@ -158,9 +183,14 @@ def clr_facts(issuer, credentials, associations=()) -> ClrFacts:
 def signed_unit_b(unit_facts, issuer, sign_with) -> dict[str, Any]:
     """A second unit certificate (BC-ZW-02, which requires BC-ZW-01)."""
     facts = dataclasses.replace(
-        unit_facts, credential_id=f"{BASE}/credentials/unit-b", unit_code="BC-ZW-02",
-        achievement_id=f"{BASE}/units/BC-ZW-02", unit_title="Complexe zorg verlenen",
-        issued_at=datetime(2025, 1, 10, 12, 0, tzinfo=timezone.utc), awarded_on=date(2025, 1, 9))
+        unit_facts,
+        credential_id=f"{BASE}/credentials/unit-b",
+        unit_code="BC-ZW-02",
+        achievement_id=f"{BASE}/units/BC-ZW-02",
+        unit_title="Complexe zorg verlenen",
+        issued_at=datetime(2025, 1, 10, 12, 0, tzinfo=UTC),
+        awarded_on=date(2025, 1, 9),
+    )
     return sign_with(build_unit_credential(facts), issuer)
 
 
@@ -168,8 +198,9 @@ def signed_unit_b(unit_facts, issuer, sign_with) -> dict[str, Any]:
 def signed_clr(issuer, sign_with, signed_unit, signed_unit_b) -> dict[str, Any]:
     ids = {"BC-ZW-01": f"{BASE}/units/BC-ZW-01", "BC-ZW-02": f"{BASE}/units/BC-ZW-02"}
     associations = registry_associations([Prerequisite("BC-ZW-02", "BC-ZW-01")], [], ids)
-    return sign_with(build_clr_credential(clr_facts(issuer, [signed_unit, signed_unit_b],
-                                                    associations)), issuer)
+    return sign_with(
+        build_clr_credential(clr_facts(issuer, [signed_unit, signed_unit_b], associations)), issuer
+    )
 
 
 # --- EPA ------------------------------------------------------------------------------------
@@ -180,19 +211,28 @@ def test_epa_achievement_and_supervision_scale(epa_facts) -> None:
     assert vc["@context"] == [VC_V2_CONTEXT, OB_CONTEXT]
     achievement = vc["credentialSubject"]["achievement"]
     assert achievement["achievementType"] == "ext:EPA" and achievement["humanCode"] == "BAZ-2"
-    assert "- **VV:B1-K1-W1**: Inventariseert de zorgbehoefte" in achievement["criteria"]["narrative"]
+    assert (
+        "- **VV:B1-K1-W1**: Inventariseert de zorgbehoefte" in achievement["criteria"]["narrative"]
+    )
     assert [a["targetCode"] for a in achievement["alignment"]] == ["VV:B1-K1-W1", "VV:B1-K2-W2"]
     (description,) = achievement["resultDescription"]
-    assert description["type"] == ["ResultDescription"] and description["name"] == "Supervisieniveau"
+    assert (
+        description["type"] == ["ResultDescription"] and description["name"] == "Supervisieniveau"
+    )
     assert description["resultType"] == "RubricCriterionLevel"
     levels = description["rubricCriterionLevel"]
     assert [lv["level"] for lv in levels] == ["1", "2", "3", "4", "5"]
-    assert levels[3]["name"] == "Zelfstandig uitvoeren" and "zelfstandig" in levels[3]["description"]
+    assert (
+        levels[3]["name"] == "Zelfstandig uitvoeren" and "zelfstandig" in levels[3]["description"]
+    )
     assert all(lv["type"] == ["RubricCriterionLevel"] for lv in levels)
     assert description["requiredLevel"] == levels[3]["id"]
     (result,) = vc["credentialSubject"]["result"]
-    assert result == {"type": ["Result"], "resultDescription": description["id"],
-                      "achievedLevel": supervision_level_id(epa_facts.achievement_id, 4)}
+    assert result == {
+        "type": ["Result"],
+        "resultDescription": description["id"],
+        "achievedLevel": supervision_level_id(epa_facts.achievement_id, 4),
+    }
     assert result["achievedLevel"] in {lv["id"] for lv in levels}
     (evidence,) = vc["evidence"]
     assert evidence["genre"] == "Bekwaamverklaring" and "J. de Vries" in evidence["narrative"]
@@ -206,16 +246,26 @@ def test_epa_level_must_be_on_the_scale(epa_facts) -> None:
         build_epa_credential(dataclasses.replace(epa_facts, supervision_levels=SCALE + SCALE[:1]))
 
 
-def test_epa_schema_terms_and_rdf(epa_facts, signed_epa, ob_schema_validator, jsonld_loader) -> None:
+def test_epa_schema_terms_and_rdf(
+    epa_facts, signed_epa, ob_schema_validator, jsonld_loader
+) -> None:
     assert ob_schema_validator(signed_epa) == []
-    minimal = build_epa_credential(dataclasses.replace(
-        epa_facts, outcomes=(), note=None, required_level=None, institution_brin=None))
+    minimal = build_epa_credential(
+        dataclasses.replace(
+            epa_facts, outcomes=(), note=None, required_level=None, institution_brin=None
+        )
+    )
     assert ob_schema_validator(minimal) == [] and undefined_terms(minimal, jsonld_loader) == []
     assert undefined_terms(signed_epa, jsonld_loader) == []
     nquads = canonicalize(build_epa_credential(epa_facts), jsonld_loader)
-    for needle in ['"ext:EPA"', '"RubricCriterionLevel"', '"Bekwaamverklaring"', '"4"',
-                   f'#achievedLevel> "{BASE}/epas/BAZ-2#supervisieniveau-4"^^'
-                   "<https://www.w3.org/2001/XMLSchema#anyURI>"]:
+    for needle in [
+        '"ext:EPA"',
+        '"RubricCriterionLevel"',
+        '"Bekwaamverklaring"',
+        '"4"',
+        f'#achievedLevel> "{BASE}/epas/BAZ-2#supervisieniveau-4"^^'
+        "<https://www.w3.org/2001/XMLSchema#anyURI>",
+    ]:
         assert needle in nquads, needle
 
 
@@ -228,7 +278,8 @@ def test_signed_epa_verifies(signed_epa, verify_kwargs) -> None:
 def test_tampered_epa_level_fails(signed_epa, verify_kwargs) -> None:
     doc = copy.deepcopy(signed_epa)
     doc["credentialSubject"]["result"][0]["achievedLevel"] = supervision_level_id(
-        doc["credentialSubject"]["achievement"]["id"], 5)
+        doc["credentialSubject"]["achievement"]["id"], 5
+    )
     assert set(failing(verify_credential(doc, **verify_kwargs))) == {"proof"}
 
 
@@ -240,24 +291,35 @@ def test_diploma_achievement(diploma_facts) -> None:
     achievement = vc["credentialSubject"]["achievement"]
     assert achievement["achievementType"] == "Diploma" and achievement["humanCode"] == "Q-HZW"
     assert achievement["otherIdentifier"] == [
-        {"type": "IdentifierEntry", "identifier": "25960", "identifierType": "ext:CREBO"}]
+        {"type": "IdentifierEntry", "identifier": "25960", "identifierType": "ext:CREBO"}
+    ]
     assert achievement["creditsAvailable"] == 440 == vc["credentialSubject"]["creditsEarned"]
     narrative = achievement["criteria"]["narrative"]
     assert "- **BC-ZW-01**: Basiszorg verlenen (120 SBU)" in narrative and "EPA" not in narrative
     assert [(a["targetFramework"], a["targetCode"]) for a in achievement["alignment"]] == [
-        ("NLQF", "2"), ("EQF", "2")]
+        ("NLQF", "2"),
+        ("EQF", "2"),
+    ]
     assert vc["awardedDate"] == "2025-06-30T00:00:00Z"
     assert vc["evidence"][0]["name"] == "Kwaliteitsborging"
 
 
 def test_czo_diploma_lists_epas(diploma_facts, ob_schema_validator, jsonld_loader) -> None:
     czo = dataclasses.replace(
-        diploma_facts, qualification_kind="czo", crebo=None, nlqf_level=None, eqf_level=None,
+        diploma_facts,
+        qualification_kind="czo",
+        crebo=None,
+        nlqf_level=None,
+        eqf_level=None,
         quality_assurance=None,
-        epas=(ComponentFacts("BAZ-2", "Eerste opvang", f"{BASE}/epas/BAZ-2", min_level=4),))
+        epas=(ComponentFacts("BAZ-2", "Eerste opvang", f"{BASE}/epas/BAZ-2", min_level=4),),
+    )
     vc = build_diploma_credential(czo)
     achievement = vc["credentialSubject"]["achievement"]
-    assert "- **BAZ-2**: Eerste opvang (minimaal supervisieniveau 4)" in achievement["criteria"]["narrative"]
+    assert (
+        "- **BAZ-2**: Eerste opvang (minimaal supervisieniveau 4)"
+        in achievement["criteria"]["narrative"]
+    )
     assert "otherIdentifier" not in achievement and "alignment" not in achievement
     assert "evidence" not in vc
     assert ob_schema_validator(vc) == [] and undefined_terms(vc, jsonld_loader) == []
@@ -268,8 +330,9 @@ def test_diploma_needs_components(diploma_facts) -> None:
         build_diploma_credential(dataclasses.replace(diploma_facts, units=()))
 
 
-def test_signed_diploma_is_valid_and_verifies(signed_diploma, ob_schema_validator, jsonld_loader,
-                                              verify_kwargs) -> None:
+def test_signed_diploma_is_valid_and_verifies(
+    signed_diploma, ob_schema_validator, jsonld_loader, verify_kwargs
+) -> None:
     assert ob_schema_validator(signed_diploma) == []
     assert undefined_terms(signed_diploma, jsonld_loader) == []
     report = verify_credential(signed_diploma, **verify_kwargs)
@@ -289,10 +352,16 @@ def test_registry_associations() -> None:
         Qualification("Q", "Q", "czo", units=("A", "B"), required_epas=(RequiredEpa("E", 4),)),
         Qualification("Q2", "Q2", "mbo", units=("A",)),  # not in the record
     ]
-    got = [(a.association_type, a.source_id[-1], a.target_id[-1])
-           for a in registry_associations(prerequisites, qualifications, ids)]
-    assert got == [("isPartOf", "A", "Q"), ("isPartOf", "B", "Q"), ("isPartOf", "E", "Q"),
-                   ("precedes", "A", "B")]
+    got = [
+        (a.association_type, a.source_id[-1], a.target_id[-1])
+        for a in registry_associations(prerequisites, qualifications, ids)
+    ]
+    assert got == [
+        ("isPartOf", "A", "Q"),
+        ("isPartOf", "B", "Q"),
+        ("isPartOf", "E", "Q"),
+        ("precedes", "A", "B"),
+    ]
 
 
 def test_clr_shape(signed_clr, signed_unit, signed_unit_b) -> None:
@@ -301,19 +370,30 @@ def test_clr_shape(signed_clr, signed_unit, signed_unit_b) -> None:
     subject = signed_clr["credentialSubject"]
     assert subject["type"] == ["ClrSubject"] and subject["id"] == f"{BASE}/learners/l-001"
     assert subject["verifiableCredential"] == [signed_unit, signed_unit_b]  # embedded as-is
-    assert [a["id"] for a in subject["achievement"]] == [f"{BASE}/units/BC-ZW-01",
-                                                         f"{BASE}/units/BC-ZW-02"]
-    assert subject["association"] == [{
-        "type": ["Association"], "associationType": "precedes",
-        "sourceId": f"{BASE}/units/BC-ZW-01", "targetId": f"{BASE}/units/BC-ZW-02"}]
+    assert [a["id"] for a in subject["achievement"]] == [
+        f"{BASE}/units/BC-ZW-01",
+        f"{BASE}/units/BC-ZW-02",
+    ]
+    assert subject["association"] == [
+        {
+            "type": ["Association"],
+            "associationType": "precedes",
+            "sourceId": f"{BASE}/units/BC-ZW-01",
+            "targetId": f"{BASE}/units/BC-ZW-02",
+        }
+    ]
 
 
 def test_clr_every_term_is_defined(signed_clr, jsonld_loader) -> None:
     assert undefined_terms(signed_clr, jsonld_loader) == []
     nquads = canonicalize(signed_clr, jsonld_loader)
-    for needle in ["vocab.html#ClrSubject>", "vocab.html#Association>",
-                   'vocab.html#AssociationType> "precedes"', "vocab.html#sourceId>",
-                   "vocab.html#verifiableCredential>"]:
+    for needle in [
+        "vocab.html#ClrSubject>",
+        "vocab.html#Association>",
+        'vocab.html#AssociationType> "precedes"',
+        "vocab.html#sourceId>",
+        "vocab.html#verifiableCredential>",
+    ]:
         assert needle in nquads, needle
 
 
@@ -325,24 +405,35 @@ def test_clr_verifies_with_all_checks(signed_clr, verify_kwargs) -> None:
     assert report.check("embedded").message == "all 2 embedded credentials verified"
 
 
-def test_clr_with_epa_diploma_and_part_of(issuer, sign_with, signed_unit, signed_epa,
-                                          signed_diploma, verify_kwargs) -> None:
-    ids = {"BC-ZW-01": f"{BASE}/units/BC-ZW-01", "BAZ-2": f"{BASE}/epas/BAZ-2",
-           "Q-HZW": f"{BASE}/qualifications/Q-HZW"}
-    qualification = Qualification("Q-HZW", "HZW", "mbo", units=("BC-ZW-01",),
-                                  required_epas=(RequiredEpa("BAZ-2", 4),))
+def test_clr_with_epa_diploma_and_part_of(
+    issuer, sign_with, signed_unit, signed_epa, signed_diploma, verify_kwargs
+) -> None:
+    ids = {
+        "BC-ZW-01": f"{BASE}/units/BC-ZW-01",
+        "BAZ-2": f"{BASE}/epas/BAZ-2",
+        "Q-HZW": f"{BASE}/qualifications/Q-HZW",
+    }
+    qualification = Qualification(
+        "Q-HZW", "HZW", "mbo", units=("BC-ZW-01",), required_epas=(RequiredEpa("BAZ-2", 4),)
+    )
     associations = registry_associations([], [qualification], ids)
-    clr = sign_with(build_clr_credential(clr_facts(
-        issuer, [signed_unit, signed_epa, signed_diploma], associations)), issuer)
-    assert [(a["associationType"], a["sourceId"].rsplit("/", 1)[1]) for a in
-            clr["credentialSubject"]["association"]] == [("isPartOf", "BAZ-2"),
-                                                        ("isPartOf", "BC-ZW-01")]
+    clr = sign_with(
+        build_clr_credential(
+            clr_facts(issuer, [signed_unit, signed_epa, signed_diploma], associations)
+        ),
+        issuer,
+    )
+    assert [
+        (a["associationType"], a["sourceId"].rsplit("/", 1)[1])
+        for a in clr["credentialSubject"]["association"]
+    ] == [("isPartOf", "BAZ-2"), ("isPartOf", "BC-ZW-01")]
     report = verify_clr(clr, **verify_kwargs)
     assert report.verified, report.as_dict()
 
 
 def test_tampered_embedded_credential_fails_even_with_valid_outer_proof(
-        issuer, sign_with, signed_clr, verify_kwargs) -> None:
+    issuer, sign_with, signed_clr, verify_kwargs
+) -> None:
     unsigned = copy.deepcopy(signed_clr)
     del unsigned["proof"]
     embedded = unsigned["credentialSubject"]["verifiableCredential"][1]
@@ -362,8 +453,9 @@ def test_tampered_outer_fails_the_proof(signed_clr, verify_kwargs) -> None:
     assert set(failing(verify_clr(doc, **verify_kwargs))) == {"proof"}
 
 
-def test_embedded_credential_about_someone_else_fails(issuer, sign_with, signed_clr,
-                                                      verify_kwargs) -> None:
+def test_embedded_credential_about_someone_else_fails(
+    issuer, sign_with, signed_clr, verify_kwargs
+) -> None:
     unsigned = copy.deepcopy(signed_clr)
     del unsigned["proof"]
     unsigned["credentialSubject"]["id"] = f"{BASE}/learners/l-999"
@@ -372,8 +464,9 @@ def test_embedded_credential_about_someone_else_fails(issuer, sign_with, signed_
     assert "is not the CLR subject" in failing(report)["embedded"]
 
 
-def test_embedded_schema_failures_use_the_ob_validator(issuer, sign_with, signed_clr,
-                                                       verify_kwargs) -> None:
+def test_embedded_schema_failures_use_the_ob_validator(
+    issuer, sign_with, signed_clr, verify_kwargs
+) -> None:
     unsigned = copy.deepcopy(signed_clr)
     del unsigned["proof"]
     del unsigned["credentialSubject"]["verifiableCredential"][0]["validFrom"]
@@ -410,7 +503,10 @@ def test_clr_builder_rejects_bad_input(issuer, signed_unit, unit_facts) -> None:
     dangling = AssociationFacts("isPartOf", f"{BASE}/units/BC-ZW-01", f"{BASE}/qualifications/Q")
     with pytest.raises(ValueError, match="not an achievement of this record"):
         build_clr_credential(clr_facts(issuer, [signed_unit], [dangling]))
-    bogus = AssociationFacts("requires", f"{BASE}/units/BC-ZW-01",  # type: ignore[arg-type]
-                             f"{BASE}/units/BC-ZW-01")
+    bogus = AssociationFacts(
+        "requires",
+        f"{BASE}/units/BC-ZW-01",  # type: ignore[arg-type]
+        f"{BASE}/units/BC-ZW-01",
+    )
     with pytest.raises(ValueError, match="associationType"):
         build_clr_credential(clr_facts(issuer, [signed_unit], [bogus]))

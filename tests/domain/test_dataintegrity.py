@@ -13,6 +13,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pyld import jsonld
 
+from app.adapters.jsonld import make_document_loader
+from app.domain.credentials.multibase import (
+    decode_ed25519_private_multikey,
+    public_key_from_did_key,
+)
 from app.domain.credentials.proof import (
     add_proof,
     canonicalize,
@@ -21,8 +26,6 @@ from app.domain.credentials.proof import (
     undefined_terms,
     verify_proof,
 )
-from app.domain.credentials.multibase import decode_ed25519_private_multikey, public_key_from_did_key
-from app.adapters.jsonld import make_document_loader
 
 VECTORS = Path(__file__).resolve().parent / "vectors" / "eddsa-rdfc-2022"
 
@@ -80,7 +83,10 @@ def test_proof_configuration_and_hash_match_vector(jsonld_loader) -> None:
     assert canonical == _text("proofCanonDataInt.txt")
     assert hashlib.sha256(canonical.encode()).hexdigest() == _text("proofHashDataInt.txt").strip()
     combined = hash_data(unsigned, config, jsonld_loader)
-    assert combined.hex() == _text("proofHashDataInt.txt").strip() + _text("docHashDataInt.txt").strip()
+    assert (
+        combined.hex()
+        == _text("proofHashDataInt.txt").strip() + _text("docHashDataInt.txt").strip()
+    )
 
 
 def test_add_proof_reproduces_vector_exactly(vector_signed) -> None:
@@ -91,21 +97,34 @@ def test_add_proof_reproduces_vector_exactly(vector_signed) -> None:
 def test_add_proof_does_not_mutate_input(jsonld_loader, vector_key) -> None:
     unsigned = _json("unsigned.json")
     before = copy.deepcopy(unsigned)
-    add_proof(unsigned, sign=vector_key.sign, verification_method="did:key:z6Mk#z6Mk",
-              created="2024-01-01T00:00:00Z", loader=jsonld_loader)
+    add_proof(
+        unsigned,
+        sign=vector_key.sign,
+        verification_method="did:key:z6Mk#z6Mk",
+        created="2024-01-01T00:00:00Z",
+        loader=jsonld_loader,
+    )
     assert unsigned == before
 
 
 def test_vector_signed_document_verifies(jsonld_loader) -> None:
-    result = verify_proof(_json("signedDataInt.json"), resolve_public_key=public_key_from_did_key,
-                          loader=jsonld_loader)
+    result = verify_proof(
+        _json("signedDataInt.json"),
+        resolve_public_key=public_key_from_did_key,
+        loader=jsonld_loader,
+    )
     assert result.ok, result.message
 
 
 def test_proof_set_form_verifies(jsonld_loader, vector_key) -> None:
-    signed = add_proof(_json("unsigned.json"), sign=vector_key.sign,
-                       verification_method=_json("proofConfigDataInt.json")["verificationMethod"],
-                       created="2023-02-24T23:36:38Z", loader=jsonld_loader, proof_set=True)
+    signed = add_proof(
+        _json("unsigned.json"),
+        sign=vector_key.sign,
+        verification_method=_json("proofConfigDataInt.json")["verificationMethod"],
+        created="2023-02-24T23:36:38Z",
+        loader=jsonld_loader,
+        proof_set=True,
+    )
     assert isinstance(signed["proof"], list)
     assert signed["proof"][0] == _json("signedDataInt.json")["proof"]
     assert verify_proof(signed, resolve_public_key=public_key_from_did_key, loader=jsonld_loader).ok
@@ -143,14 +162,16 @@ def test_tampered_signature_fails_with_signature_message(jsonld_loader) -> None:
 
 def test_wrong_key_fails(jsonld_loader) -> None:
     other = Ed25519PrivateKey.from_private_bytes(bytes(32)).public_key().public_bytes_raw()
-    result = verify_proof(_json("signedDataInt.json"), resolve_public_key=lambda vm: other,
-                          loader=jsonld_loader)
+    result = verify_proof(
+        _json("signedDataInt.json"), resolve_public_key=lambda vm: other, loader=jsonld_loader
+    )
     assert not result.ok and "signature does not match" in result.message
 
 
 def test_unresolvable_verification_method_fails(jsonld_loader) -> None:
-    result = verify_proof(_json("signedDataInt.json"), resolve_public_key=lambda vm: None,
-                          loader=jsonld_loader)
+    result = verify_proof(
+        _json("signedDataInt.json"), resolve_public_key=lambda vm: None, loader=jsonld_loader
+    )
     assert not result.ok and "cannot be resolved" in result.message
 
 
@@ -224,25 +245,40 @@ def test_undefined_terms_found_at_any_depth(jsonld_loader) -> None:
     ]
     doc["evidence"] = [{"type": ["Evidence"], "grade": "A"}]
     assert undefined_terms(doc, jsonld_loader) == [
-        "AlumniCredential", "Evidence", "Mystery", "alumniOf", "foo", "grade"
+        "AlumniCredential",
+        "Evidence",
+        "Mystery",
+        "alumniOf",
+        "foo",
+        "grade",
     ]
     assert undefined_terms(doc, jsonld_loader, allowed={"Evidence", "grade"}) == [
-        "AlumniCredential", "Mystery", "alumniOf", "foo"
+        "AlumniCredential",
+        "Mystery",
+        "alumniOf",
+        "foo",
     ]
     assert undefined_terms(_json("unsigned.json"), jsonld_loader) == []
 
 
 def test_vocab_mapped_terms_are_reported(jsonld_loader) -> None:
     vocab = "https://www.w3.org/ns/credentials/issuer-dependent#"
-    doc = {"@context": {"@vocab": vocab, "name": "https://schema.org/name"},
-           "@type": "Thing", "name": "x", "extra": {"inner": 1}}
+    doc = {
+        "@context": {"@vocab": vocab, "name": "https://schema.org/name"},
+        "@type": "Thing",
+        "name": "x",
+        "extra": {"inner": 1},
+    }
     assert undefined_terms(doc, jsonld_loader) == ["Thing", "extra", "inner"]
 
 
 def test_dropped_terms_are_reported_without_vocab(jsonld_loader) -> None:
-    doc = {"@context": ["https://www.w3.org/2018/credentials/v1"],
-           "type": ["VerifiableCredential", "Unknown"], "issuer": "https://i.example",
-           "credentialSubject": {"id": "did:example:1", "degree": {"level": 3}}}
+    doc = {
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "type": ["VerifiableCredential", "Unknown"],
+        "issuer": "https://i.example",
+        "credentialSubject": {"id": "did:example:1", "degree": {"level": 3}},
+    }
     assert undefined_terms(doc, jsonld_loader) == ["Unknown", "degree"]
 
 
@@ -254,10 +290,15 @@ def test_expanded_shortcut_equals_full_canonicalization(jsonld_loader) -> None:
     assert terms == [] and PROOF_IRI in expanded[0]
     without_proof = [{k: v for k, v in expanded[0].items() if k != PROOF_IRI}]
     assert canonicalize_expanded(without_proof, jsonld_loader) == _text("canonDocDataInt.txt")
-    assert verify_proof(signed, resolve_public_key=public_key_from_did_key, loader=jsonld_loader,
-                        expanded=expanded).ok
+    assert verify_proof(
+        signed, resolve_public_key=public_key_from_did_key, loader=jsonld_loader, expanded=expanded
+    ).ok
     tampered = copy.deepcopy(signed)
     tampered["name"] = "Other"
     tampered_expansion, _ = expand_document(tampered, jsonld_loader)
-    assert not verify_proof(signed, resolve_public_key=public_key_from_did_key,
-                            loader=jsonld_loader, expanded=tampered_expansion).ok
+    assert not verify_proof(
+        signed,
+        resolve_public_key=public_key_from_did_key,
+        loader=jsonld_loader,
+        expanded=tampered_expansion,
+    ).ok

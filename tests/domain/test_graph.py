@@ -5,15 +5,26 @@ from __future__ import annotations
 import pytest
 
 from app.domain.errors import PrerequisiteCycle
-from app.domain.graph import build_prerequisite_graph, cycle_if_added, ordered_units, required_closure
+from app.domain.graph import (
+    build_prerequisite_graph,
+    cycle_if_added,
+    ordered_units,
+    required_closure,
+)
 
 KINDS = {"BC-A": "BC", "BC-B": "BC", "AV-A": "AV", "AV-B": "AV", "VC-A": "VC", "VC-B": "VC"}
 
 
 class TestCycleIfAdded:
     def test_the_seed_example_names_the_two_unit_cycle(self) -> None:
-        graph = build_prerequisite_graph(["BC-VV-B1K1", "BC-VP-P2K1"], [("BC-VP-P2K1", "BC-VV-B1K1")])
-        assert cycle_if_added(graph, "BC-VV-B1K1", "BC-VP-P2K1") == ["BC-VV-B1K1", "BC-VP-P2K1", "BC-VV-B1K1"]
+        graph = build_prerequisite_graph(
+            ["BC-VV-B1K1", "BC-VP-P2K1"], [("BC-VP-P2K1", "BC-VV-B1K1")]
+        )
+        assert cycle_if_added(graph, "BC-VV-B1K1", "BC-VP-P2K1") == [
+            "BC-VV-B1K1",
+            "BC-VP-P2K1",
+            "BC-VV-B1K1",
+        ]
 
     def test_a_longer_cycle_follows_requires_from_the_refused_unit(self) -> None:
         # C requires B, B requires A; adding "A requires C" closes A → C → B → A.
@@ -51,7 +62,14 @@ class TestBuild:
 class TestOrder:
     def test_ties_go_bc_then_av_then_vc_then_code(self) -> None:
         graph = build_prerequisite_graph(KINDS, [])
-        assert ordered_units(graph, KINDS, KINDS) == ["BC-A", "BC-B", "AV-A", "AV-B", "VC-A", "VC-B"]
+        assert ordered_units(graph, KINDS, KINDS) == [
+            "BC-A",
+            "BC-B",
+            "AV-A",
+            "AV-B",
+            "VC-A",
+            "VC-B",
+        ]
 
     def test_a_requirement_beats_the_kind_order(self) -> None:
         graph = build_prerequisite_graph(KINDS, [("BC-A", "VC-B")])  # BC-A requires VC-B
@@ -65,7 +83,15 @@ class TestOrder:
 
     def test_the_order_is_deterministic(self) -> None:
         graph = build_prerequisite_graph(KINDS, [("AV-B", "BC-B"), ("VC-A", "AV-A")])
-        assert len({tuple(ordered_units(graph, sorted(KINDS, reverse=r), KINDS)) for r in (True, False)}) == 1
+        assert (
+            len(
+                {
+                    tuple(ordered_units(graph, sorted(KINDS, reverse=r), KINDS))
+                    for r in (True, False)
+                }
+            )
+            == 1
+        )
 
 
 def test_the_closure_holds_every_unit_required_directly_or_not() -> None:

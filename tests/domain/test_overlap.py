@@ -34,7 +34,9 @@ AV = unit("AV-NL", 160, "1", kind="AV")
 VC1 = unit("VC-1", 240, "1", kind="VC")
 VC2 = unit("VC-2", 240, "1", kind="VC")
 UNITS = {u.code: u for u in (DV, HZW, AV, VC1, VC2)}
-Q = Qualification("Q", "Q", "mbo", ("BC-DV", "BC-HZW", "AV-NL"), ElectiveRule(480, ("VC-1", "VC-2")))
+Q = Qualification(
+    "Q", "Q", "mbo", ("BC-DV", "BC-HZW", "AV-NL"), ElectiveRule(480, ("VC-1", "VC-2"))
+)
 # The shape of seed/vmbo.json restricted to Q: VA-4 maps DV:3 partially, VA-7 fully.
 MAPPINGS = [
     full("VA-1", "BC-HZW:1"),
@@ -94,7 +96,10 @@ class TestOverlapReport:
     def test_option_that_is_also_mandatory_is_listed_once(self) -> None:
         q = Qualification("Q2", "Q2", "mbo", ("VC-1",), ElectiveRule(240, ("VC-1", "VC-2")))
         report = overlap_report("P", q, UNITS, [])
-        assert [(u.unit, u.role) for u in report.units] == [("VC-1", "mandatory"), ("VC-2", "option")]
+        assert [(u.unit, u.role) for u in report.units] == [
+            ("VC-1", "mandatory"),
+            ("VC-2", "option"),
+        ]
 
 
 class TestCreditFor:
@@ -114,7 +119,9 @@ class TestRouteSummary:
         report = overlap_report("P", Q, UNITS, MAPPINGS)
         summary = route_summary(RouteTemplate("R", "Route", "P", "Q"), Q, report).to_dict()
         assert summary["covers"] == {"fully": [], "partly": ["BC-DV", "BC-HZW"]}
-        assert summary["remaining_hours"] == summary["total_hours"] - summary["covered_hours"] == 1030
+        assert (
+            summary["remaining_hours"] == summary["total_hours"] - summary["covered_hours"] == 1030
+        )
         assert summary["electives"] == {"required_hours": 480, "options": ["VC-1", "VC-2"]}
         mbo = {u["unit"]: u for u in summary["mbo_part"]}
         assert mbo["BC-DV"]["outcomes"] == ["BC-DV:1", "BC-DV:4", "BC-DV:5"]
@@ -124,6 +131,8 @@ class TestRouteSummary:
     def test_fully_covered_unit(self) -> None:
         maps = [full("VA-1", c) for c in HZW.outcome_codes]
         q = Qualification("Q3", "Q3", "mbo", ("BC-HZW",))
-        summary = route_summary(RouteTemplate("R", "R", "P", "Q3"), q, overlap_report("P", q, UNITS, maps))
+        summary = route_summary(
+            RouteTemplate("R", "R", "P", "Q3"), q, overlap_report("P", q, UNITS, maps)
+        )
         assert summary.to_dict()["covers"] == {"fully": ["BC-HZW"], "partly": []}
         assert summary.remaining_hours == 0

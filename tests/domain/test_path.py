@@ -18,13 +18,6 @@ from app.domain.model import (
     RequiredEpa,
     Unit,
 )
-from app.domain.path.engine import (
-    PathResult,
-    compute_path,
-    duration_days,
-    rank_paths,
-    remaining_unit_hours,
-)
 from app.domain.path.catalog import (
     Catalog,
     Enrolment,
@@ -33,6 +26,13 @@ from app.domain.path.catalog import (
     HeldDiploma,
     LearnerRecord,
     PartialCredit,
+)
+from app.domain.path.engine import (
+    PathResult,
+    compute_path,
+    duration_days,
+    rank_paths,
+    remaining_unit_hours,
 )
 
 ON = date(2025, 9, 1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from app.domain.model import Outcome, Qualification, Unit
-from app.domain.path.engine import compute_path
 from app.domain.path.catalog import Catalog, Enrolment, LearnerRecord
+from app.domain.path.engine import compute_path
 
 
 def test_an_endless_plan_ends_on_the_last_day_of_the_calendar() -> None:
@@ -14,7 +14,9 @@ def test_an_endless_plan_ends_on_the_last_day_of_the_calendar() -> None:
     catalog = Catalog.build([unit], [Qualification("Q", "Q", "mbo", ("BC-1",))])
     start = date(9990, 1, 1)
     record = LearnerRecord(enrolments=(Enrolment("Q", (), start, 1),))
-    path = compute_path(catalog, record, learner_id="L", qualification_code="Q", on=date(2025, 9, 1))
+    path = compute_path(
+        catalog, record, learner_id="L", qualification_code="Q", on=date(2025, 9, 1)
+    )
     assert path.expected_finish == date.max
     assert [(item.unit, item.start, item.end) for item in path.plan] == [("BC-1", start, date.max)]
     assert path.to_dict()["expected_finish"] == "9999-12-31"

@@ -19,7 +19,6 @@ from app.domain.model import (
     RequiredEpa,
     Unit,
 )
-from app.domain.path.engine import PathResult, compute_path, rank_paths
 from app.domain.path.catalog import (
     Catalog,
     Enrolment,
@@ -29,6 +28,7 @@ from app.domain.path.catalog import (
     LearnerRecord,
     PartialCredit,
 )
+from app.domain.path.engine import PathResult, compute_path, rank_paths
 
 ON = date(2025, 9, 1)
 

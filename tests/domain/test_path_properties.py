@@ -18,7 +18,6 @@ from app.domain.model import (
     RequiredEpa,
     Unit,
 )
-from app.domain.path.engine import PathResult, compute_path, rank_paths
 from app.domain.path.catalog import (
     Catalog,
     Enrolment,
@@ -28,6 +27,7 @@ from app.domain.path.catalog import (
     LearnerRecord,
     PartialCredit,
 )
+from app.domain.path.engine import PathResult, compute_path, rank_paths
 
 ON = date(2025, 9, 1)
 SOURCES = ("exam", "evc", "prior_diploma", "vmbo_assignment", "transfer", "formative")

@@ -10,7 +10,6 @@ from datetime import date
 import pytest
 
 from app.domain.model import Outcome, OutcomeRelation, Qualification, Unit
-from app.domain.path.engine import PathResult, compute_path, current_levels, learner_standing
 from app.domain.path.catalog import (
     Catalog,
     Entrustment,
@@ -19,6 +18,7 @@ from app.domain.path.catalog import (
     LearnerRecord,
     PartialCredit,
 )
+from app.domain.path.engine import PathResult, compute_path, current_levels, learner_standing
 
 ON = date(2025, 9, 1)
 BEFORE = date(2025, 1, 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ from app.domain.credentials.envelope import build_unit_credential
 from app.domain.credentials.multibase import public_key_from_did_key
 from app.domain.credentials.verification import VerificationReport, verify_credential
 
-NOW = datetime(2025, 1, 15, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 1, 15, 9, 0, tzinfo=UTC)
 
 
 def resolve_did_key(vm: str) -> bytes | None:
@@ -25,13 +25,19 @@ def resolve_did_key(vm: str) -> bytes | None:
 
 @pytest.fixture
 def verify(jsonld_loader, ob_schema_validator, issuer):
-    def run(document: Any, *, now: datetime = NOW, known: set[str] | None = None,
-            **kwargs: Any) -> VerificationReport:
+    def run(
+        document: Any, *, now: datetime = NOW, known: set[str] | None = None, **kwargs: Any
+    ) -> VerificationReport:
         trusted = {issuer.did} if known is None else known
         return verify_credential(
-            document, loader=jsonld_loader, resolve_public_key=resolve_did_key,
-            validate_schema=ob_schema_validator, now=now,
-            is_known_issuer=trusted.__contains__, **kwargs)
+            document,
+            loader=jsonld_loader,
+            resolve_public_key=resolve_did_key,
+            validate_schema=ob_schema_validator,
+            now=now,
+            is_known_issuer=trusted.__contains__,
+            **kwargs,
+        )
 
     return run
 
@@ -59,8 +65,9 @@ def test_changed_learner_fails(verify, signed_unit) -> None:
     assert set(failing(verify(doc))) == {"proof"}
 
 
-def test_other_key_claiming_our_issuer_fails_issuer(sign_with, verify, unit_facts, other_issuer,
-                                                    jsonld_loader) -> None:
+def test_other_key_claiming_our_issuer_fails_issuer(
+    sign_with, verify, unit_facts, other_issuer, jsonld_loader
+) -> None:
     """Signed by another did:key while naming our issuer: the key is not the issuer's."""
     doc = sign_with(build_unit_credential(unit_facts), other_issuer)
     problems = failing(verify(doc))
@@ -68,19 +75,25 @@ def test_other_key_claiming_our_issuer_fails_issuer(sign_with, verify, unit_fact
     assert "not controlled by issuer" in problems["issuer"]
 
 
-def test_other_key_presented_as_ours_fails_proof(sign_with, verify, unit_facts, issuer, other_issuer,
-                                                 jsonld_loader) -> None:
+def test_other_key_presented_as_ours_fails_proof(
+    sign_with, verify, unit_facts, issuer, other_issuer, jsonld_loader
+) -> None:
     doc = sign_with(build_unit_credential(unit_facts), other_issuer)
     doc["proof"][0]["verificationMethod"] = issuer.verification_method
     assert failing(verify(doc)) == {"proof": "signature does not match the document and key"}
 
 
-def test_resolver_returning_another_key_fails_proof(signed_unit, other_issuer, jsonld_loader,
-                                                    ob_schema_validator) -> None:
-    report = verify_credential(signed_unit, loader=jsonld_loader,
-                               resolve_public_key=lambda vm: other_issuer.public_key,
-                               validate_schema=ob_schema_validator, now=NOW,
-                               is_known_issuer=lambda i: True)
+def test_resolver_returning_another_key_fails_proof(
+    signed_unit, other_issuer, jsonld_loader, ob_schema_validator
+) -> None:
+    report = verify_credential(
+        signed_unit,
+        loader=jsonld_loader,
+        resolve_public_key=lambda vm: other_issuer.public_key,
+        validate_schema=ob_schema_validator,
+        now=NOW,
+        is_known_issuer=lambda i: True,
+    )
     assert failing(report) == {"proof": "signature does not match the document and key"}
 
 
@@ -90,15 +103,15 @@ def test_unknown_issuer(verify, signed_unit) -> None:
 
 
 def test_expired(sign_with, verify, unit_facts, issuer, jsonld_loader) -> None:
-    facts = dataclasses.replace(unit_facts, valid_until=datetime(2024, 12, 31, tzinfo=timezone.utc))
+    facts = dataclasses.replace(unit_facts, valid_until=datetime(2024, 12, 31, tzinfo=UTC))
     doc = sign_with(build_unit_credential(facts), issuer)
     problems = failing(verify(doc))
     assert set(problems) == {"validity"} and problems["validity"].startswith("expired")
-    assert verify(doc, now=datetime(2024, 12, 1, tzinfo=timezone.utc)).verified
+    assert verify(doc, now=datetime(2024, 12, 1, tzinfo=UTC)).verified
 
 
 def test_not_yet_valid(verify, signed_unit) -> None:
-    problems = failing(verify(signed_unit, now=datetime(2024, 8, 1, tzinfo=timezone.utc)))
+    problems = failing(verify(signed_unit, now=datetime(2024, 8, 1, tzinfo=UTC)))
     assert set(problems) == {"validity"} and problems["validity"].startswith("not yet valid")
 
 

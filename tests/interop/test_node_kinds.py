@@ -13,16 +13,16 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from app.adapters.jsonld import load_context_documents, make_document_loader
 from app.domain.credentials.kinds import (
     build_clr_credential,
     build_diploma_credential,
     build_epa_credential,
     registry_associations,
 )
+from app.domain.credentials.multibase import did_key_from_public_key, did_key_verification_method
 from app.domain.credentials.proof import add_proof
 from app.domain.model import Qualification, RequiredEpa
-from app.domain.credentials.multibase import did_key_from_public_key, did_key_verification_method
-from app.adapters.jsonld import load_context_documents, make_document_loader
 from tests.domain.test_credential_kinds import (
     BASE,
     clr_facts,
@@ -48,8 +48,14 @@ def sign():
     loader = make_document_loader(load_context_documents(REPO / "schemas" / "contexts"))
 
     def run(document: dict[str, Any]) -> dict[str, Any]:
-        return add_proof(document, sign=KEY.sign, verification_method=did_key_verification_method(DID),
-                         created="2025-08-01T08:00:00Z", loader=loader, proof_set=True)
+        return add_proof(
+            document,
+            sign=KEY.sign,
+            verification_method=did_key_verification_method(DID),
+            created="2025-08-01T08:00:00Z",
+            loader=loader,
+            proof_set=True,
+        )
 
     return run
 
@@ -67,10 +73,14 @@ def signed_diploma(sign) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def signed_clr(sign, signed_unit, signed_epa, signed_diploma) -> dict[str, Any]:
     unit_id = signed_unit["credentialSubject"]["achievement"]["id"]
-    ids = {"AV-NL-01": unit_id, "BAZ-2": f"{BASE}/epas/BAZ-2",
-           "Q-HZW": f"{BASE}/qualifications/Q-HZW"}
-    qualification = Qualification("Q-HZW", "HZW", "mbo", units=("AV-NL-01",),
-                                  required_epas=(RequiredEpa("BAZ-2", 4),))
+    ids = {
+        "AV-NL-01": unit_id,
+        "BAZ-2": f"{BASE}/epas/BAZ-2",
+        "Q-HZW": f"{BASE}/qualifications/Q-HZW",
+    }
+    qualification = Qualification(
+        "Q-HZW", "HZW", "mbo", units=("AV-NL-01",), required_epas=(RequiredEpa("BAZ-2", 4),)
+    )
     associations = registry_associations([], [qualification], ids)
     facts = clr_facts(_Issuer, [signed_unit, signed_epa, signed_diploma], associations)
     return sign(build_clr_credential(facts))

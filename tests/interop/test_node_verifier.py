@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from app.domain.credentials.envelope import OutcomeFacts, UnitCertificateFacts, build_unit_credential
-from app.domain.credentials.proof import add_proof
-from app.domain.credentials.multibase import did_key_from_public_key, did_key_verification_method
 from app.adapters.jsonld import load_context_documents, make_document_loader
+from app.domain.credentials.envelope import (
+    OutcomeFacts,
+    UnitCertificateFacts,
+    build_unit_credential,
+)
+from app.domain.credentials.multibase import did_key_from_public_key, did_key_verification_method
+from app.domain.credentials.proof import add_proof
 
 REPO = Path(__file__).resolve().parents[2]
 INTEROP = REPO / "interop"
@@ -56,7 +60,11 @@ def node() -> str:
 def run_verifier(node: str, credential: Any, *args: str) -> tuple[int, dict[str, Any]]:
     proc = subprocess.run(
         [node, str(INTEROP / "verify.mjs"), "-", *args],
-        input=json.dumps(credential), capture_output=True, text=True, timeout=60, cwd=INTEROP,
+        input=json.dumps(credential),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=INTEROP,
     )
     assert proc.stdout.strip(), f"no output; stderr: {proc.stderr}"
     return proc.returncode, json.loads(proc.stdout.strip().splitlines()[-1])
@@ -69,19 +77,36 @@ def signed_unit() -> dict[str, Any]:
     did = did_key_from_public_key(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
     base = "https://leerlijn.example.nl"
     facts = UnitCertificateFacts(
-        credential_id=f"{base}/credentials/1", issued_at=datetime(2024, 9, 1, 12, tzinfo=timezone.utc),
-        issuer_did=did, institution_name="ROC Voorbeeldstad", learner_id=f"{base}/learners/l-001",
-        achievement_id=f"{base}/units/AV-NL-01", unit_code="AV-NL-01", unit_kind="AV",
-        unit_title="Nederlands 2F", unit_description="Nederlandse taal op niveau 2F.",
+        credential_id=f"{base}/credentials/1",
+        issued_at=datetime(2024, 9, 1, 12, tzinfo=UTC),
+        issuer_did=did,
+        institution_name="ROC Voorbeeldstad",
+        learner_id=f"{base}/learners/l-001",
+        achievement_id=f"{base}/units/AV-NL-01",
+        unit_code="AV-NL-01",
+        unit_kind="AV",
+        unit_title="Nederlands 2F",
+        unit_description="Nederlandse taal op niveau 2F.",
         study_load_hours=80,
-        outcomes=(OutcomeFacts("LR-NL-01", "Leest zakelijke teksten", f"{base}/outcomes/LR-NL-01"),),
-        assessment_type="EVC", participation_form="Hybride",
-        quality_assurance="Erkende mbo-instelling.", nlqf_level=2, eqf_level=2,
-        institution_brin="99XX", activity_start=date(2024, 2, 1),
+        outcomes=(
+            OutcomeFacts("LR-NL-01", "Leest zakelijke teksten", f"{base}/outcomes/LR-NL-01"),
+        ),
+        assessment_type="EVC",
+        participation_form="Hybride",
+        quality_assurance="Erkende mbo-instelling.",
+        nlqf_level=2,
+        eqf_level=2,
+        institution_brin="99XX",
+        activity_start=date(2024, 2, 1),
     )
-    return add_proof(build_unit_credential(facts), sign=key.sign,
-                     verification_method=did_key_verification_method(did),
-                     created="2024-09-01T12:00:00Z", loader=loader, proof_set=True)
+    return add_proof(
+        build_unit_credential(facts),
+        sign=key.sign,
+        verification_method=did_key_verification_method(did),
+        created="2024-09-01T12:00:00Z",
+        loader=loader,
+        proof_set=True,
+    )
 
 
 def test_our_unit_credential_verifies_with_digital_bazaar(node, signed_unit) -> None:

@@ -288,7 +288,9 @@ def test_an_import_failing_in_the_database_halfway_writes_nothing(
         "prerequisites": [{"unit": "BC-PG-HALF", "requires": "BC-VV-B1K1"}],
     }
     failed = client.post("/api/import", json=document)
-    assert failed.status_code == 409 and failed.mimetype == PROBLEM_JSON  # the IntegrityError problem
+    assert (
+        failed.status_code == 409 and failed.mimetype == PROBLEM_JSON
+    )  # the IntegrityError problem
     assert row_counts(pg_seeded_app) == before
 
 

@@ -39,7 +39,12 @@ def test_path_page_with_far_future_date_is_a_400(seeded: FlaskClient) -> None:
 
 def test_stored_enrolment_cannot_make_every_path_a_500(seeded: FlaskClient) -> None:
     learner = _learner(seeded, "DEMO-L5")
-    body = {"qualification": "Q-HZW", "chosen_electives": [], "start": "9999-12-31", "hours_per_week": 1}
+    body = {
+        "qualification": "Q-HZW",
+        "chosen_electives": [],
+        "start": "9999-12-31",
+        "hours_per_week": 1,
+    }
     seeded.post(f"/api/learners/{learner}/enrolments", json=body)
     response = seeded.get(f"/api/learners/{learner}/paths?on=2025-09-01")
     assert response.status_code == 200, response.status_code
@@ -52,7 +57,9 @@ def test_huge_list_offset_is_422(seeded: FlaskClient) -> None:
 
 def test_huge_evidence_id_is_404(seeded: FlaskClient) -> None:
     learner = _learner(seeded, "DEMO-L5")
-    response = seeded.post(f"/api/learners/{learner}/evidence/{10**20}/withdraw", json={"reason": "x"})
+    response = seeded.post(
+        f"/api/learners/{learner}/evidence/{10**20}/withdraw", json={"reason": "x"}
+    )
     assert response.status_code == 404, response.status_code
 
 
@@ -76,11 +83,18 @@ def test_verify_page_with_scalar_type_says_niet_geldig(seeded: FlaskClient) -> N
 
 
 def test_institution_code_accepted_by_the_api_can_issue(seeded: FlaskClient) -> None:
-    created = seeded.post("/api/institutions", json={"code": "ROC/A", "name": "ROC A", "kind": "mbo"})
+    created = seeded.post(
+        "/api/institutions", json={"code": "ROC/A", "name": "ROC A", "kind": "mbo"}
+    )
     if created.status_code == 422:
         return  # refusing such a code up front is a fix too
-    learner = seeded.post("/api/learners", json={"name": "Review", "institution": "ROC/A"}).get_json()["id"]
+    learner = seeded.post(
+        "/api/learners", json={"name": "Review", "institution": "ROC/A"}
+    ).get_json()["id"]
     evidence = {"outcome": "AV:NL-2F", "source": "exam", "date": "2025-01-01"}
     assert seeded.post(f"/api/learners/{learner}/evidence", json=evidence).status_code == 201
-    issued = seeded.post("/api/credentials", json={"learner": learner, "achievement": {"type": "unit", "code": "AV-NL-2F"}})
+    issued = seeded.post(
+        "/api/credentials",
+        json={"learner": learner, "achievement": {"type": "unit", "code": "AV-NL-2F"}},
+    )
     assert issued.status_code == 201, issued.status_code

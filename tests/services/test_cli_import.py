@@ -29,18 +29,36 @@ def migrated_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     return app
 
 
-def test_the_cli_import_reports_field_and_semantic_errors_and_writes_nothing(migrated_app: Flask, tmp_path: Path) -> None:
+def test_the_cli_import_reports_field_and_semantic_errors_and_writes_nothing(
+    migrated_app: Flask, tmp_path: Path
+) -> None:
     document = {
         "units": [
-            {"code": "BC-CLI-1", "kind": "BC", "title": "Nieuw", "study_load_hours": 0, "outcomes": [{"code": "CLI:1", "title": "a"}]},
-            {"code": "BC-CLI-2", "kind": "BC", "title": "Nieuw", "study_load_hours": 10, "outcomes": [{"code": "CLI:2", "title": "b"}]},
+            {
+                "code": "BC-CLI-1",
+                "kind": "BC",
+                "title": "Nieuw",
+                "study_load_hours": 0,
+                "outcomes": [{"code": "CLI:1", "title": "a"}],
+            },
+            {
+                "code": "BC-CLI-2",
+                "kind": "BC",
+                "title": "Nieuw",
+                "study_load_hours": 10,
+                "outcomes": [{"code": "CLI:2", "title": "b"}],
+            },
         ],
-        "qualifications": [{"code": "Q-CLI", "title": "Q", "kind": "mbo", "units": ["BC-CLI-2", "NO-SUCH-UNIT"]}],
+        "qualifications": [
+            {"code": "Q-CLI", "title": "Q", "kind": "mbo", "units": ["BC-CLI-2", "NO-SUCH-UNIT"]}
+        ],
         "prerequisites": [{"unit": "BC-VV-B1K1", "requires": "BC-VP-P2K1"}],
     }
     file = tmp_path / "import.json"
     file.write_text(json.dumps(document), encoding="utf-8")
-    result = migrated_app.test_cli_runner().invoke(args=["import", str(file)], catch_exceptions=False)
+    result = migrated_app.test_cli_runner().invoke(
+        args=["import", str(file)], catch_exceptions=False
+    )
     assert result.exit_code != 0
     for pointer in ("/units/0/study_load_hours", "/qualifications/0/units/1", "/prerequisites/0"):
         assert pointer in result.output, result.output
@@ -50,9 +68,17 @@ def test_the_cli_import_reports_field_and_semantic_errors_and_writes_nothing(mig
 
 
 def test_the_cli_import_writes_a_valid_document(migrated_app: Flask, tmp_path: Path) -> None:
-    unit = {"code": "BC-CLI-3", "kind": "BC", "title": "Nieuw", "study_load_hours": 10, "outcomes": [{"code": "CLI:3", "title": "c"}]}
+    unit = {
+        "code": "BC-CLI-3",
+        "kind": "BC",
+        "title": "Nieuw",
+        "study_load_hours": 10,
+        "outcomes": [{"code": "CLI:3", "title": "c"}],
+    }
     file = tmp_path / "import.json"
     file.write_text(json.dumps({"units": [unit]}), encoding="utf-8")
-    result = migrated_app.test_cli_runner().invoke(args=["import", str(file)], catch_exceptions=False)
+    result = migrated_app.test_cli_runner().invoke(
+        args=["import", str(file)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output[result.output.index("{"):])["created"]["units"] == ["BC-CLI-3"]
+    assert json.loads(result.output[result.output.index("{") :])["created"]["units"] == ["BC-CLI-3"]

@@ -19,8 +19,8 @@ from app import create_app, persistence
 from app.config import TestConfig
 from app.extensions import db
 from app.persistence.models.registry import QualificationRow, UnitRow
-from app.services.seeding import load_seed
 from app.services.actor import SYSTEM
+from app.services.seeding import load_seed
 
 # migrations/env.py (the Flask-Migrate template) calls db.get_engine() first, which
 # Flask-SQLAlchemy 3.1 deprecates; the suite turns warnings into errors. Reported separately.

@@ -16,14 +16,20 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
-from app.services.seeding import load_seed
 from app.services.actor import SYSTEM
+from app.services.seeding import load_seed
 
 ON = "2025-09-01"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -37,7 +43,9 @@ def learner_id(client: FlaskClient, external_id: str) -> str:
 
 def issue(client: FlaskClient, learner: str, unit: str = "BC-VV-B1K1") -> dict[str, Any]:
     """Issue a unit credential through the API and return the signed document."""
-    response = client.post("/api/credentials", json={"learner": learner, "achievement": {"type": "unit", "code": unit}})
+    response = client.post(
+        "/api/credentials", json={"learner": learner, "achievement": {"type": "unit", "code": unit}}
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()  # type: ignore[no-any-return]
 
@@ -58,6 +66,7 @@ def issued(seeded: FlaskClient, l5: str) -> dict[str, Any]:
 
 # --- a real server for the browser ---------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """A seeded app on a SQLite file, with its own key folder."""
@@ -70,7 +79,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = create_app(Config)
     with app.app_context():
         db.create_all()
-        load_seed(db.session, SYSTEM, app.config["SEED_DIR"], app.config["LEERLIJN_DEFAULT_INSTITUTION"])
+        load_seed(
+            db.session, SYSTEM, app.config["SEED_DIR"], app.config["LEERLIJN_DEFAULT_INSTITUTION"]
+        )
         db.session.remove()
     yield app
     with app.app_context():
@@ -103,7 +114,9 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield instance
         instance.close()
 

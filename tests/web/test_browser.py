@@ -24,7 +24,10 @@ def _get_json(url: str) -> Any:
 
 def _post_json(url: str, body: Any) -> Any:
     request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)
@@ -38,11 +41,14 @@ def lotte(live_url: str) -> str:
 @pytest.fixture(scope="module")
 def credential(live_url: str, lotte: str) -> dict[str, Any]:
     return _post_json(
-        f"{live_url}/api/credentials", {"learner": lotte, "achievement": {"type": "unit", "code": "BC-VV-B1K1"}}
+        f"{live_url}/api/credentials",
+        {"learner": lotte, "achievement": {"type": "unit", "code": "BC-VV-B1K1"}},
     )
 
 
-def test_path_page_shows_the_graph_and_the_remaining_units(page: Any, live_url: str, lotte: str) -> None:
+def test_path_page_shows_the_graph_and_the_remaining_units(
+    page: Any, live_url: str, lotte: str
+) -> None:
     page.goto(f"{live_url}/leerlingen/{lotte}?op={ON}")
     assert page.locator("html").get_attribute("lang") == "nl"
     graph = page.locator("svg.graph-svg")
@@ -64,7 +70,9 @@ def test_path_page_shows_the_graph_and_the_remaining_units(page: Any, live_url: 
     screenshot(page, "web-leerpad-telefoon")
 
 
-def test_verification_says_geldig_for_a_valid_credential(page: Any, live_url: str, credential: dict[str, Any]) -> None:
+def test_verification_says_geldig_for_a_valid_credential(
+    page: Any, live_url: str, credential: dict[str, Any]
+) -> None:
     page.goto(f"{live_url}/verifieren")
     page.get_by_label("Plak het credential (JSON)").fill(json.dumps(credential, indent=2))
     page.get_by_role("button", name="Verifiëren").click()
@@ -94,7 +102,9 @@ def test_verification_says_niet_geldig_with_the_reason_for_a_tampered_one(
     screenshot(page, "web-verifieren-niet-geldig")
 
 
-def test_public_credential_page_shows_a_qr_code(page: Any, live_url: str, credential: dict[str, Any]) -> None:
+def test_public_credential_page_shows_a_qr_code(
+    page: Any, live_url: str, credential: dict[str, Any]
+) -> None:
     credential_id = credential["id"].rsplit("/", 1)[1]
     page.goto(f"{live_url}/credentials/{credential_id}")
     qr = page.locator("svg.qr")

@@ -36,7 +36,9 @@ def test_registry_search_unit_and_qualification_pages(page: Any, live_url: str) 
     page.wait_for_url("**/registry/units/BC-VV-B1K1")
     graph = page.locator("svg.graph-svg")
     assert graph.is_visible()
-    assert {"BC-VV-B1K1", "BC-VP-P2K1", "VC-K1006"} <= set(graph.locator("text.code").all_text_contents())
+    assert {"BC-VV-B1K1", "BC-VP-P2K1", "VC-K1006"} <= set(
+        graph.locator("text.code").all_text_contents()
+    )
     screenshot(page, "registry-eenheid")
     phone_screenshot(page, "registry-eenheid")
 
@@ -62,7 +64,9 @@ def test_unit_form_shows_a_validation_error_next_to_the_field(page: Any, live_ur
     assert page.locator("#study_load_hours").input_value() == "0"
     assert page.locator("#study_load_hours").get_attribute("aria-invalid") == "true"
     assert page.locator("#outcomes-0-title").input_value() == "Een leerresultaat"
-    page.get_by_role("link", name="Studielast in uren: Vul een getal van 1 tot en met 20000 in.").click()
+    page.get_by_role(
+        "link", name="Studielast in uren: Vul een getal van 1 tot en met 20000 in."
+    ).click()
     assert page.evaluate("document.activeElement.id") == "study_load_hours"
     screenshot(page, "registry-eenheid-fout")
     phone_screenshot(page, "registry-eenheid-fout")

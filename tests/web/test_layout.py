@@ -38,7 +38,9 @@ class TestLayeredLayout:
         G = nx.DiGraph()
         G.add_nodes_from(["VC-1", "AV-1", "BC-1"])
         rank = {"BC": 0, "AV": 1, "VC": 2}
-        assert layered_layout(G, key=lambda n: (rank[n[:2]], n)).layers == (("BC-1", "AV-1", "VC-1"),)
+        assert layered_layout(G, key=lambda n: (rank[n[:2]], n)).layers == (
+            ("BC-1", "AV-1", "VC-1"),
+        )
 
     def test_a_cycle_is_refused(self) -> None:
         with pytest.raises(nx.NetworkXUnfeasible):

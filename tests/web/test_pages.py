@@ -30,21 +30,26 @@ def assert_dutch_page(response: Any, status: int = 200) -> str:
 
 def assert_inputs_labelled(body: str) -> None:
     """Every visible input and textarea has a <label for=...>."""
-    fields = re.findall(r'<(?:input|textarea)\b(?![^>]*type="(?:hidden|submit)")[^>]*\bid="([^"]+)"', body)
+    fields = re.findall(
+        r'<(?:input|textarea)\b(?![^>]*type="(?:hidden|submit)")[^>]*\bid="([^"]+)"', body
+    )
     assert fields, "no fields found"
     for field in fields:
         assert f'<label for="{field}"' in body, field
-    unlabelled = re.findall(r'<(?:input|textarea)\b(?![^>]*type="hidden")(?![^>]*\bid=)[^>]*>', body)
+    unlabelled = re.findall(
+        r'<(?:input|textarea)\b(?![^>]*type="hidden")(?![^>]*\bid=)[^>]*>', body
+    )
     assert not unlabelled, unlabelled
 
 
 def finish_date(body: str) -> str:
-    match = re.search(r'Verwacht klaar op <strong>([^<]+)</strong>', body)
+    match = re.search(r"Verwacht klaar op <strong>([^<]+)</strong>", body)
     assert match, "no expected finish"
     return match.group(1)
 
 
 # --- start page ----------------------------------------------------------------------------------
+
 
 def test_start_page_links_to_the_pages_and_the_api_docs(seeded: FlaskClient) -> None:
     body = assert_dutch_page(seeded.get("/"))
@@ -58,21 +63,26 @@ def test_start_page_links_to_the_pages_and_the_api_docs(seeded: FlaskClient) -> 
 
 def test_the_start_form_finds_a_learner_by_student_number(seeded: FlaskClient, l5: str) -> None:
     response = seeded.get("/leerlingen?id=DEMO-L5")
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/leerlingen/{l5}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/leerlingen/{l5}"
+    )
     assert_dutch_page(seeded.get("/leerlingen?id=NIEMAND"), 404)
 
 
 # --- Mijn leerpad --------------------------------------------------------------------------------
 
-def test_path_page_shows_progress_graph_remaining_plan_and_other_diplomas(seeded: FlaskClient, l5: str) -> None:
+
+def test_path_page_shows_progress_graph_remaining_plan_and_other_diplomas(
+    seeded: FlaskClient, l5: str
+) -> None:
     body = assert_dutch_page(seeded.get(f"/leerlingen/{l5}?op={ON}"))
     assert "Lotte" in body and "Mbo-Verpleegkundige" in body
     assert 'role="progressbar"' in body and "2.947 uur" in body and "1.373 uur" in body
-    svg = body[body.index("<svg"):body.index("</svg>")]
+    svg = body[body.index("<svg") : body.index("</svg>")]
     for code in ("BC-VV-B1K1", "BC-VP-P2K1", "AV-NL-3F", "VC-K0210"):
         assert f">{code}</text>" in svg
     assert "behaald" in svg and "deels behaald" in svg and "nog te doen" in svg
-    legend = body[body.index('class="legend"'):]
+    legend = body[body.index('class="legend"') :]
     for label in ("behaald", "deels behaald", "nog te doen", "geblokkeerd", "niet gekozen"):
         assert f"</span> {label}</li>" in legend
     remaining = re.findall(r'<li id="eenheid-([^"]+)"', body)
@@ -95,19 +105,25 @@ def test_hours_per_week_changes_the_expected_finish(seeded: FlaskClient, l5: str
 def test_bad_parameters_give_a_dutch_400_page(seeded: FlaskClient, l5: str) -> None:
     assert "heel getal" in assert_dutch_page(seeded.get(f"/leerlingen/{l5}?uren=veel"), 400)
     assert "heel getal" in assert_dutch_page(seeded.get(f"/leerlingen/{l5}?uren=0"), 400)
-    assert "geen geldige datum" in assert_dutch_page(seeded.get(f"/leerlingen/{l5}?op=gisteren"), 400)
+    assert "geen geldige datum" in assert_dutch_page(
+        seeded.get(f"/leerlingen/{l5}?op=gisteren"), 400
+    )
     assert_dutch_page(seeded.get(f"/leerlingen/{l5}?kwalificatie=NOPE"), 404)
 
 
 def test_other_qualification_and_the_choice_without_enrolment(seeded: FlaskClient, l5: str) -> None:
     body = assert_dutch_page(seeded.get(f"/leerlingen/{l5}?kwalificatie=Q-HZW&op={ON}"))
     assert "op weg naar Helpende Zorg en Welzijn" in body
-    created = seeded.post("/api/learners", json={"name": "Nieuw", "institution": "MBO-ZW"}).get_json()
+    created = seeded.post(
+        "/api/learners", json={"name": "Nieuw", "institution": "MBO-ZW"}
+    ).get_json()
     body = assert_dutch_page(seeded.get(f"/leerlingen/{created['id']}"))
     assert "Voor welke kwalificatie" in body and "Mbo-Verpleegkundige" in body
 
 
-def test_path_page_lists_the_learners_credentials_with_a_download(seeded: FlaskClient, l5: str) -> None:
+def test_path_page_lists_the_learners_credentials_with_a_download(
+    seeded: FlaskClient, l5: str
+) -> None:
     document = issue(seeded, l5)
     body = text(seeded.get(f"/leerlingen/{l5}?op={ON}"))
     assert f'href="/credentials/{credential_id(document)}"' in body
@@ -121,6 +137,7 @@ def test_unknown_learner_is_a_dutch_404_page(seeded: FlaskClient) -> None:
 
 # --- verification --------------------------------------------------------------------------------
 
+
 def test_verification_form_has_a_labelled_textarea_and_file_upload(seeded: FlaskClient) -> None:
     body = assert_dutch_page(seeded.get("/verifieren"))
     assert '<textarea id="credential" name="credential"' in body
@@ -128,18 +145,28 @@ def test_verification_form_has_a_labelled_textarea_and_file_upload(seeded: Flask
     assert_inputs_labelled(body)
 
 
-def test_a_valid_credential_is_geldig_and_explained(seeded: FlaskClient, issued: dict[str, Any]) -> None:
+def test_a_valid_credential_is_geldig_and_explained(
+    seeded: FlaskClient, issued: dict[str, Any]
+) -> None:
     body = assert_dutch_page(seeded.post("/verifieren", data={"credential": json.dumps(issued)}))
     assert "<strong>geldig</strong>" in body and "niet geldig" not in body
     for label in ("Context", "Handtekening", "Uitgever", "Geldigheid", "Schema"):
-        assert f"<strong>{label}</strong>: <span class=\"check-result\">in orde</span>" in body
-    assert "Lotte" in body and "BC-VV-B1K1" in body and "Biedt zorg, ondersteuning en begeleiding" in body
+        assert f'<strong>{label}</strong>: <span class="check-result">in orde</span>' in body
+    assert (
+        "Lotte" in body
+        and "BC-VV-B1K1" in body
+        and "Biedt zorg, ondersteuning en begeleiding" in body
+    )
     assert "NLQF 3" in body and "EQF 3" in body and "1.200 uur" in body
     assert "VV:B1-K1-W1" in body and "ROC Zorg &amp; Welzijn" in body
-    assert "Verzorgende-IG" in body and "Mbo-Verpleegkundige" in body and "verplicht onderdeel" in body
+    assert (
+        "Verzorgende-IG" in body and "Mbo-Verpleegkundige" in body and "verplicht onderdeel" in body
+    )
 
 
-def test_a_tampered_credential_is_niet_geldig_with_the_reason(seeded: FlaskClient, issued: dict[str, Any]) -> None:
+def test_a_tampered_credential_is_niet_geldig_with_the_reason(
+    seeded: FlaskClient, issued: dict[str, Any]
+) -> None:
     tampered = copy.deepcopy(issued)
     tampered["credentialSubject"]["achievement"]["name"] = "Hersenchirurgie"
     body = assert_dutch_page(seeded.post("/verifieren", data={"credential": json.dumps(tampered)}))
@@ -150,7 +177,9 @@ def test_a_tampered_credential_is_niet_geldig_with_the_reason(seeded: FlaskClien
 
 def test_an_uploaded_file_is_verified(seeded: FlaskClient, issued: dict[str, Any]) -> None:
     upload = (io.BytesIO(json.dumps(issued).encode()), "credential.json")
-    response = seeded.post("/verifieren", data={"bestand": upload}, content_type="multipart/form-data")
+    response = seeded.post(
+        "/verifieren", data={"bestand": upload}, content_type="multipart/form-data"
+    )
     assert "<strong>geldig</strong>" in assert_dutch_page(response)
 
 
@@ -158,27 +187,40 @@ def test_invalid_json_is_a_friendly_dutch_400_on_the_same_page(seeded: FlaskClie
     body = assert_dutch_page(seeded.post("/verifieren", data={"credential": "{niet: json"}), 400)
     assert "geen geldige JSON" in body and 'role="alert"' in body
     assert "{niet: json</textarea>" in body
-    assert "Plak de inhoud" in assert_dutch_page(seeded.post("/verifieren", data={"credential": "  "}), 400)
-    assert "JSON-object" in assert_dutch_page(seeded.post("/verifieren", data={"credential": "[1, 2]"}), 400)
+    assert "Plak de inhoud" in assert_dutch_page(
+        seeded.post("/verifieren", data={"credential": "  "}), 400
+    )
+    assert "JSON-object" in assert_dutch_page(
+        seeded.post("/verifieren", data={"credential": "[1, 2]"}), 400
+    )
     deep = "[" * 5000 + "]" * 5000
-    assert "geen geldige JSON" in assert_dutch_page(seeded.post("/verifieren", data={"credential": deep}), 400)
+    assert "geen geldige JSON" in assert_dutch_page(
+        seeded.post("/verifieren", data={"credential": deep}), 400
+    )
     upload = (io.BytesIO(b"\xff\xfe{"), "kapot.json")
-    response = seeded.post("/verifieren", data={"bestand": upload}, content_type="multipart/form-data")
+    response = seeded.post(
+        "/verifieren", data={"bestand": upload}, content_type="multipart/form-data"
+    )
     assert "geen geldige JSON" in assert_dutch_page(response, 400)
 
 
 def test_a_foreign_document_is_niet_geldig_without_crashing(seeded: FlaskClient) -> None:
-    body = assert_dutch_page(seeded.post("/verifieren", data={"credential": '{"name": "Diploma", "issuer": 5}'}))
+    body = assert_dutch_page(
+        seeded.post("/verifieren", data={"credential": '{"name": "Diploma", "issuer": 5}'})
+    )
     assert "<strong>niet geldig</strong>" in body
 
 
 # --- the public credential page --------------------------------------------------------------
 
-def test_credential_page_shows_verdict_meaning_and_a_qr_code(seeded: FlaskClient, issued: dict[str, Any]) -> None:
+
+def test_credential_page_shows_verdict_meaning_and_a_qr_code(
+    seeded: FlaskClient, issued: dict[str, Any]
+) -> None:
     identifier = credential_id(issued)
     body = assert_dutch_page(seeded.get(f"/credentials/{identifier}"))
     assert "<strong>geldig</strong>" in body
-    qr = body[body.index('<svg role="img" aria-label="QR'):]
+    qr = body[body.index('<svg role="img" aria-label="QR') :]
     assert "<title>QR-code" in qr[: qr.index("</svg>")]
     assert f"http://127.0.0.1:8000/credentials/{identifier}" in body
     assert f'href="/credentials/{identifier}.json"' in body
@@ -194,8 +236,12 @@ def test_credential_json_download(seeded: FlaskClient, issued: dict[str, Any]) -
         assert json.loads(response.data) == issued
 
 
-def test_credential_page_gives_json_to_programs_that_ask(seeded: FlaskClient, issued: dict[str, Any]) -> None:
-    response = seeded.get(f"/credentials/{credential_id(issued)}", headers={"Accept": "application/vc+ld+json"})
+def test_credential_page_gives_json_to_programs_that_ask(
+    seeded: FlaskClient, issued: dict[str, Any]
+) -> None:
+    response = seeded.get(
+        f"/credentials/{credential_id(issued)}", headers={"Accept": "application/vc+ld+json"}
+    )
     assert response.mimetype == "application/vc+ld+json" and json.loads(response.data) == issued
 
 

@@ -14,16 +14,27 @@ from tests.web.test_registry_pages import error_at
 
 PAGE = "/vmbo/VMBO-ZW-WLC"
 MAPPING = {
-    "assignment": "VA-6", "outcome": "DV:B1-K1-W4", "coverage": "full", "note": "",
-    "validated_by": "docent vmbo en docent mbo", "validated_on": "2025-06-15", "kwalificatie": "Q-HZW",
+    "assignment": "VA-6",
+    "outcome": "DV:B1-K1-W4",
+    "coverage": "full",
+    "note": "",
+    "validated_by": "docent vmbo en docent mbo",
+    "validated_on": "2025-06-15",
+    "kwalificatie": "Q-HZW",
 }
 
 
 def cell(body: str, assignment: str, outcome: str) -> str:
     """The text of the matrix cell at row `assignment`, column `outcome`."""
-    table = body[body.index('<table class="matrix">'):body.index("</table>")]
-    columns = re.findall(r'<th scope="col" class="outcome-head"><abbr title="[^"]*">([^<]+)</abbr>', table)
-    row = re.search(rf'<tr>\s*<th scope="row"><span class="code">{re.escape(assignment)}</span>.*?</tr>', table, re.S)
+    table = body[body.index('<table class="matrix">') : body.index("</table>")]
+    columns = re.findall(
+        r'<th scope="col" class="outcome-head"><abbr title="[^"]*">([^<]+)</abbr>', table
+    )
+    row = re.search(
+        rf'<tr>\s*<th scope="row"><span class="code">{re.escape(assignment)}</span>.*?</tr>',
+        table,
+        re.S,
+    )
     assert row, assignment
     cells = re.findall(r"<td class=\"cov[^\"]*\">(.*?)</td>", row.group(0), re.S)
     return re.sub(r"<[^>]+>", "", cells[columns.index(outcome)]).strip()
@@ -48,11 +59,18 @@ def test_the_matrix_shows_the_seeded_mappings_with_who_validated_them(seeded: Fl
     assert cell(body, "VA-1", "HZW:P-K1-W1") == "volledig"
     assert cell(body, "VA-1", "MZ:B1-K1-W2") == "deels"
     assert cell(body, "VA-2", "HZW:P-K1-W1") == "geen"
-    assert 'title="volledig · versie 1 · gevalideerd door docent vmbo Z&amp;W en docent mbo Zorg &amp; Welzijn op 1 juni 2025"' in body
-    line = body[body.index('id="koppeling-VA-1-HZW:P-K1-W1"'):].split("</li>")[0]
-    assert "versie 1" in line and "gevalideerd door docent vmbo Z&amp;W" in line and "1 juni 2025" in line
+    assert (
+        'title="volledig · versie 1 · gevalideerd door docent vmbo Z&amp;W en docent mbo Zorg &amp; Welzijn op 1 juni 2025"'
+        in body
+    )
+    line = body[body.index('id="koppeling-VA-1-HZW:P-K1-W1"') :].split("</li>")[0]
+    assert (
+        "versie 1" in line
+        and "gevalideerd door docent vmbo Z&amp;W" in line
+        and "1 juni 2025" in line
+    )
     # without a qualification only mapped outcomes are columns
-    assert "HZW:P-K1-W4" not in body[body.index('<table class="matrix">'):body.index("</table>")]
+    assert "HZW:P-K1-W4" not in body[body.index('<table class="matrix">') : body.index("</table>")]
     assert "Kies hierboven een kwalificatie" in body
     assert_inputs_labelled(body)
 
@@ -66,12 +84,14 @@ def test_a_qualification_adds_its_outcomes_and_the_overlap_report(seeded: FlaskC
     assert row.startswith("BC-DV-B1K1") and "2 1 2 160 van 400 uur" in row and "40%" in row
     assert "75%" in overlap_row(body, "BC-HZW-PK1")
     assert "keuze" in overlap_row(body, "VC-DEMO-01")
-    totals = body[body.index("<tfoot>"):body.index("</tfoot>")]
+    totals = body[body.index("<tfoot>") : body.index("</tfoot>")]
     assert "Totaal" in totals and "uur" in totals
     assert_dutch_page(seeded.get(f"{PAGE}?kwalificatie=NOPE"), 404)
 
 
-def test_adding_a_mapping_redirects_and_changes_the_matrix_and_the_overlap(seeded: FlaskClient) -> None:
+def test_adding_a_mapping_redirects_and_changes_the_matrix_and_the_overlap(
+    seeded: FlaskClient,
+) -> None:
     response = seeded.post(f"{PAGE}/koppelingen", data=MAPPING)
     assert response.status_code == 303
     location = response.headers["Location"]
@@ -81,18 +101,24 @@ def test_adding_a_mapping_redirects_and_changes_the_matrix_and_the_overlap(seede
     assert cell(body, "VA-6", "DV:B1-K1-W4") == "volledig"
     assert "240 van 400 uur" in overlap_row(body, "BC-DV-B1K1")
     api = seeded.get("/api/vmbo/assignments/VA-6/mappings").get_json()["items"]
-    assert {"outcome": "DV:B1-K1-W4", "coverage": "full", "version": 1, "validated_on": "2025-06-15"}.items() <= next(
-        m for m in api if m["outcome"] == "DV:B1-K1-W4").items()
+    assert {
+        "outcome": "DV:B1-K1-W4",
+        "coverage": "full",
+        "version": 1,
+        "validated_on": "2025-06-15",
+    }.items() <= next(m for m in api if m["outcome"] == "DV:B1-K1-W4").items()
 
 
 def test_changing_a_mapping_makes_a_new_version(seeded: FlaskClient) -> None:
     body = assert_dutch_page(seeded.get(f"{PAGE}?opdracht=VA-1&leerresultaat=MZ:B1-K1-W2"))
-    form = body[body.index('id="koppelen"'):]
+    form = body[body.index('id="koppelen"') :]
     assert '<option value="VA-1" selected>' in form and 'value="MZ:B1-K1-W2"' in form
     assert 'value="partial" id="coverage-partial" checked' in form
     data = {**MAPPING, "assignment": "VA-1", "outcome": "MZ:B1-K1-W2", "kwalificatie": ""}
     response = seeded.post(f"{PAGE}/koppelingen", data=data)
-    assert response.status_code == 303 and "versie 2" in response.headers["Location"].replace("+", " ").replace("%20", " ")
+    assert response.status_code == 303 and "versie 2" in response.headers["Location"].replace(
+        "+", " "
+    ).replace("%20", " ")
     body = assert_dutch_page(seeded.get(PAGE))
     assert cell(body, "VA-1", "MZ:B1-K1-W2") == "volledig"
     history = seeded.get("/api/vmbo/assignments/VA-1/mappings?history=true").get_json()["items"]
@@ -101,10 +127,14 @@ def test_changing_a_mapping_makes_a_new_version(seeded: FlaskClient) -> None:
 
 
 def test_ending_a_mapping(seeded: FlaskClient) -> None:
-    response = seeded.post(f"{PAGE}/koppelingen/beeindigen", data={"assignment": "VA-1", "outcome": "HZW:P-K1-W1"})
+    response = seeded.post(
+        f"{PAGE}/koppelingen/beeindigen", data={"assignment": "VA-1", "outcome": "HZW:P-K1-W1"}
+    )
     assert response.status_code == 303
     assert cell(text(seeded.get(f"{PAGE}?kwalificatie=Q-HZW")), "VA-1", "HZW:P-K1-W1") == "geen"
-    response = seeded.post(f"{PAGE}/koppelingen/beeindigen", data={"assignment": "VA-1", "outcome": "HZW:P-K1-W1"})
+    response = seeded.post(
+        f"{PAGE}/koppelingen/beeindigen", data={"assignment": "VA-1", "outcome": "HZW:P-K1-W1"}
+    )
     assert_dutch_page(response, 404)
 
 
@@ -121,7 +151,9 @@ def test_mapping_form_errors_are_422_at_their_fields(seeded: FlaskClient) -> Non
     for name in ("outcome", "coverage", "validated_by"):
         assert "Vul dit veld in" in error_at(body, name), name
     assert "geldige datum" in error_at(body, "validated_on")
-    body = assert_dutch_page(seeded.post(f"{PAGE}/koppelingen", data={**MAPPING, "assignment": "VA-99"}), 422)
+    body = assert_dutch_page(
+        seeded.post(f"{PAGE}/koppelingen", data={**MAPPING, "assignment": "VA-99"}), 422
+    )
     assert "hoort niet bij dit programma" in error_at(body, "assignment")
     assert_dutch_page(seeded.post("/vmbo/NOPE/koppelingen", data=MAPPING), 404)
 
@@ -131,9 +163,17 @@ def test_the_actor_reaches_the_vmbo_service(
     seeded: FlaskClient, monkeypatch: pytest.MonkeyPatch, header: dict[str, str]
 ) -> None:
     seen: list[Actor] = []
-    monkeypatch.setattr("app.services.vmbo.authorize", lambda actor, action, target: seen.append(actor))
+    monkeypatch.setattr(
+        "app.services.vmbo.authorize", lambda actor, action, target: seen.append(actor)
+    )
     assert seeded.post(f"{PAGE}/koppelingen", data=MAPPING, headers=header).status_code == 303
-    assert seeded.post(f"{PAGE}/koppelingen/beeindigen", data={"assignment": "VA-6", "outcome": "DV:B1-K1-W4"},
-                       headers=header).status_code == 303
+    assert (
+        seeded.post(
+            f"{PAGE}/koppelingen/beeindigen",
+            data={"assignment": "VA-6", "outcome": "DV:B1-K1-W4"},
+            headers=header,
+        ).status_code
+        == 303
+    )
     expected = header.get("X-Leerlijn-Actor", "anonymous")
     assert [(a.id, a.via) for a in seen] == [(expected, "web")] * 2

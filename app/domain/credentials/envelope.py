@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from app.domain.model import UnitKind
@@ -206,16 +206,17 @@ def format_datetime(value: datetime | date) -> str:
     Examples
     --------
     >>> from datetime import timedelta
+    >>> from datetime import timedelta, timezone
     >>> format_datetime(datetime(2024, 9, 1, 14, 30, 5, 123, tzinfo=timezone(timedelta(hours=2))))
     '2024-09-01T12:30:05Z'
     >>> format_datetime(date(2024, 9, 1))
     '2024-09-01T00:00:00Z'
     """
     if not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        value = datetime(value.year, value.month, value.day, tzinfo=UTC)
     if value.tzinfo is None:
         raise ValueError("datetime must be timezone-aware")
-    return value.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def outcomes_narrative(
@@ -316,14 +317,20 @@ def issuer_profile(
         issuer["otherIdentifier"] = [
             {"type": "IdentifierEntry", "identifier": brin, "identifierType": "ext:BRIN"}
         ]
-    issuer["address"] = {"type": ["Address"], "addressCountry": "Nederland", "addressCountryCode": "NL"}
+    issuer["address"] = {
+        "type": ["Address"],
+        "addressCountry": "Nederland",
+        "addressCountryCode": "NL",
+    }
     return issuer
 
 
 def _issuer(facts: UnitCertificateFacts) -> dict[str, Any]:
     return issuer_profile(
-        facts.issuer_did, facts.institution_name,
-        url=facts.institution_url, brin=facts.institution_brin,
+        facts.issuer_did,
+        facts.institution_name,
+        url=facts.institution_url,
+        brin=facts.institution_brin,
     )
 
 
@@ -386,7 +393,7 @@ def build_unit_credential(facts: UnitCertificateFacts) -> dict[str, Any]:
     --------
     >>> facts = UnitCertificateFacts(
     ...     credential_id="https://leerlijn.example.nl/credentials/1",
-    ...     issued_at=datetime(2024, 9, 1, 12, tzinfo=timezone.utc),
+    ...     issued_at=datetime(2024, 9, 1, 12, tzinfo=UTC),
     ...     issuer_did="did:key:z6MkeTG3bFFSLYVU7VqhgZxqr6YzpaGrQtFMh1uvqGy1vDnP",
     ...     institution_name="ROC Voorbeeld", learner_id="https://leerlijn.example.nl/learners/l1",
     ...     achievement_id="https://leerlijn.example.nl/units/BC-ZW-01", unit_code="BC-ZW-01",
@@ -453,7 +460,7 @@ def open_badge_credential(
 
     Examples
     --------
-    >>> when = datetime(2025, 9, 1, tzinfo=timezone.utc)
+    >>> when = datetime(2025, 9, 1, tzinfo=UTC)
     >>> vc = open_badge_credential(credential_id="urn:x", name="N", issuer={"id": "did:key:z"},
     ...     issued_at=when, awarded=when, subject={"type": ["AchievementSubject"]}, evidence=[])
     >>> sorted(vc)

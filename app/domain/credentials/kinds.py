@@ -29,7 +29,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from app.domain.credentials.envelope import (
@@ -47,19 +47,19 @@ from app.domain.credentials.envelope import (
     outcomes_narrative,
 )
 from app.domain.credentials.proof import DocumentLoader
-from app.domain.model import (
-    EpaType,
-    Prerequisite,
-    Qualification,
-    QualificationKind,
-    SupervisionLevel,
-)
 from app.domain.credentials.verification import (
     ALLOWED_UNDEFINED_TERMS,
     Check,
     VerificationReport,
     _run,
     verify_credential,
+)
+from app.domain.model import (
+    EpaType,
+    Prerequisite,
+    Qualification,
+    QualificationKind,
+    SupervisionLevel,
 )
 
 __all__ = [
@@ -85,12 +85,24 @@ __all__ = [
 CLR_CONTEXT = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
 #: CLR 2.0 ``AssociationType`` (closed enumeration, CLR 2.0 JSON Schema ``Association``).
 ASSOCIATION_TYPES: tuple[str, ...] = (
-    "exactMatchOf", "isChildOf", "isParentOf", "isPartOf",
-    "isPeerOf", "isRelatedTo", "precedes", "replacedBy",
+    "exactMatchOf",
+    "isChildOf",
+    "isParentOf",
+    "isPartOf",
+    "isPeerOf",
+    "isRelatedTo",
+    "precedes",
+    "replacedBy",
 )
 AssociationType = Literal[
-    "exactMatchOf", "isChildOf", "isParentOf", "isPartOf",
-    "isPeerOf", "isRelatedTo", "precedes", "replacedBy",
+    "exactMatchOf",
+    "isChildOf",
+    "isParentOf",
+    "isPartOf",
+    "isPeerOf",
+    "isRelatedTo",
+    "precedes",
+    "replacedBy",
 ]
 #: Message of a passing CLR ``schema`` check (the structure is checked in code instead).
 CLR_SCHEMA_NOTE = "no VC 2.0 CLR JSON Schema is shipped"
@@ -197,7 +209,9 @@ def _levels_by_number(facts: EpaCredentialFacts) -> dict[int, SupervisionLevel]:
         raise ValueError("supervision_levels must be non-empty with distinct level numbers")
     for name, value in (("level", facts.level), ("required_level", facts.required_level)):
         if value is not None and value not in levels:
-            raise ValueError(f"{name} {value} is not one of the supervision levels {sorted(levels)}")
+            raise ValueError(
+                f"{name} {value} is not one of the supervision levels {sorted(levels)}"
+            )
     return levels
 
 
@@ -225,7 +239,9 @@ def _supervision_result_description(
         "rubricCriterionLevel": rubric,
     }
     if facts.required_level is not None:
-        description["requiredLevel"] = supervision_level_id(facts.achievement_id, facts.required_level)
+        description["requiredLevel"] = supervision_level_id(
+            facts.achievement_id, facts.required_level
+        )
     return description
 
 
@@ -243,7 +259,7 @@ def build_epa_credential(facts: EpaCredentialFacts) -> dict[str, Any]:
     >>> from datetime import timezone
     >>> scale = tuple(SupervisionLevel(n, f"Niveau {n}", f"Level {n}", "g") for n in range(1, 6))
     >>> vc = build_epa_credential(EpaCredentialFacts(
-    ...     credential_id="https://r.nl/credentials/9", issued_at=datetime(2025, 3, 1, tzinfo=timezone.utc),
+    ...     credential_id="https://r.nl/credentials/9", issued_at=datetime(2025, 3, 1, tzinfo=UTC),
     ...     issuer_did="did:key:z6MkX", institution_name="ROC", learner_id="https://r.nl/learners/l1",
     ...     achievement_id="https://r.nl/epas/BAZ-1", epa_code="BAZ-1", epa_title="Werkplek",
     ...     epa_type="kern", outcomes=(), supervision_levels=scale, level=4,
@@ -259,7 +275,8 @@ def build_epa_credential(facts: EpaCredentialFacts) -> dict[str, Any]:
         "achievementType": "ext:EPA",
         "humanCode": facts.epa_code,
         "name": facts.epa_title,
-        "description": facts.epa_description or f"{kind} {facts.epa_code}: {facts.epa_title.rstrip('.')}.",
+        "description": facts.epa_description
+        or f"{kind} {facts.epa_code}: {facts.epa_title.rstrip('.')}.",
         "criteria": {
             "narrative": outcomes_narrative(
                 facts.outcomes,
@@ -404,7 +421,7 @@ def build_diploma_credential(facts: DiplomaCredentialFacts) -> dict[str, Any]:
     --------
     >>> from datetime import timezone
     >>> vc = build_diploma_credential(DiplomaCredentialFacts(
-    ...     credential_id="https://r.nl/credentials/d1", issued_at=datetime(2025, 7, 1, tzinfo=timezone.utc),
+    ...     credential_id="https://r.nl/credentials/d1", issued_at=datetime(2025, 7, 1, tzinfo=UTC),
     ...     issuer_did="did:key:z6MkX", institution_name="ROC", learner_id="https://r.nl/learners/l1",
     ...     achievement_id="https://r.nl/qualifications/Q-HZW", qualification_code="Q-HZW",
     ...     qualification_title="Helpende Zorg en Welzijn", qualification_kind="mbo",
@@ -453,14 +470,19 @@ def build_diploma_credential(facts: DiplomaCredentialFacts) -> dict[str, Any]:
             "achievement": achievement,
             "creditsEarned": credits,
         },
-        evidence=[evidence_entry("Kwaliteitsborging", "Kwaliteitsborging", quality)] if quality else [],
+        evidence=[evidence_entry("Kwaliteitsborging", "Kwaliteitsborging", quality)]
+        if quality
+        else [],
         valid_until=facts.valid_until,
     )
 
 
 def _issuer(facts: EpaCredentialFacts | DiplomaCredentialFacts) -> dict[str, Any]:
     return issuer_profile(
-        facts.issuer_did, facts.institution_name, url=facts.institution_url, brin=facts.institution_brin
+        facts.issuer_did,
+        facts.institution_name,
+        url=facts.institution_url,
+        brin=facts.institution_brin,
     )
 
 
@@ -554,9 +576,13 @@ def registry_associations(
     found: set[AssociationFacts] = set()
     for prerequisite in prerequisites:
         if prerequisite.requires in achievement_ids and prerequisite.unit in achievement_ids:
-            found.add(AssociationFacts(
-                "precedes", achievement_ids[prerequisite.requires], achievement_ids[prerequisite.unit]
-            ))
+            found.add(
+                AssociationFacts(
+                    "precedes",
+                    achievement_ids[prerequisite.requires],
+                    achievement_ids[prerequisite.unit],
+                )
+            )
     for qualification in qualifications:
         if qualification.code not in achievement_ids:
             continue
@@ -567,9 +593,11 @@ def registry_associations(
         )
         for part in parts:
             if part in achievement_ids:
-                found.add(AssociationFacts(
-                    "isPartOf", achievement_ids[part], achievement_ids[qualification.code]
-                ))
+                found.add(
+                    AssociationFacts(
+                        "isPartOf", achievement_ids[part], achievement_ids[qualification.code]
+                    )
+                )
     return tuple(sorted(found))
 
 
@@ -639,8 +667,10 @@ def build_clr_credential(facts: ClrFacts) -> dict[str, Any]:
         "type": ["VerifiableCredential", "ClrCredential"],
         "name": facts.name,
         "issuer": issuer_profile(
-            facts.issuer_did, facts.institution_name,
-            url=facts.institution_url, brin=facts.institution_brin,
+            facts.issuer_did,
+            facts.institution_name,
+            url=facts.institution_url,
+            brin=facts.institution_brin,
         ),
         "validFrom": format_datetime(facts.issued_at),
         "credentialSubject": subject,
@@ -692,8 +722,11 @@ def _clr_structure_errors(document: Mapping[str, Any]) -> list[str]:
         if not isinstance(achievement, Mapping) or "Achievement" not in _types(achievement):
             errors.append(f"{path}: must be an Achievement object")
             continue
-        errors += [f"{path}.{key}: required" for key in ("id", "name", "description", "criteria")
-                   if key not in achievement]
+        errors += [
+            f"{path}.{key}: required"
+            for key in ("id", "name", "description", "criteria")
+            if key not in achievement
+        ]
     associations = subject.get("association", [])
     if not isinstance(associations, list):
         return [*errors, "$.credentialSubject.association: must be an array"]
@@ -703,10 +736,15 @@ def _clr_structure_errors(document: Mapping[str, Any]) -> list[str]:
             errors.append(f"{path}: must be an Association object")
             continue
         if association.get("associationType") not in ASSOCIATION_TYPES:
-            errors.append(f"{path}.associationType: {association.get('associationType')!r} is not "
-                          f"one of {', '.join(ASSOCIATION_TYPES)}")
-        errors += [f"{path}.{key}: required string" for key in ("sourceId", "targetId")
-                   if not isinstance(association.get(key), str)]
+            errors.append(
+                f"{path}.associationType: {association.get('associationType')!r} is not "
+                f"one of {', '.join(ASSOCIATION_TYPES)}"
+            )
+        errors += [
+            f"{path}.{key}: required string"
+            for key in ("sourceId", "targetId")
+            if not isinstance(association.get(key), str)
+        ]
     return errors
 
 
@@ -756,8 +794,10 @@ def _embedded_check(
                 inner = credential.get("credentialSubject")
                 inner_id = inner.get("id") if isinstance(inner, Mapping) else None
                 if inner_id != learner:
-                    failures.append(f"{label}: credentialSubject.id {inner_id!r} is not the "
-                                    f"CLR subject {learner!r}")
+                    failures.append(
+                        f"{label}: credentialSubject.id {inner_id!r} is not the "
+                        f"CLR subject {learner!r}"
+                    )
         if failures:
             return False, "; ".join(failures)
         return True, f"all {len(credentials)} embedded credentials verified"
@@ -810,7 +850,10 @@ def verify_clr(
     report = verify_credential(
         document,
         validate_schema=lambda _document: [],
-        **{**common, "extra_checks": [*extra_checks, ("embedded", _embedded_check(verify_embedded))]},
+        **{
+            **common,
+            "extra_checks": [*extra_checks, ("embedded", _embedded_check(verify_embedded))],
+        },
     )
     if not isinstance(document, Mapping):
         return report
@@ -819,4 +862,3 @@ def verify_clr(
         for c in report.checks
     )
     return VerificationReport(all(c.ok for c in checks), checks)
-

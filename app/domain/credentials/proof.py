@@ -315,11 +315,13 @@ def verify_proof(
         if "@context" in proof:
             doc_ctx = unsecured.get("@context")
             doc_ctx = doc_ctx if isinstance(doc_ctx, list) else [doc_ctx]
-            proof_ctx = proof["@context"] if isinstance(proof["@context"], list) else [
-                proof["@context"]
-            ]
+            proof_ctx = (
+                proof["@context"] if isinstance(proof["@context"], list) else [proof["@context"]]
+            )
             if doc_ctx[: len(proof_ctx)] != proof_ctx:
-                return ProofResult(False, "document @context does not start with proof @context", vm)
+                return ProofResult(
+                    False, "document @context does not start with proof @context", vm
+                )
             unsecured["@context"] = proof["@context"]
         config = proof_configuration(unsecured, proof)
         public_key = resolve_public_key(vm)

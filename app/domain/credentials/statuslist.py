@@ -11,7 +11,12 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from app.domain.credentials.multibase import gunzip_bytes, gzip_bytes, multibase_decode, multibase_encode_base64url
+from app.domain.credentials.multibase import (
+    gunzip_bytes,
+    gzip_bytes,
+    multibase_decode,
+    multibase_encode_base64url,
+)
 
 __all__ = [
     "LIST_SIZE",
@@ -100,7 +105,11 @@ def status_entry(list_url: str, index: int, purpose: StatusPurpose) -> dict[str,
 
 
 def build_status_list_credential(
-    list_url: str, issuer: Mapping[str, Any], purpose: StatusPurpose, bits: bytes, valid_from: datetime
+    list_url: str,
+    issuer: Mapping[str, Any],
+    purpose: StatusPurpose,
+    bits: bytes,
+    valid_from: datetime,
 ) -> dict[str, Any]:
     """Return the unsigned ``BitstringStatusListCredential`` publishing `bits`."""
     return {
@@ -169,13 +178,18 @@ def check_status(
             return False, f"status list {url!r} is not trustworthy: {reason}"
         subject = status_list.get("credentialSubject", {})
         if subject.get("statusPurpose") != purpose:
-            return False, f"status list {url!r} is for {subject.get('statusPurpose')!r}, not {purpose!r}"
+            return (
+                False,
+                f"status list {url!r} is for {subject.get('statusPurpose')!r}, not {purpose!r}",
+            )
         try:
             bit = get_bit(decode_list(subject.get("encodedList", "")), index)
         except (ValueError, IndexError) as error:
             return False, f"status list {url!r} cannot be read: {error}"
         if bit:
-            word = {"revocation": "revoked", "suspension": "suspended"}.get(str(purpose), f"flagged ({purpose})")
+            word = {"revocation": "revoked", "suspension": "suspended"}.get(
+                str(purpose), f"flagged ({purpose})"
+            )
             return False, f"the credential is {word}"
         found.append(str(purpose))
     return True, "not " + " and not ".join(

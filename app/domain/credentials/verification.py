@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pyld import jsonld
@@ -115,7 +115,7 @@ def parse_datetime(value: object) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"not an XML Schema dateTime: {value!r}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def issuer_id(document: Mapping[str, Any]) -> str:
@@ -231,7 +231,7 @@ def check_validity(document: Mapping[str, Any], now: datetime) -> tuple[bool, st
 
     Examples
     --------
-    >>> now = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    >>> now = datetime(2025, 1, 1, tzinfo=UTC)
     >>> check_validity({"validFrom": "2024-01-01T00:00:00Z", "validUntil": "2024-06-01T00:00:00Z"}, now)
     (False, 'expired: validUntil 2024-06-01T00:00:00Z is before 2025-01-01T00:00:00+00:00')
     >>> check_validity({"validFrom": "2026-01-01T00:00:00Z"}, now)[1]
@@ -247,7 +247,10 @@ def check_validity(document: Mapping[str, Any], now: datetime) -> tuple[bool, st
     if "validUntil" in document:
         valid_until = parse_datetime(document["validUntil"])
         if valid_until < now:
-            return False, f"expired: validUntil {document['validUntil']} is before {now.isoformat()}"
+            return (
+                False,
+                f"expired: validUntil {document['validUntil']} is before {now.isoformat()}",
+            )
         if valid_until < valid_from:
             return False, "validUntil is before validFrom"
         return True, f"valid from {document['validFrom']} until {document['validUntil']}"
@@ -326,7 +329,7 @@ def verify_credential(
     --------
     >>> report = verify_credential("not a credential", loader=lambda u, o=None: {},
     ...     resolve_public_key=lambda vm: None, validate_schema=lambda d: [],
-    ...     now=datetime(2025, 1, 1, tzinfo=timezone.utc), is_known_issuer=lambda i: True)
+    ...     now=datetime(2025, 1, 1, tzinfo=UTC), is_known_issuer=lambda i: True)
     >>> report.verified, [c.check for c in report.checks]
     (False, ['context', 'proof', 'issuer', 'validity', 'schema'])
     >>> report.checks[0].message
@@ -352,7 +355,9 @@ def verify_credential(
         *extra_checks,
     ]
     if not isinstance(document, Mapping):
-        results = tuple(CheckResult(name, False, "credential must be a JSON object") for name, _ in checks)
+        results = tuple(
+            CheckResult(name, False, "credential must be a JSON object") for name, _ in checks
+        )
         return VerificationReport(False, results)
     results = tuple(_run(name, check, document) for name, check in checks)
     return VerificationReport(all(r.ok for r in results), results)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from app.domain.errors import NotFound
-from app.domain.path.engine import current_levels, learner_standing
 from app.domain.path.catalog import Catalog, LearnerRecord
+from app.domain.path.engine import current_levels, learner_standing
 
 __all__ = ["missing_unit_outcomes", "current_epa_level"]
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date
 from heapq import heapify, heappop, heappush
 from itertools import filterfalse
 from typing import Any
 
-from app.domain.path import explain
 from app.domain.errors import InvalidData, NotFound
 from app.domain.model import Qualification
+from app.domain.path import explain
 from app.domain.path.catalog import Catalog, LearnerRecord
 
 __all__ = [

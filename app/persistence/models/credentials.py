@@ -37,7 +37,9 @@ class IssuedCredentialRow(db.Model):
     suspended: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (
-        CheckConstraint("achievement_type IN ('unit', 'epa', 'qualification')", name="credential_type"),
+        CheckConstraint(
+            "achievement_type IN ('unit', 'epa', 'qualification')", name="credential_type"
+        ),
     )
 
 
@@ -55,7 +57,9 @@ class StatusListRow(db.Model):
     document: Mapped[dict] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
-    __table_args__ = (CheckConstraint("purpose IN ('revocation', 'suspension')", name="status_list_purpose"),)
+    __table_args__ = (
+        CheckConstraint("purpose IN ('revocation', 'suspension')", name="status_list_purpose"),
+    )
 
 
 class CredentialStatusEntryRow(db.Model):

@@ -31,7 +31,9 @@ class LearnerRow(db.Model):
     #: Bumped by every write to the learner's record (see app.persistence.versions).
     record_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    __table_args__ = (UniqueConstraint("institution", "external_id", name="learner_external_id_unique"),)
+    __table_args__ = (
+        UniqueConstraint("institution", "external_id", name="learner_external_id_unique"),
+    )
 
 
 class EvidenceRow(db.Model):
@@ -89,14 +91,18 @@ class HeldDiplomaRow(db.Model):
     date: Mapped[dt.date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (UniqueConstraint("learner", "qualification", "date", name="held_diploma_unique"),)
+    __table_args__ = (
+        UniqueConstraint("learner", "qualification", "date", name="held_diploma_unique"),
+    )
 
 
 class EnrolmentRow(db.Model):
     __tablename__ = "enrolments"
 
     learner: Mapped[str] = mapped_column(ForeignKey("learners.id"), primary_key=True)
-    qualification: Mapped[str] = mapped_column(ForeignKey("qualifications.code"), primary_key=True, index=True)
+    qualification: Mapped[str] = mapped_column(
+        ForeignKey("qualifications.code"), primary_key=True, index=True
+    )
     chosen_electives: Mapped[list[str]] = mapped_column(JSON)
     start: Mapped[dt.date] = mapped_column(Date)
     hours_per_week: Mapped[int] = mapped_column(Integer)

@@ -16,7 +16,9 @@ class InstitutionRow(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     brin: Mapped[str | None] = mapped_column(String(16))
 
-    __table_args__ = (CheckConstraint("kind IN ('mbo', 'vmbo', 'czo', 'employer')", name="institution_kind"),)
+    __table_args__ = (
+        CheckConstraint("kind IN ('mbo', 'vmbo', 'czo', 'employer')", name="institution_kind"),
+    )
 
 
 class UnitRow(db.Model):
@@ -106,7 +108,9 @@ class QualificationUnitRow(db.Model):
     role: Mapped[str] = mapped_column(String(10))
     position: Mapped[int] = mapped_column(Integer)
 
-    __table_args__ = (CheckConstraint("role IN ('mandatory', 'option')", name="qualification_unit_role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('mandatory', 'option')", name="qualification_unit_role"),
+    )
 
 
 class QualificationEpaRow(db.Model):
