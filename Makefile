@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install test-deps bench clean
+.PHONY: run test lint install test-deps bench clean
 
 install: $(STAMP)
 
@@ -24,7 +24,14 @@ run: install
 test-deps: install
 	bash scripts/install-test-deps.sh
 
-test: install test-deps
+# Lint, types and architecture rules first (seconds), then every test suite.
+lint: install
+	$(BIN)/ruff check app tests bench migrations wsgi.py
+	$(BIN)/ruff format --check app tests bench migrations wsgi.py
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: install test-deps lint
 	$(BIN)/python -m pytest
 
 bench: install test-deps

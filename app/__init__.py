@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, send_from_directory
 
+from app import clock
 from app.config import Config
 from app.extensions import db, migrate
 
@@ -22,9 +23,14 @@ def create_app(config: type[Config] = Config) -> Flask:
             f"sqlite:///{Path(app.instance_path) / 'leerlijn.sqlite3'}"
         )
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    if app.config["LEERLIJN_TIMEZONE"] != clock.TIME_ZONE_NAME:
+        raise ValueError(f"LEERLIJN_TIMEZONE is fixed at {clock.TIME_ZONE_NAME} (see app/clock.py)")
 
+    from app import request_context
+    from app.adapters.credential_environment import CredentialEnvironment
     from app.persistence import versions
     from app.persistence.models import (  # noqa: F401  (register the tables)
+        access,
         credentials,
         learners,
         registry,
@@ -32,7 +38,12 @@ def create_app(config: type[Config] = Config) -> Flask:
     )
 
     db.init_app(app)
-    app.extensions["path_caches"] = versions.PathCaches()
+    app.extensions[request_context.PATH_CACHES_KEY] = versions.PathCaches()
+    app.extensions[request_context.CREDENTIALS_KEY] = CredentialEnvironment(
+        base_url=app.config["LEERLIJN_BASE_URL"],
+        schemas_dir=app.config["SCHEMAS_DIR"],
+        keys_dir=app.config["LEERLIJN_KEYS_DIR"] or Path(app.instance_path) / "keys",
+    )
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
 
     from app.api import register_api

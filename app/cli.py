@@ -12,6 +12,7 @@ from flask_migrate import upgrade
 
 from app.domain.errors import InvalidData, RegistryError
 from app.extensions import db
+from app.request_context import credential_environment
 from app.services.actor import SYSTEM
 from app.services.seeding import load_registry_file, load_seed, summarize
 
@@ -60,7 +61,6 @@ def register_cli(app: Flask) -> None:
     @click.argument("institution")
     def keys_create(institution: str) -> None:
         """Make a new active signing key for INSTITUTION."""
-        from app.adapters.credential_environment import credential_environment
         from app.services.registry import get_institution
 
         get_institution(db.session, institution)
@@ -71,13 +71,13 @@ def register_cli(app: Flask) -> None:
     @click.argument("institution")
     def keys_rotate(institution: str) -> None:
         """Make a new active key; older keys keep verifying until retired."""
-        from app.adapters.credential_environment import credential_environment
         from app.services.registry import get_institution
 
         get_institution(db.session, institution)
         key = credential_environment().issuers.keys.create(institution)
         click.echo(
-            f"{institution}: new active key {key.key_id}; earlier keys are 'rotated' and still verify"
+            f"{institution}: new active key {key.key_id}; "
+            "earlier keys are 'rotated' and still verify"
         )
 
     @keys.command("retire")
@@ -85,7 +85,6 @@ def register_cli(app: Flask) -> None:
     @click.argument("key_id")
     def keys_retire(institution: str, key_id: str) -> None:
         """Remove KEY_ID from the DID document: credentials it signed then fail the issuer check."""
-        from app.adapters.credential_environment import credential_environment
 
         try:
             key = credential_environment().issuers.keys.retire(institution, key_id)
@@ -97,7 +96,6 @@ def register_cli(app: Flask) -> None:
     @click.argument("institution")
     def keys_list(institution: str) -> None:
         """List INSTITUTION's keys with their status (private halves are never shown)."""
-        from app.adapters.credential_environment import credential_environment
 
         for key in credential_environment().issuers.keys.keys(institution):
             click.echo(f"{key.key_id}\t{key.status}\t{key.created}\t{key.public_key_multibase}")

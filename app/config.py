@@ -1,9 +1,17 @@
-"""Configuration classes; every setting is read from the environment once, here."""
+"""Configuration classes: every setting the app reads is declared here.
+
+Only this module reads the environment, once, at import: ``DATABASE_URL`` (becomes
+``SQLALCHEMY_DATABASE_URI``), ``LEERLIJN_BASE_URL`` and ``LEERLIJN_DEFAULT_INSTITUTION``. The
+other settings (``LEERLIJN_KEYS_DIR``, ``SEED_DIR``, ...) are changed by subclassing `Config`,
+as the tests do.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from app.clock import TIME_ZONE_NAME
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +51,10 @@ class Config:
         os.environ.get("LEERLIJN_BASE_URL") or "http://127.0.0.1:8000"
     ).rstrip("/")
     LEERLIJN_DEFAULT_INSTITUTION: str = os.environ.get("LEERLIJN_DEFAULT_INSTITUTION") or "MBO-ZW"
-    LEERLIJN_TIMEZONE: str = "Europe/Amsterdam"
+    #: The calendar of every date (fixed; `app.clock` keeps the clock, `create_app` checks this).
+    LEERLIJN_TIMEZONE: str = TIME_ZONE_NAME
+    #: The issuers' Ed25519 keys; None means ``keys/`` in the instance folder.
+    LEERLIJN_KEYS_DIR: Path | None = None
     SEED_DIR: Path = PROJECT_ROOT / "seed"
     SCHEMAS_DIR: Path = PROJECT_ROOT / "schemas"
     PROBLEM_BASE_URI: str = "https://leerlijn.nl/problems/"

@@ -6,9 +6,11 @@ Usage::
 
 Prints p50/p95 (ms) for
 
-* ``sign``: :func:`app.domain.dataintegrity.add_proof` (2 RDFC-1.0 canonicalizations + Ed25519),
-* ``verify proof``: :func:`app.domain.dataintegrity.verify_proof`,
-* ``verify credential``: :func:`app.domain.verification.verify_credential` (all five checks),
+* ``sign``: :func:`app.domain.credentials.proof.add_proof` (2 RDFC-1.0 canonicalizations +
+  Ed25519),
+* ``verify proof``: :func:`app.domain.credentials.proof.verify_proof`,
+* ``verify credential``: :func:`app.domain.credentials.verification.verify_credential` (all
+  five checks),
 * ``node verify``: the same credential verified by ``interop/verify.mjs --repeat N`` (one Node
   process, per-run timings, start-up excluded),
 
@@ -38,17 +40,14 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat 
 
 from app.adapters.json_schemas import load_credential_validator  # noqa: E402
 from app.adapters.jsonld import load_context_documents, make_document_loader  # noqa: E402
-from app.domain.credentials.envelope import (  # noqa: E402
-    OutcomeFacts,
-    UnitCertificateFacts,
-    build_unit_credential,
-)
-from app.domain.credentials.multibase import (  # noqa: E402
+from app.domain.credentials.did_key import (  # noqa: E402
     did_key_from_public_key,
     did_key_verification_method,
     public_key_from_did_key,
 )
+from app.domain.credentials.envelope import OutcomeFacts  # noqa: E402
 from app.domain.credentials.proof import add_proof, verify_proof  # noqa: E402
+from app.domain.credentials.unit import UnitCertificateFacts, build_unit_credential  # noqa: E402
 from app.domain.credentials.verification import verify_credential  # noqa: E402
 
 

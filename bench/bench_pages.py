@@ -58,7 +58,8 @@ def report(name: str, times: list[float], target: float | None = None) -> None:
     if target is not None:
         verdict = f"  target p95 ≤ {target:.0f} ms: {'met' if p95 <= target else 'MISSED'}"
     print(
-        f"{name:<34} runs={len(ordered):4d}  p50={p50:7.2f} ms  p95={p95:7.2f} ms  max={ordered[-1]:7.2f} ms{verdict}"
+        f"{name:<34} runs={len(ordered):4d}  p50={p50:7.2f} ms  p95={p95:7.2f} ms"
+        f"  max={ordered[-1]:7.2f} ms{verdict}"
     )
 
 
@@ -89,7 +90,8 @@ def main() -> None:
     credential = document["id"].rsplit("/", 1)[1]
 
     print(
-        f"Rendering pages on the seed data (SQLite in memory, Flask test client), learner DEMO-L5, op={ON}"
+        "Rendering pages on the seed data (SQLite in memory, Flask test client),"
+        f" learner DEMO-L5, op={ON}"
     )
     report(
         "GET /leerlingen/{id} (Mijn leerpad)",

@@ -188,8 +188,8 @@ def main() -> None:
             line("service add_prerequisite, 409", refused_ms, "graph load + check, rollback")
             line("service add_prerequisite, 201", accepted_ms, "graph load + check + commit")
 
-            result: dict[str, Any] = registry.qualification_graph(session, "Q-BENCH")
-            assert len(result["order"]) == N_UNITS
+            result = registry.qualification_graph(session, "Q-BENCH")
+            assert len(result.order) == N_UNITS
             qgraph_ms = median_ms(
                 lambda: registry.qualification_graph(session, "Q-BENCH"), args.repeat
             )
@@ -200,9 +200,7 @@ def main() -> None:
             position = {code: i for i, code in enumerate(order)}
             assert all(position[p.requires] < position[p.unit] for p in document.prerequisites)
             print()
-            shape = (
-                f"{len(result['nodes'])} nodes, {len(result['edges'])} edges, order of {len(order)}"
-            )
+            shape = f"{len(result.nodes)} nodes, {len(result.edges)} edges, order of {len(order)}"
             line("service qualification_graph", qgraph_ms, shape)
             line("pure ordered_units", order_ms, f"order of {len(order)}")
             session.remove()

@@ -1,1 +1,1 @@
-"""Adapters to the world outside the domain: JSON-LD documents, JSON Schemas, key files, issuer DIDs."""
+"""Adapters to what lies outside the domain: JSON-LD documents, JSON Schemas, keys, DIDs."""

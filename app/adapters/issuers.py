@@ -13,13 +13,12 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from app.adapters.keystore import IssuerKey, KeyStore
-from app.domain.credentials.multibase import (
-    decode_ed25519_public_multikey,
+from app.domain.credentials.did_key import (
+    DID_CONTEXTS,
     did_key_verification_method,
     public_key_from_did_key,
 )
-
-DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+from app.domain.credentials.multibase import decode_ed25519_public_multikey
 
 
 def is_loopback_url(base_url: str) -> bool:
@@ -82,7 +81,7 @@ class IssuerDirectory:
         ]
         ids = [m["id"] for m in methods]
         return {
-            "@context": DID_CONTEXTS,
+            "@context": list(DID_CONTEXTS),
             "id": did,
             "verificationMethod": methods,
             "assertionMethod": ids,

@@ -3,7 +3,7 @@
 `load_context_documents` reads ``schemas/contexts/index.json`` (canonical URL → file name and
 sha256) and the files it names. `make_document_loader` turns those documents into a pyld
 document loader that serves exactly those URLs, resolves ``did:key`` DID URLs locally (DID
-documents are built by :mod:`app.domain.credentials.multibase`) and refuses everything else with a
+documents are built by :mod:`app.domain.credentials.did_key`) and refuses everything else with a
 :class:`pyld.jsonld.JsonLdError`. It never touches the network.
 
 Nothing here is module-level state: build the loader once (in the app factory) and pass it to
@@ -26,7 +26,7 @@ from typing import Any
 from cachetools import LRUCache
 from pyld.jsonld import JsonLdError
 
-from app.domain.credentials.multibase import did_key_document
+from app.domain.credentials.did_key import did_key_document
 
 __all__ = ["OfflineDocumentLoader", "load_context_documents", "make_document_loader"]
 

@@ -20,10 +20,10 @@ from typing import Literal
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from app.domain.credentials.did_key import did_key_from_public_key
 from app.domain.credentials.multibase import (
     decode_ed25519_private_multikey,
     decode_ed25519_public_multikey,
-    did_key_from_public_key,
     encode_ed25519_private_multikey,
     encode_ed25519_public_multikey,
 )

@@ -2,22 +2,45 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+import http
+
+from flask import Flask, request
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
-from app.api.errors import http_problem
-from app.services.actor import Actor
+from app.api.errors import PROBLEM_JSON, http_problem
+from app.request_context import set_actor
+from app.schemas.credentials import DOCUMENTED_SCHEMAS
+from app.schemas.problems import ProblemSchema
 
-ACTOR_HEADER = "X-Leerlijn-Actor"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class LeerlijnApi(Api):
-    """flask-smorest's Api whose HTTP errors are RFC 9457 problem documents."""
+    """flask-smorest's Api whose HTTP errors are RFC 9457 problem documents, so documented."""
+
+    ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
         return http_problem(error)
+
+    def _register_responses(self) -> None:
+        """Document the error responses (one per status, and ``default``) as problem documents.
+
+        flask-smorest registers them with its own error schema as ``application/json``; the
+        bodies `app.api.errors` really writes are ``application/problem+json``.
+        """
+        for status in http.HTTPStatus:
+            self._register_response(status.name, status.phrase, with_problem=status >= 400)
+        self._register_response(self.DEFAULT_ERROR_RESPONSE_NAME, "Default error response")
+
+    def _register_response(self, name: str, description: str, with_problem: bool = True) -> None:
+        response: dict[str, object] = {"description": description}
+        if with_problem:
+            response["schema"] = self.ERROR_SCHEMA
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response(name, response, lazy=True)
 
 
 def is_json_mimetype(mimetype: str) -> bool:
@@ -35,7 +58,8 @@ def guard_json_body() -> None:
         return
     if not is_json_mimetype(request.mimetype):
         raise UnsupportedMediaType(
-            f"the body must be application/json (or another +json type), not '{request.mimetype or 'none'}'"
+            "the body must be application/json (or another +json type), "
+            f"not '{request.mimetype or 'none'}'"
         )
     if has_body and _parsed_json() is None and request.get_data(cache=True).strip() != b"null":
         error = BadRequest("the request body is not valid JSON")
@@ -52,19 +76,21 @@ def _parsed_json() -> object:
         return None
 
 
-def set_actor() -> None:
-    """Make the acting party of this request known (authentication arrives in a later issue)."""
-    g.actor = Actor(id=request.headers.get(ACTOR_HEADER, "anonymous").strip()[:100] or "anonymous")
-
-
-def current_actor() -> Actor:
-    return g.actor  # type: ignore[no-any-return]
-
-
 def register_api(app: Flask) -> None:
-    from app.api import catalog, credentials, imports, learners, qualifications, units, vmbo
+    from app.api import (
+        catalog,
+        credentials,
+        imports,
+        issuers,
+        learners,
+        qualifications,
+        units,
+        vmbo,
+    )
 
     api = LeerlijnApi(app, spec_kwargs={"info": {"description": "Leerlijn registry API"}})
+    for name, schema in DOCUMENTED_SCHEMAS.items():
+        api.spec.components.schema(name, schema=schema)
     app.before_request(set_actor)
     app.before_request(guard_json_body)
     blueprints = (
@@ -79,5 +105,5 @@ def register_api(app: Flask) -> None:
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api")
-    app.register_blueprint(credentials.did_documents)
+    api.register_blueprint(issuers.blp)
     app.extensions["leerlijn_api"] = api

@@ -8,10 +8,10 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api import current_actor
 from app.domain.model import Epa, Institution, OutcomeRelation
+from app.domain.paging import ListFilter
 from app.extensions import db
-from app.persistence import registry_repository as repo
+from app.request_context import current_actor
 from app.schemas.registry import (
     EpaSchema,
     InstitutionSchema,
@@ -29,23 +29,24 @@ blp = Blueprint(
 
 
 @blp.route("/institutions")
-class Institutions(MethodView):
+class InstitutionCollection(MethodView):
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(InstitutionSchema))
     def get(self, args: dict[str, Any]):
         """List institutions (filters: kind, q)."""
-        return repo.list_institutions(db.session, repo.ListFilter(**args))
+        return registry.list_institutions(db.session, ListFilter(**args))
 
     @blp.arguments(InstitutionSchema)
     @blp.response(201, InstitutionSchema)
     def post(self, institution: Institution):
         """Create an institution."""
         created = registry.create_institution(db.session, current_actor(), institution)
-        return created, 201, {"Location": url_for("catalog.InstitutionItem", code=created.code)}
+        location = url_for("catalog.InstitutionResource", code=created.code)
+        return created, 201, {"Location": location}
 
 
 @blp.route("/institutions/<code>")
-class InstitutionItem(MethodView):
+class InstitutionResource(MethodView):
     @blp.response(200, InstitutionSchema)
     def get(self, code: str):
         """Get an institution."""
@@ -53,23 +54,23 @@ class InstitutionItem(MethodView):
 
 
 @blp.route("/epas")
-class Epas(MethodView):
+class EpaCollection(MethodView):
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(EpaSchema))
     def get(self, args: dict[str, Any]):
         """List EPAs (filters: kind = EPA type kern/specifiek, q)."""
-        return repo.list_epas(db.session, repo.ListFilter(**args))
+        return registry.list_epas(db.session, ListFilter(**args))
 
     @blp.arguments(EpaSchema)
     @blp.response(201, EpaSchema)
     def post(self, epa: Epa):
         """Create an EPA."""
         created = registry.create_epa(db.session, current_actor(), epa)
-        return created, 201, {"Location": url_for("catalog.EpaItem", code=created.code)}
+        return created, 201, {"Location": url_for("catalog.EpaResource", code=created.code)}
 
 
 @blp.route("/epas/<code>")
-class EpaItem(MethodView):
+class EpaResource(MethodView):
     @blp.response(200, EpaSchema)
     def get(self, code: str):
         """Get an EPA."""
@@ -77,13 +78,13 @@ class EpaItem(MethodView):
 
 
 @blp.route("/outcome-relations")
-class OutcomeRelations(MethodView):
+class OutcomeRelationCollection(MethodView):
     @blp.arguments(RelationListArgs, location="query")
     @blp.response(200, page_of(OutcomeRelationSchema))
     def get(self, args: dict[str, Any]):
         """List outcome relations (filters: kind = subsumes/partial, outcome)."""
         outcome = args.pop("outcome", None)
-        return repo.list_outcome_relations(db.session, repo.ListFilter(**args), outcome)
+        return registry.list_outcome_relations(db.session, ListFilter(**args), outcome)
 
     @blp.arguments(OutcomeRelationSchema)
     @blp.response(201, OutcomeRelationSchema)
@@ -91,13 +92,13 @@ class OutcomeRelations(MethodView):
         """Create an outcome relation (subsumes or partial)."""
         created = registry.create_outcome_relation(db.session, current_actor(), relation)
         location = url_for(
-            "catalog.OutcomeRelations", outcome=created.from_outcome, kind=created.type
+            "catalog.OutcomeRelationCollection", outcome=created.from_outcome, kind=created.type
         )
         return created, 201, {"Location": location}
 
 
 @blp.route("/supervision-levels")
-class SupervisionLevels(MethodView):
+class SupervisionLevelCollection(MethodView):
     @blp.response(200, SupervisionLevelSchema(many=True))
     def get(self):
         """The five fixed supervision levels of entrustment decisions."""

@@ -54,9 +54,7 @@ def problem(status: int, slug: str | None, title: str, detail: str, **extensions
 
 
 def registry_problem(error: RegistryError) -> Response:
-    for cls, status, slug in PROBLEMS:
-        if isinstance(error, cls):
-            break
+    status, slug = next((status, slug) for cls, status, slug in PROBLEMS if isinstance(error, cls))
     extensions: dict[str, Any] = {}
     if isinstance(error, PrerequisiteCycle):
         extensions["cycle"] = error.cycle
@@ -136,7 +134,8 @@ def integrity_problem(error: IntegrityError) -> Response:
         409,
         "conflict",
         "Conflict",
-        "the change conflicts with data stored meanwhile (a duplicate or a missing reference); nothing was written",
+        "the change conflicts with data stored meanwhile (a duplicate or a missing reference); "
+        "nothing was written",
     )
 
 

@@ -6,15 +6,15 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api import current_actor
 from app.extensions import db
+from app.request_context import current_actor
 from app.schemas.registry import ImportReportSchema, ImportSchema, import_document
 
 blp = Blueprint("import", __name__, description="All-or-nothing, idempotent registry import")
 
 
 @blp.route("/import")
-class Import(MethodView):
+class ImportAction(MethodView):
     @blp.doc(
         requestBody={"required": True, "content": {"application/json": {"schema": ImportSchema}}}
     )

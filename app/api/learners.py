@@ -8,10 +8,11 @@ from flask import current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api import current_actor
+from app.clock import today
 from app.domain.learner import EnrolmentItem
+from app.domain.paging import ListFilter
 from app.extensions import db
-from app.persistence.registry_repository import ListFilter
+from app.request_context import current_actor
 from app.schemas.learners import (
     DiplomaInSchema,
     DiplomaSchema,
@@ -27,14 +28,32 @@ from app.schemas.learners import (
     PathsArgs,
     WithdrawSchema,
 )
-from app.schemas.registry import ListArgs, page_of
+from app.schemas.paths import PathRankingSchema, PathSchema
+from app.schemas.registry import ListArgs, one_or_many, page_of
 from app.services import learners
 
 blp = Blueprint("learners", __name__, description="Learners, their records and their paths")
 
+#: `POST /learners/{id}/evidence` takes one evidence object or a list of them (all-or-nothing).
+EVIDENCE_BODY = {
+    "required": True,
+    "description": "One evidence object (answered with one) or a list (answered with a list).",
+    "content": {
+        "application/json": {
+            "schema": one_or_many(EvidenceInSchema),
+            "example": {
+                "outcome": "VV:B1-K1-W1",
+                "source": "exam",
+                "date": "2024-06-01",
+                "assessor": "J. de Vries",
+            },
+        }
+    },
+}
+
 
 @blp.route("/learners")
-class Learners(MethodView):
+class LearnerCollection(MethodView):
     @blp.arguments(LearnerListArgs, location="query")
     @blp.response(200, page_of(LearnerSchema))
     def get(self, args: dict[str, Any]):
@@ -50,11 +69,12 @@ class Learners(MethodView):
         learner = learners.create_learner(
             db.session, current_actor(), data["name"], institution, data.get("external_id")
         )
-        return learner, 201, {"Location": url_for("learners.LearnerItem", learner_id=learner.id)}
+        location = url_for("learners.LearnerResource", learner_id=learner.id)
+        return learner, 201, {"Location": location}
 
 
 @blp.route("/learners/<learner_id>")
-class LearnerItem(MethodView):
+class LearnerResource(MethodView):
     @blp.response(200, LearnerSchema)
     def get(self, learner_id: str):
         """Get a learner."""
@@ -62,29 +82,16 @@ class LearnerItem(MethodView):
 
 
 @blp.route("/learners/<learner_id>/evidence")
-class Evidence(MethodView):
+class EvidenceCollection(MethodView):
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(EvidenceSchema))
     def get(self, args: dict[str, Any], learner_id: str):
         """All evidence of a learner, withdrawn items included."""
         return learners.list_evidence(db.session, learner_id, ListFilter(**args))
 
-    @blp.doc(
-        requestBody={
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "oneOf": [
-                            {"$ref": "#/components/schemas/EvidenceIn"},
-                            {"type": "array", "items": {"$ref": "#/components/schemas/EvidenceIn"}},
-                        ]
-                    }
-                }
-            },
-        }
-    )
+    @blp.doc(requestBody=EVIDENCE_BODY)
     @blp.response(201)
+    @blp.alt_response(201, schema=one_or_many(EvidenceSchema), success=True)
     def post(self, learner_id: str):
         """Record one evidence object (→ object) or a list (→ list; all-or-nothing)."""
         body = request.get_json(silent=True)
@@ -98,12 +105,12 @@ class Evidence(MethodView):
             db.session, current_actor(), learner_id, items, as_list=as_list
         )
         dumped = EvidenceSchema(many=True).dump(created)
-        location = url_for("learners.Evidence", learner_id=learner_id)
+        location = url_for("learners.EvidenceCollection", learner_id=learner_id)
         return (dumped if as_list else dumped[0]), 201, {"Location": location}
 
 
 @blp.route("/learners/<learner_id>/evidence/<int(max=2147483647):evidence_id>/withdraw")
-class EvidenceWithdraw(MethodView):
+class EvidenceWithdrawAction(MethodView):
     @blp.arguments(WithdrawSchema)
     @blp.response(200, EvidenceSchema)
     def post(self, data: dict[str, Any], learner_id: str, evidence_id: int):
@@ -114,7 +121,7 @@ class EvidenceWithdraw(MethodView):
 
 
 @blp.route("/learners/<learner_id>/entrustments")
-class Entrustments(MethodView):
+class EntrustmentCollection(MethodView):
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(EntrustmentSchema))
     def get(self, args: dict[str, Any], learner_id: str):
@@ -126,11 +133,12 @@ class Entrustments(MethodView):
     def post(self, data: dict[str, Any], learner_id: str):
         """Record an entrustment decision (EPA, supervision level 1–5)."""
         created = learners.record_entrustment(db.session, current_actor(), learner_id, data)
-        return created, 201, {"Location": url_for("learners.Entrustments", learner_id=learner_id)}
+        location = url_for("learners.EntrustmentCollection", learner_id=learner_id)
+        return created, 201, {"Location": location}
 
 
 @blp.route("/learners/<learner_id>/entrustments/<int(max=2147483647):entrustment_id>/withdraw")
-class EntrustmentWithdraw(MethodView):
+class EntrustmentWithdrawAction(MethodView):
     @blp.arguments(WithdrawSchema)
     @blp.response(200, EntrustmentSchema)
     def post(self, data: dict[str, Any], learner_id: str, entrustment_id: int):
@@ -141,7 +149,7 @@ class EntrustmentWithdraw(MethodView):
 
 
 @blp.route("/learners/<learner_id>/diplomas")
-class Diplomas(MethodView):
+class DiplomaCollection(MethodView):
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(DiplomaSchema))
     def get(self, args: dict[str, Any], learner_id: str):
@@ -153,11 +161,12 @@ class Diplomas(MethodView):
     def post(self, data: dict[str, Any], learner_id: str):
         """Record a diploma held (it meets entry requirements; it credits no outcomes)."""
         created = learners.record_diploma(db.session, current_actor(), learner_id, data)
-        return created, 201, {"Location": url_for("learners.Diplomas", learner_id=learner_id)}
+        location = url_for("learners.DiplomaCollection", learner_id=learner_id)
+        return created, 201, {"Location": location}
 
 
 @blp.route("/learners/<learner_id>/enrolments")
-class Enrolments(MethodView):
+class EnrolmentCollection(MethodView):
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(EnrolmentSchema))
     def get(self, args: dict[str, Any], learner_id: str):
@@ -170,13 +179,13 @@ class Enrolments(MethodView):
         """Enrol the learner toward a qualification (one enrolment per qualification)."""
         created = learners.enrol(db.session, current_actor(), learner_id, enrolment)
         location = url_for(
-            "learners.EnrolmentItemView", learner_id=learner_id, qualification=created.qualification
+            "learners.EnrolmentResource", learner_id=learner_id, qualification=created.qualification
         )
         return created, 201, {"Location": location}
 
 
 @blp.route("/learners/<learner_id>/enrolments/<qualification>")
-class EnrolmentItemView(MethodView):
+class EnrolmentResource(MethodView):
     @blp.response(200, EnrolmentSchema)
     def get(self, learner_id: str, qualification: str):
         """One enrolment."""
@@ -192,12 +201,12 @@ class EnrolmentItemView(MethodView):
 
 
 @blp.route("/learners/<learner_id>/path")
-class Path(MethodView):
+class LearnerPath(MethodView):
     @blp.arguments(PathArgs, location="query")
-    @blp.response(200)
+    @blp.response(200, PathSchema)
     def get(self, args: dict[str, Any], learner_id: str):
         """What remains toward a qualification, why, in what order and by when."""
-        result = learners.learner_path(
+        return learners.learner_path(
             db.session,
             learner_id,
             args.get("qualification"),
@@ -205,20 +214,19 @@ class Path(MethodView):
             args.get("hours_per_week"),
             caches=current_app.extensions["path_caches"],
         )
-        return result.to_dict()
 
 
 @blp.route("/learners/<learner_id>/paths")
-class Paths(MethodView):
+class LearnerPaths(MethodView):
     @blp.arguments(PathsArgs, location="query")
-    @blp.response(200)
+    @blp.response(200, PathRankingSchema)
     def get(self, args: dict[str, Any], learner_id: str):
         """Every qualification, closest first: which diploma is nearest for this learner."""
-        on = args.get("on") or learners.today()
+        on = args.get("on") or today()
         summaries = learners.learner_paths(
             db.session, learner_id, on, current_app.extensions["path_caches"]
         )
-        return {"on": on.isoformat(), "paths": [s.to_dict() for s in summaries]}
+        return {"on": on, "paths": summaries}
 
 
 def _object(body: Any) -> dict[str, Any]:

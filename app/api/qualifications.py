@@ -8,10 +8,10 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api import current_actor
 from app.domain.model import Qualification
+from app.domain.paging import ListFilter
 from app.extensions import db
-from app.persistence import registry_repository as repo
+from app.request_context import current_actor
 from app.schemas.registry import ListArgs, QualificationGraphSchema, QualificationSchema, page_of
 from app.services import registry
 
@@ -19,12 +19,12 @@ blp = Blueprint("qualifications", __name__, description="Qualifications, electiv
 
 
 @blp.route("/qualifications")
-class Qualifications(MethodView):
+class QualificationCollection(MethodView):
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(QualificationSchema))
     def get(self, args: dict[str, Any]):
         """List qualifications (filters: kind, q)."""
-        return repo.list_qualifications(db.session, repo.ListFilter(**args))
+        return registry.list_qualifications(db.session, ListFilter(**args))
 
     @blp.arguments(QualificationSchema)
     @blp.response(201, QualificationSchema)
@@ -34,12 +34,12 @@ class Qualifications(MethodView):
         return (
             created,
             201,
-            {"Location": url_for("qualifications.QualificationItem", code=created.code)},
+            {"Location": url_for("qualifications.QualificationResource", code=created.code)},
         )
 
 
 @blp.route("/qualifications/<code>")
-class QualificationItem(MethodView):
+class QualificationResource(MethodView):
     @blp.response(200, QualificationSchema)
     def get(self, code: str):
         """Get a qualification."""
@@ -53,7 +53,7 @@ class QualificationItem(MethodView):
 
 
 @blp.route("/qualifications/<code>/graph")
-class QualificationGraph(MethodView):
+class QualificationGraphResource(MethodView):
     @blp.response(200, QualificationGraphSchema)
     def get(self, code: str):
         """The prerequisite graph of the qualification's units, with the path order."""

@@ -8,11 +8,11 @@ from flask import current_app, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api import current_actor
 from app.domain.errors import NotFound
 from app.domain.model import Prerequisite
+from app.domain.paging import ListFilter
 from app.extensions import db
-from app.persistence import registry_repository as repo
+from app.request_context import current_actor
 from app.schemas.registry import (
     ListArgs,
     PrerequisiteInSchema,
@@ -32,12 +32,12 @@ def _default_institution() -> str:
 
 
 @blp.route("/units")
-class Units(MethodView):
+class UnitCollection(MethodView):
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(UnitSchema))
     def get(self, args: dict[str, Any]):
         """List units (filters: kind, q, institution)."""
-        return repo.list_units(db.session, repo.ListFilter(**args))
+        return registry.list_units(db.session, ListFilter(**args))
 
     @blp.arguments(UnitSchema)
     @blp.response(201, UnitSchema)
@@ -46,11 +46,11 @@ class Units(MethodView):
         unit = registry.create_unit(
             db.session, current_actor(), to_unit(data, _default_institution())
         )
-        return unit, 201, {"Location": url_for("units.Unit", code=unit.code)}
+        return unit, 201, {"Location": url_for("units.UnitResource", code=unit.code)}
 
 
 @blp.route("/units/<code>")
-class Unit(MethodView):
+class UnitResource(MethodView):
     @blp.response(200, UnitSchema)
     def get(self, code: str):
         """Get a unit with its outcomes."""
@@ -71,7 +71,7 @@ class Unit(MethodView):
 
 
 @blp.route("/units/<code>/prerequisites")
-class UnitPrerequisites(MethodView):
+class UnitPrerequisiteCollection(MethodView):
     @blp.response(200, UnitPrerequisitesSchema)
     def get(self, code: str):
         """The units this unit requires, and the units that require it."""
@@ -84,12 +84,14 @@ class UnitPrerequisites(MethodView):
         prerequisite = registry.add_prerequisite(
             db.session, current_actor(), Prerequisite(code, data["requires"])
         )
-        location = url_for("units.UnitPrerequisite", code=code, requires=prerequisite.requires)
+        location = url_for(
+            "units.UnitPrerequisiteResource", code=code, requires=prerequisite.requires
+        )
         return prerequisite, 201, {"Location": location}
 
 
 @blp.route("/units/<code>/prerequisites/<requires>")
-class UnitPrerequisite(MethodView):
+class UnitPrerequisiteResource(MethodView):
     @blp.response(200, PrerequisiteSchema)
     def get(self, code: str, requires: str):
         """One prerequisite of a unit."""

@@ -8,10 +8,10 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api import current_actor
 from app.domain.overlap import RouteTemplate, VmboProgramme
+from app.domain.paging import ListFilter
 from app.extensions import db
-from app.persistence.registry_repository import ListFilter
+from app.request_context import current_actor
 from app.schemas.learners import WithdrawSchema
 from app.schemas.registry import ListArgs, page_of
 from app.schemas.vmbo import (
@@ -24,9 +24,11 @@ from app.schemas.vmbo import (
     MappingListSchema,
     MappingSchema,
     OverlapArgs,
+    OverlapReportSchema,
     ProgrammeSchema,
     RouteInSchema,
     RouteSchema,
+    RouteSummarySchema,
     to_assignment,
 )
 from app.services import vmbo
@@ -40,7 +42,7 @@ routes_blp = Blueprint(
 
 
 @blp.route("/vmbo/programmes")
-class Programmes(MethodView):
+class ProgrammeCollection(MethodView):
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(ProgrammeSchema))
     def get(self, args: dict[str, Any]):
@@ -52,11 +54,11 @@ class Programmes(MethodView):
     def post(self, programme: VmboProgramme):
         """Create a vmbo programme of a vmbo school."""
         created = vmbo.create_programme(db.session, current_actor(), programme)
-        return created, 201, {"Location": url_for("vmbo.ProgrammeItem", code=created.code)}
+        return created, 201, {"Location": url_for("vmbo.ProgrammeResource", code=created.code)}
 
 
 @blp.route("/vmbo/programmes/<code>")
-class ProgrammeItem(MethodView):
+class ProgrammeResource(MethodView):
     @blp.response(200, ProgrammeSchema)
     def get(self, code: str):
         """Get a vmbo programme."""
@@ -64,7 +66,7 @@ class ProgrammeItem(MethodView):
 
 
 @blp.route("/vmbo/programmes/<code>/assignments")
-class Assignments(MethodView):
+class AssignmentCollection(MethodView):
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(AssignmentSchema))
     def get(self, args: dict[str, Any], code: str):
@@ -81,12 +83,12 @@ class Assignments(MethodView):
         return (
             created,
             201,
-            {"Location": url_for("vmbo.AssignmentItem", code=created.assignment.code)},
+            {"Location": url_for("vmbo.AssignmentResource", code=created.assignment.code)},
         )
 
 
 @blp.route("/vmbo/assignments/<code>")
-class AssignmentItem(MethodView):
+class AssignmentResource(MethodView):
     @blp.response(200, AssignmentSchema)
     def get(self, code: str):
         """Get a practical assignment with its current mappings."""
@@ -94,7 +96,7 @@ class AssignmentItem(MethodView):
 
 
 @blp.route("/vmbo/assignments/<code>/mappings")
-class Mappings(MethodView):
+class MappingCollection(MethodView):
     @blp.arguments(MappingListArgs, location="query")
     @blp.response(200, MappingListSchema)
     def get(self, args: dict[str, Any], code: str):
@@ -106,11 +108,11 @@ class Mappings(MethodView):
     def post(self, data: dict[str, Any], code: str):
         """Map the assignment onto an mbo outcome; an existing pair gets a new version."""
         created = vmbo.save_mapping(db.session, current_actor(), code, data)
-        return created, 201, {"Location": url_for("vmbo.Mappings", code=code)}
+        return created, 201, {"Location": url_for("vmbo.MappingCollection", code=code)}
 
 
 @blp.route("/vmbo/assignments/<code>/mappings/<outcome>")
-class MappingItem(MethodView):
+class MappingResource(MethodView):
     @blp.response(204)
     def delete(self, code: str, outcome: str):
         """End the current mapping (its versions stay as history)."""
@@ -118,16 +120,16 @@ class MappingItem(MethodView):
 
 
 @blp.route("/vmbo/programmes/<code>/overlap")
-class Overlap(MethodView):
+class OverlapResource(MethodView):
     @blp.arguments(OverlapArgs, location="query")
-    @blp.response(200)
+    @blp.response(200, OverlapReportSchema)
     def get(self, args: dict[str, Any], code: str):
         """Per unit of the qualification: outcomes covered fully, partly or not, and hours."""
-        return vmbo.overlap(db.session, code, args["qualification"]).to_dict()
+        return vmbo.overlap(db.session, code, args["qualification"])
 
 
 @blp.route("/learners/<learner_id>/vmbo-completions")
-class Completions(MethodView):
+class CompletionCollection(MethodView):
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(CompletionSchema))
     def get(self, args: dict[str, Any], learner_id: str):
@@ -139,11 +141,12 @@ class Completions(MethodView):
     def post(self, data: dict[str, Any], learner_id: str):
         """Credit a completed assignment: evidence for full mappings, flags for partial ones."""
         created = vmbo.record_completion(db.session, current_actor(), learner_id, data)
-        return created, 201, {"Location": url_for("vmbo.Completions", learner_id=learner_id)}
+        location = url_for("vmbo.CompletionCollection", learner_id=learner_id)
+        return created, 201, {"Location": location}
 
 
 @blp.route("/learners/<learner_id>/vmbo-completions/<int(max=2147483647):completion_id>/withdraw")
-class CompletionWithdraw(MethodView):
+class CompletionWithdrawAction(MethodView):
     @blp.arguments(WithdrawSchema)
     @blp.response(200, CompletionSchema)
     def post(self, data: dict[str, Any], learner_id: str, completion_id: int):
@@ -154,7 +157,7 @@ class CompletionWithdraw(MethodView):
 
 
 @routes_blp.route("/routes")
-class Routes(MethodView):
+class RouteCollection(MethodView):
     @routes_blp.arguments(ListArgs, location="query")
     @routes_blp.response(200, page_of(RouteSchema))
     def get(self, args: dict[str, Any]):
@@ -166,12 +169,12 @@ class Routes(MethodView):
     def post(self, route: RouteTemplate):
         """Create a doorlopende leerroute: a vmbo programme continuing into a qualification."""
         created = vmbo.create_route(db.session, current_actor(), route)
-        return created, 201, {"Location": url_for("routes.RouteItem", code=created.code)}
+        return created, 201, {"Location": url_for("routes.RouteResource", code=created.code)}
 
 
 @routes_blp.route("/routes/<code>")
-class RouteItem(MethodView):
-    @routes_blp.response(200)
+class RouteResource(MethodView):
+    @routes_blp.response(200, RouteSummarySchema)
     def get(self, code: str):
         """What the vmbo part covers (fully, partly) and what remains for the mbo part, in hours."""
-        return vmbo.get_route(db.session, code).to_dict()
+        return vmbo.get_route(db.session, code)

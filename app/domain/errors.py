@@ -63,6 +63,10 @@ class InvalidData(RegistryError):
     """Semantically invalid input; `errors` holds ``{"pointer", "message"}`` items."""
 
     def __init__(self, errors: Sequence[Mapping[str, str]], detail: str | None = None) -> None:
-        where = lambda e: e.get("pointer") or e.get("parameter") or "/"
-        super().__init__(detail or "; ".join(f"{where(e)}: {e['message']}" for e in errors))
+        super().__init__(detail or "; ".join(f"{_where(e)}: {e['message']}" for e in errors))
         self.errors = [dict(error) for error in errors]
+
+
+def _where(error: Mapping[str, str]) -> str:
+    """Return where a field error points: its JSON pointer, its query parameter, or ``/``."""
+    return error.get("pointer") or error.get("parameter") or "/"

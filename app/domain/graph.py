@@ -24,7 +24,7 @@ __all__ = [
 
 def build_prerequisite_graph(
     units: Iterable[str], prerequisites: Iterable[tuple[str, str]]
-) -> nx.DiGraph:
+) -> nx.DiGraph[str]:
     """Return the prerequisite graph of `units` and ``(unit, requires)`` pairs.
 
     Parameters
@@ -50,7 +50,7 @@ def build_prerequisite_graph(
     >>> list(G.edges)
     [('A', 'B')]
     """
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(units)
     graph.add_edges_from((requires, unit) for unit, requires in prerequisites)
     if nx.is_directed_acyclic_graph(graph):  # linear; find_cycle only when there is one
@@ -62,7 +62,7 @@ def build_prerequisite_graph(
     raise PrerequisiteCycle([*cycle, cycle[0]])
 
 
-def cycle_if_added(graph: nx.DiGraph, unit: str, requires: str) -> list[str] | None:
+def cycle_if_added(graph: nx.DiGraph[str], unit: str, requires: str) -> list[str] | None:
     """Return the cycle that "`unit` requires `requires`" would close, or None.
 
     The cycle starts and ends with `unit` and follows `requires` edges.
@@ -96,7 +96,9 @@ def unit_sort_key(kind_of: Mapping[str, str]) -> Callable[[str], tuple[int, str]
     return key
 
 
-def ordered_units(graph: nx.DiGraph, units: Iterable[str], kind_of: Mapping[str, str]) -> list[str]:
+def ordered_units(
+    graph: nx.DiGraph[str], units: Iterable[str], kind_of: Mapping[str, str]
+) -> list[str]:
     """Return `units` in prerequisite order, smallest available unit first.
 
     At each step the smallest unit (by `unit_sort_key`) whose prerequisites among `units`
@@ -113,7 +115,7 @@ def ordered_units(graph: nx.DiGraph, units: Iterable[str], kind_of: Mapping[str,
     ['AV-1', 'VC-1', 'BC-2']
     """
     wanted = set(units)
-    subgraph = nx.DiGraph()
+    subgraph: nx.DiGraph[str] = nx.DiGraph()
     subgraph.add_nodes_from(wanted)
     subgraph.add_edges_from(
         (a, b) for a, b in graph.subgraph(wanted & set(graph)).edges if a in wanted and b in wanted
@@ -121,7 +123,7 @@ def ordered_units(graph: nx.DiGraph, units: Iterable[str], kind_of: Mapping[str,
     return list(nx.lexicographical_topological_sort(subgraph, key=unit_sort_key(kind_of)))
 
 
-def required_closure(graph: nx.DiGraph, units: Iterable[str]) -> set[str]:
+def required_closure(graph: nx.DiGraph[str], units: Iterable[str]) -> set[str]:
     """Return `units` together with every unit they require, directly or not.
 
     Examples

@@ -56,7 +56,7 @@ class Layout:
 
 
 def layered_layout(
-    G: nx.DiGraph,
+    G: nx.DiGraph[str],
     key: Callable[[str], Hashable] | None = None,
     *,
     box_width: float = 150,

@@ -5,13 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from app.domain.path.catalog import Enrolment, Entrustment, Evidence, EvidenceSource, HeldDiploma
+from app.domain.path.hours import DEFAULT_HOURS_PER_WEEK
+from app.domain.path.record import (
+    Enrolment,
+    Entrustment,
+    Evidence,
+    EvidenceSource,
+    HeldDiploma,
+)
 
 __all__ = ["Learner", "EvidenceItem", "EntrustmentItem", "DiplomaItem", "EnrolmentItem"]
 
 
 @dataclass(frozen=True, slots=True)
 class Learner:
+    """A learner: an id assigned by the registry, a name, an institution."""
+
     id: str
     name: str
     institution: str
@@ -70,6 +79,8 @@ class EntrustmentItem:
 
 @dataclass(frozen=True, slots=True)
 class DiplomaItem:
+    """A diploma a learner holds, as stored."""
+
     id: int
     qualification: str
     date: dt.date
@@ -81,10 +92,12 @@ class DiplomaItem:
 
 @dataclass(frozen=True, slots=True)
 class EnrolmentItem:
+    """An enrolment as stored: chosen electives in order of preference, start, study pace."""
+
     qualification: str
     chosen_electives: tuple[str, ...]
     start: dt.date
-    hours_per_week: int = 20
+    hours_per_week: int = DEFAULT_HOURS_PER_WEEK
 
     def for_engine(self) -> Enrolment:
         return Enrolment(self.qualification, self.chosen_electives, self.start, self.hours_per_week)

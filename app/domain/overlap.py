@@ -14,8 +14,9 @@ This module is pure: plain values in, plain values out. It computes
 * the summary of a doorlopende leerroute (`route_summary`): what the vmbo part covers and
   what remains for the mbo part.
 
-Hours are rounded half up with `app.domain.path.remaining_unit_hours` (the R10 rule), so an
-overlap and a learner's path agree on what the same outcomes are worth.
+Hours are rounded half up with `app.domain.path.hours.remaining_unit_hours` (the R10 rule), so
+an overlap and a learner's path agree on what the same outcomes are worth. The JSON shapes of
+the report and the route summary are given by the schemas in ``app/schemas/vmbo.py``.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from app.domain.model import Qualification, Unit
-from app.domain.path.engine import remaining_unit_hours
+from app.domain.model import ElectiveRule, Qualification, Unit
+from app.domain.path.hours import remaining_unit_hours
 
 __all__ = [
     "Coverage",
@@ -40,6 +41,8 @@ __all__ = [
     "RouteTemplate",
     "UnitOverlap",
     "OverlapReport",
+    "RouteCoverage",
+    "MboPartUnit",
     "RouteSummary",
     "best_coverage",
     "credit_for",
@@ -171,6 +174,22 @@ class RouteTemplate:
 
 @dataclass(frozen=True, slots=True)
 class UnitOverlap:
+    """How far a programme's mappings cover one unit of a qualification.
+
+    Attributes
+    ----------
+    unit : str
+        The unit's code.
+    role : str
+        ``mandatory`` or ``option`` (an elective option of the qualification).
+    study_load_hours : int
+        The unit's study load.
+    full, partial, none : tuple of str
+        Its outcomes covered fully, partly and not at all, each in the unit's order.
+    covered_hours : int
+        What the fully covered outcomes are worth (R10, rounded half up).
+    """
+
     unit: str
     role: str
     study_load_hours: int
@@ -181,96 +200,107 @@ class UnitOverlap:
 
     @property
     def remaining_hours(self) -> int:
+        """The study load that the fully covered outcomes leave."""
         return self.study_load_hours - self.covered_hours
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the report's JSON shape of the unit (role and load are not part of it)."""
-        return {
-            "unit": self.unit,
-            "full": list(self.full),
-            "partial": list(self.partial),
-            "none": list(self.none),
-            "covered_hours": self.covered_hours,
-        }
 
 
 @dataclass(frozen=True, slots=True)
 class OverlapReport:
+    """The overlap of a vmbo programme with a qualification, unit by unit (`overlap_report`)."""
+
     programme: str
     qualification: str
     units: tuple[UnitOverlap, ...]
 
     @property
     def total_hours(self) -> int:
+        """The study load of the listed units."""
         return sum(u.study_load_hours for u in self.units)
 
     @property
     def covered_hours(self) -> int:
+        """The covered hours of the listed units."""
         return sum(u.covered_hours for u in self.units)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "programme": self.programme,
-            "qualification": self.qualification,
-            "units": [u.to_dict() for u in self.units],
-            "total_hours": self.total_hours,
-            "covered_hours": self.covered_hours,
-        }
+
+@dataclass(frozen=True, slots=True)
+class RouteCoverage:
+    """The units a route's vmbo part covers: `fully` (every outcome) and `partly` (some)."""
+
+    fully: tuple[str, ...]
+    partly: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MboPartUnit:
+    """What remains of one unit for the mbo part of a route.
+
+    `outcomes` are those not fully covered; `needs_assessment` those covered partly; `hours`
+    the unit's remaining hours.
+    """
+
+    unit: str
+    role: str
+    outcomes: tuple[str, ...]
+    needs_assessment: tuple[str, ...]
+    hours: int
 
 
 @dataclass(frozen=True, slots=True)
 class RouteSummary:
+    """What the vmbo part of a doorlopende leerroute covers and what remains (`route_summary`).
+
+    Attributes
+    ----------
+    route : RouteTemplate
+    report : OverlapReport
+        The overlap of the route's programme with its qualification.
+    electives : ElectiveRule
+        The elective rule of the qualification.
+    """
+
     route: RouteTemplate
     report: OverlapReport
-    elective_required_hours: int
-    elective_options: tuple[str, ...]
+    electives: ElectiveRule
+
+    @property
+    def covers(self) -> RouteCoverage:
+        """The units covered fully (no outcome left) and partly (some outcome covered)."""
+        units = self.report.units
+        return RouteCoverage(
+            fully=tuple(u.unit for u in units if not u.partial and not u.none),
+            partly=tuple(u.unit for u in units if (u.full or u.partial) and (u.partial or u.none)),
+        )
+
+    @property
+    def mbo_part(self) -> tuple[MboPartUnit, ...]:
+        """The units with outcomes that are not fully covered, in the report's order."""
+        return tuple(
+            MboPartUnit(
+                unit=u.unit,
+                role=u.role,
+                outcomes=tuple(o for o in _unit_order(u) if o not in u.full),
+                needs_assessment=u.partial,
+                hours=u.remaining_hours,
+            )
+            for u in self.report.units
+            if u.partial or u.none
+        )
+
+    @property
+    def total_hours(self) -> int:
+        """The report's total hours."""
+        return self.report.total_hours
+
+    @property
+    def covered_hours(self) -> int:
+        """The report's covered hours."""
+        return self.report.covered_hours
 
     @property
     def remaining_hours(self) -> int:
+        """``total_hours − covered_hours``: what remains for the mbo part."""
         return self.report.total_hours - self.report.covered_hours
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the route's JSON shape: vmbo coverage, the mbo remainder, the elective rule."""
-        units = self.report.units
-        return {
-            "code": self.route.code,
-            "title": self.route.title,
-            "programme": self.route.programme,
-            "qualification": self.route.qualification,
-            "covers": {
-                "fully": [u.unit for u in units if not u.partial and not u.none],
-                "partly": [
-                    u.unit for u in units if (u.full or u.partial) and (u.partial or u.none)
-                ],
-            },
-            "units": [
-                {
-                    **u.to_dict(),
-                    "role": u.role,
-                    "study_load_hours": u.study_load_hours,
-                    "remaining_hours": u.remaining_hours,
-                }
-                for u in units
-            ],
-            "mbo_part": [
-                {
-                    "unit": u.unit,
-                    "role": u.role,
-                    "outcomes": [o for o in _unit_order(u) if o not in u.full],
-                    "needs_assessment": list(u.partial),
-                    "hours": u.remaining_hours,
-                }
-                for u in units
-                if u.partial or u.none
-            ],
-            "electives": {
-                "required_hours": self.elective_required_hours,
-                "options": list(self.elective_options),
-            },
-            "total_hours": self.report.total_hours,
-            "covered_hours": self.report.covered_hours,
-            "remaining_hours": self.remaining_hours,
-        }
 
 
 def _unit_order(unit: UnitOverlap) -> list[str]:
@@ -415,13 +445,10 @@ def route_summary(
     >>> a = Unit("BC-A", "BC", "A", 100, (Outcome("x", "x"), Outcome("y", "y")), "I")
     >>> q = Qualification("Q", "Q", "mbo", ("BC-A",))
     >>> report = overlap_report("P", q, {"BC-A": a}, [AssignmentMapping("V", "x", "full", 1)])
-    >>> summary = route_summary(RouteTemplate("R", "R", "P", "Q"), q, report).to_dict()
-    >>> summary["covers"], summary["remaining_hours"]
-    ({'fully': [], 'partly': ['BC-A']}, 50)
+    >>> summary = route_summary(RouteTemplate("R", "R", "P", "Q"), q, report)
+    >>> summary.covers, summary.remaining_hours
+    (RouteCoverage(fully=(), partly=('BC-A',)), 50)
+    >>> summary.mbo_part
+    (MboPartUnit(unit='BC-A', role='mandatory', outcomes=('y',), needs_assessment=(), hours=50),)
     """
-    return RouteSummary(
-        route=route,
-        report=report,
-        elective_required_hours=qualification.electives.required_hours,
-        elective_options=tuple(qualification.electives.options),
-    )
+    return RouteSummary(route=route, report=report, electives=qualification.electives)

@@ -6,7 +6,7 @@ every error of a document at once while a single API write raises the first kind
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -87,7 +87,8 @@ def qualification_problems(qualification: Qualification, known: KnownCodes) -> l
     --------
     >>> from app.domain.model import ElectiveRule
     >>> q = Qualification("Q", "T", "mbo", units=("A",), electives=ElectiveRule(240, ("A",)))
-    >>> [(p.pointer, p.message) for p in qualification_problems(q, KnownCodes(unit_kinds={"A": "BC"}))]
+    >>> known = KnownCodes(unit_kinds={"A": "BC"})
+    >>> [(p.pointer, p.message) for p in qualification_problems(q, known)]
     [('/electives/options/0', "elective option 'A' is a BC unit; options must be VC units"), \
 ('/electives/options/0', "unit 'A' is both mandatory and an elective option")]
     """
@@ -155,10 +156,10 @@ def prerequisite_problems(prerequisite: Prerequisite, known: KnownCodes) -> list
     return problems
 
 
-def _repeats(codes: object, pointer: str, suffix: str = "") -> list[Problem]:
+def _repeats(codes: Iterable[str], pointer: str, suffix: str = "") -> list[Problem]:
     seen: set[str] = set()
     problems: list[Problem] = []
-    for index, code in enumerate(codes):  # type: ignore[call-overload]
+    for index, code in enumerate(codes):
         if code in seen:
             problems.append(Problem(f"{pointer}/{index}{suffix}", f"'{code}' is listed twice"))
         seen.add(code)

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.paging import ListFilter, Page
 from app.persistence.models.credentials import IssuedCredentialRow
-from app.persistence.registry_repository import ListFilter, Page, paginate
+from app.persistence.paging import paginate
 
 
 @dataclass(frozen=True, slots=True)

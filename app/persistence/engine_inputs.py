@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.path.catalog import (
+from app.domain.path.record import (
     Enrolment,
     Entrustment,
     Evidence,

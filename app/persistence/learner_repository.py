@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.learner import DiplomaItem, EnrolmentItem, EntrustmentItem, EvidenceItem, Learner
+from app.domain.paging import ListFilter, Page
 from app.persistence.models.learners import (
     EnrolmentRow,
     EntrustmentRow,
@@ -17,7 +18,7 @@ from app.persistence.models.learners import (
     HeldDiplomaRow,
     LearnerRow,
 )
-from app.persistence.registry_repository import ListFilter, Page, paginate, text_match
+from app.persistence.paging import paginate, text_match
 
 EVIDENCE_FIELDS = (
     "outcome",
@@ -268,15 +269,3 @@ def learner_record_items(
         for r in session.scalars(select(EnrolmentRow).where(EnrolmentRow.learner == learner_id))
     ]
     return evidence, entrustments, diplomas, enrolments
-
-
-def record_references_to_outcomes(
-    session: Session, outcome_codes: Sequence[str]
-) -> list[dict[str, str]]:
-    """Evidence that refers to any of `outcome_codes` (one reference per learner and outcome)."""
-    rows = session.execute(
-        select(EvidenceRow.learner, EvidenceRow.outcome)
-        .where(EvidenceRow.outcome.in_(list(outcome_codes)))
-        .distinct()
-    )
-    return [{"kind": "evidence", "code": learner, "outcome": outcome} for learner, outcome in rows]

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -22,6 +20,7 @@ from app.domain.model import (
     SupervisionLevel,
     Unit,
 )
+from app.domain.paging import ListFilter, Page
 from app.domain.rules import KnownCodes
 from app.persistence.models.registry import (
     EpaOutcomeRow,
@@ -37,26 +36,7 @@ from app.persistence.models.registry import (
     SupervisionLevelRow,
     UnitRow,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of a list: the items and the total count before paging."""
-
-    items: list[object]
-    total: int
-    limit: int
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class ListFilter:
-    limit: int = 50
-    offset: int = 0
-    kind: str | None = None
-    q: str | None = None
-    institution: str | None = None
-
+from app.persistence.paging import paginate, text_match
 
 # --- conversions ------------------------------------------------------------------------------
 
@@ -448,75 +428,3 @@ def known_codes(session: Session) -> KnownCodes:
         qualifications=frozenset(session.scalars(select(QualificationRow.code))),
         epas=frozenset(session.scalars(select(EpaRow.code))),
     )
-
-
-def outcome_references(session: Session, outcome_codes: Sequence[str]) -> list[dict[str, str]]:
-    """Return what refers to any of `outcome_codes`: relations and EPAs (records register more)."""
-    if not outcome_codes:
-        return []
-    codes = list(outcome_codes)
-    references: list[dict[str, str]] = []
-    for row in session.scalars(
-        select(OutcomeRelationRow).where(
-            or_(
-                OutcomeRelationRow.from_outcome.in_(codes), OutcomeRelationRow.to_outcome.in_(codes)
-            )
-        )
-    ):
-        references.append(
-            {"kind": "outcome_relation", "code": f"{row.from_outcome} {row.type} {row.to_outcome}"}
-        )
-    for epa, outcome in session.execute(
-        select(EpaOutcomeRow.epa, EpaOutcomeRow.outcome).where(EpaOutcomeRow.outcome.in_(codes))
-    ):
-        references.append({"kind": "epa", "code": epa, "outcome": outcome})
-    from app.persistence.learner_repository import record_references_to_outcomes
-
-    references += record_references_to_outcomes(session, codes)
-    from app.persistence.vmbo_repository import vmbo_references_to_outcomes
-
-    references += vmbo_references_to_outcomes(session, codes)
-    return references
-
-
-def unit_references(session: Session, code: str) -> list[dict[str, str]]:
-    """Return what refers to unit `code`: qualifications, prerequisites, and via its outcomes."""
-    references: list[dict[str, str]] = []
-    for qualification, role in session.execute(
-        select(QualificationUnitRow.qualification, QualificationUnitRow.role).where(
-            QualificationUnitRow.unit == code
-        )
-    ):
-        references.append({"kind": "qualification", "code": qualification, "role": role})
-    for unit, requires in session.execute(
-        select(PrerequisiteRow.unit, PrerequisiteRow.requires).where(
-            or_(PrerequisiteRow.unit == code, PrerequisiteRow.requires == code)
-        )
-    ):
-        references.append({"kind": "prerequisite", "code": f"{unit} requires {requires}"})
-    outcome_codes = list(
-        session.scalars(select(OutcomeRow.code).where(OutcomeRow.unit_code == code))
-    )
-    references += outcome_references(session, outcome_codes)
-    from app.persistence.models.credentials import IssuedCredentialRow
-
-    for credential in session.scalars(
-        select(IssuedCredentialRow.id).where(
-            IssuedCredentialRow.achievement_type == "unit",
-            IssuedCredentialRow.achievement_code == code,
-        )
-    ):
-        references.append({"kind": "credential", "code": credential})
-    return references
-
-
-def text_match(q: str, *columns):  # type: ignore[no-untyped-def]
-    """Case-insensitive substring match; `%`, `_` and `\\` in `q` are literal on every database."""
-    return or_(*(func.lower(column).contains(q.lower(), autoescape=True) for column in columns))
-
-
-def paginate(session: Session, query, order: Sequence[Any], flt: ListFilter, convert) -> Page:  # type: ignore[no-untyped-def]
-    """One page of `query` in `order`, each row turned into a domain value by `convert`."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    rows = session.scalars(query.order_by(*order).limit(flt.limit).offset(flt.offset))
-    return Page([convert(row) for row in rows], total, flt.limit, flt.offset)

@@ -19,7 +19,8 @@ from app.domain.overlap import (
     VmboCompletion,
     VmboProgramme,
 )
-from app.domain.path.catalog import PartialCredit
+from app.domain.paging import ListFilter, Page
+from app.domain.path.record import PartialCredit
 from app.persistence.models.vmbo import (
     VmboAssignmentRow,
     VmboCompletionOutcomeRow,
@@ -28,7 +29,7 @@ from app.persistence.models.vmbo import (
     VmboProgrammeRow,
     VmboRouteRow,
 )
-from app.persistence.registry_repository import ListFilter, Page, paginate
+from app.persistence.paging import paginate
 
 # --- conversions ------------------------------------------------------------------------------
 
@@ -141,7 +142,10 @@ def list_assignments(session: Session, programme: str, flt: ListFilter) -> Page:
 def mappings_of(
     session: Session, assignments: Iterable[str], history: bool = False
 ) -> dict[str, list[AssignmentMapping]]:
-    """Return the mappings of `assignments` by assignment (current only unless `history`), in one query."""
+    """Return the mappings of `assignments` by assignment, in one query.
+
+    Only the current versions unless `history`.
+    """
     codes = list(assignments)
     query = select(VmboMappingRow).where(VmboMappingRow.assignment.in_(codes))
     if not history:
@@ -330,28 +334,3 @@ def add_route(session: Session, route: RouteTemplate) -> None:
 
 def list_routes(session: Session, flt: ListFilter) -> Page:
     return paginate(session, select(VmboRouteRow), [VmboRouteRow.code], flt, route_from_row)
-
-
-# --- integrity --------------------------------------------------------------------------------
-
-
-def vmbo_references_to_outcomes(
-    session: Session, outcome_codes: Sequence[str]
-) -> list[dict[str, str]]:
-    """Mappings (any version) and completions that refer to any of `outcome_codes`."""
-    codes = list(outcome_codes)
-    references: list[dict[str, str]] = []
-    for assignment, outcome in session.execute(
-        select(VmboMappingRow.assignment, VmboMappingRow.outcome)
-        .where(VmboMappingRow.outcome.in_(codes))
-        .distinct()
-        .order_by(VmboMappingRow.assignment, VmboMappingRow.outcome)
-    ):
-        references.append({"kind": "vmbo_mapping", "code": assignment, "outcome": outcome})
-    for completion, outcome in session.execute(
-        select(VmboCompletionOutcomeRow.completion, VmboCompletionOutcomeRow.outcome)
-        .where(VmboCompletionOutcomeRow.outcome.in_(codes))
-        .order_by(VmboCompletionOutcomeRow.completion, VmboCompletionOutcomeRow.outcome)
-    ):
-        references.append({"kind": "vmbo_completion", "code": str(completion), "outcome": outcome})
-    return references

@@ -1,1 +1,1 @@
-"""Marshmallow schemas of the documents at the edges, shared by the API, the pages and the command line."""
+"""marshmallow schemas of the documents at the edges: shared by the API, pages and CLI."""

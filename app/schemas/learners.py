@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, post_load, validate
 
 from app.domain.learner import EnrolmentItem
+from app.domain.path.hours import DEFAULT_HOURS_PER_WEEK
 from app.schemas.registry import ListArgs, StrictSchema, code_field, date_field, text
 
 SOURCES = ["exam", "evc", "prior_diploma", "vmbo_assignment", "transfer", "formative"]
@@ -102,7 +103,9 @@ class EnrolmentSchema(StrictSchema):
     qualification = code_field(required=True)
     chosen_electives = fields.List(code_field(), load_default=list)
     start = date_field(required=True)
-    hours_per_week = fields.Integer(strict=True, load_default=20, validate=validate.Range(1, 80))
+    hours_per_week = fields.Integer(
+        strict=True, load_default=DEFAULT_HOURS_PER_WEEK, validate=validate.Range(1, 80)
+    )
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> EnrolmentItem:

@@ -1,4 +1,4 @@
-"""marshmallow error messages as RFC 6901 JSON pointers, the shape of a problem document's `errors`."""
+"""marshmallow error messages as RFC 6901 JSON pointers: the `errors` of a problem document."""
 
 from __future__ import annotations
 

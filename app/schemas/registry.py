@@ -84,6 +84,11 @@ def page_of(item: type[Schema]) -> type[Schema]:
     )
 
 
+def one_or_many(item: type[Schema]) -> dict[str, Any]:
+    """Return the OpenAPI schema of a body that is one `item` object or a list of them."""
+    return {"oneOf": [item, {"type": "array", "items": item}]}
+
+
 # --- institutions -----------------------------------------------------------------------------
 
 
@@ -231,7 +236,7 @@ class GraphNodeSchema(Schema):
 
 
 class GraphEdgeSchema(Schema):
-    from_ = fields.String(data_key="from", attribute="from")
+    from_ = fields.String(data_key="from", attribute="unit")
     requires = fields.String()
 
 

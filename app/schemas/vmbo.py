@@ -1,4 +1,7 @@
-"""marshmallow schemas of the vmbo overlap: programmes, assignments, mappings, completions, routes."""
+"""marshmallow schemas of the vmbo side: programmes, assignments, mappings, completions, routes.
+
+The overlap report and the route summary are JSON out only (the values of `app.domain.overlap`).
+"""
 
 from __future__ import annotations
 
@@ -129,6 +132,81 @@ class RouteSchema(Schema):
     title = fields.String()
     programme = fields.String()
     qualification = fields.String()
+
+
+# --- overlap and route summary (JSON out; the values of app.domain.overlap) -------------------
+
+
+def _codes() -> fields.List:
+    return fields.List(fields.String())
+
+
+class UnitOverlapSchema(Schema):
+    """One unit of an overlap: its outcomes covered fully, partly or not, and covered hours."""
+
+    unit = fields.String()
+    full = _codes()
+    partial = _codes()
+    none = _codes()
+    covered_hours = fields.Integer()
+
+
+class OverlapReportSchema(Schema):
+    """Per unit of the qualification: outcomes covered fully, partly or not, and hours."""
+
+    programme = fields.String()
+    qualification = fields.String()
+    units = fields.List(fields.Nested(UnitOverlapSchema))
+    total_hours = fields.Integer()
+    covered_hours = fields.Integer()
+
+
+class RouteCoverageSchema(Schema):
+    """The units the vmbo part covers fully and partly."""
+
+    fully = _codes()
+    partly = _codes()
+
+
+class RouteUnitSchema(UnitOverlapSchema):
+    """One unit of a route: its overlap, role, study load and remaining hours."""
+
+    role = fields.String(metadata={"description": "mandatory or option"})
+    study_load_hours = fields.Integer()
+    remaining_hours = fields.Integer()
+
+
+class MboPartUnitSchema(Schema):
+    """What remains of one unit for the mbo part."""
+
+    unit = fields.String()
+    role = fields.String()
+    outcomes = _codes()
+    needs_assessment = _codes()
+    hours = fields.Integer()
+
+
+class RouteElectivesSchema(Schema):
+    """The elective rule of the route's qualification."""
+
+    required_hours = fields.Integer()
+    options = _codes()
+
+
+class RouteSummarySchema(Schema):
+    """What the vmbo part covers (fully, partly) and what remains for the mbo part, in hours."""
+
+    code = fields.String(attribute="route.code")
+    title = fields.String(attribute="route.title")
+    programme = fields.String(attribute="route.programme")
+    qualification = fields.String(attribute="route.qualification")
+    covers = fields.Nested(RouteCoverageSchema)
+    units = fields.List(fields.Nested(RouteUnitSchema), attribute="report.units")
+    mbo_part = fields.List(fields.Nested(MboPartUnitSchema))
+    electives = fields.Nested(RouteElectivesSchema)
+    total_hours = fields.Integer()
+    covered_hours = fields.Integer()
+    remaining_hours = fields.Integer()
 
 
 def to_assignment(data: dict[str, Any], programme: str) -> PracticalAssignment:

@@ -5,41 +5,41 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.adapters.credential_environment import CredentialEnvironment
 from app.adapters.keystore import IssuerKey
-from app.domain.credentials.envelope import (
-    OutcomeFacts,
-    UnitCertificateFacts,
-    build_unit_credential,
-)
-from app.domain.credentials.kinds import (
+from app.clock import now, today
+from app.domain.credentials.clr import (
     ClrFacts,
-    ComponentFacts,
-    DiplomaCredentialFacts,
-    EpaCredentialFacts,
     build_clr_credential,
-    build_diploma_credential,
-    build_epa_credential,
     registry_associations,
     verify_clr,
 )
+from app.domain.credentials.diploma import (
+    ComponentFacts,
+    DiplomaCredentialFacts,
+    build_diploma_credential,
+)
+from app.domain.credentials.envelope import OutcomeFacts
+from app.domain.credentials.epa import EpaCredentialFacts, build_epa_credential
 from app.domain.credentials.proof import add_proof
+from app.domain.credentials.unit import UnitCertificateFacts, build_unit_credential
 from app.domain.credentials.verification import VerificationReport, verify_credential
 from app.domain.errors import AchievementNotEarned, InvalidData, NotFound
 from app.domain.model import Institution, Unit
+from app.domain.paging import ListFilter, Page
 from app.domain.path.achievements import missing_unit_outcomes
 from app.persistence import credential_repository as store
 from app.persistence import learner_repository as records
 from app.persistence import registry_repository as repo
 from app.persistence.credential_repository import IssuedCredential
-from app.persistence.registry_repository import ListFilter, Page
 from app.services import status
 from app.services.actor import Actor, authorize
-from app.services.learners import learner_path, load_catalog, load_record, now, today
+from app.services.learners import learner_path, load_catalog, load_record
 
 #: How each evidence source is named as a type of assessment (EU micro-credential element 9).
 ASSESSMENT_NAMES = {
@@ -422,6 +422,11 @@ def learner_credentials(session: Session, learner_id: str, flt: ListFilter) -> P
     return store.list_for_learner(session, learner_id, flt)
 
 
+def all_learner_credentials(session: Session, learner_id: str) -> list[IssuedCredential]:
+    """Every credential issued to `learner_id`, oldest first (none for an unknown learner)."""
+    return store.all_for_learner(session, learner_id)
+
+
 OB_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 
 
@@ -446,7 +451,12 @@ def verify(
     """
     types = document.get("type") if isinstance(document, dict) else None
     is_clr = types == "ClrCredential" or (isinstance(types, list) and "ClrCredential" in types)
-    return (verify_clr if is_clr else verify_credential)(
+    verifier = (
+        partial(verify_clr, validate_clr_schema=env.validate_clr_schema)
+        if is_clr
+        else verify_credential
+    )
+    return verifier(
         document,
         loader=env.loader,
         resolve_public_key=env.issuers.resolve_public_key,

@@ -6,32 +6,23 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from app.clock import now, today
 from app.domain.errors import Conflict, InvalidData, NotFound
 from app.domain.learner import DiplomaItem, EnrolmentItem, EntrustmentItem, EvidenceItem, Learner
-from app.domain.path.catalog import Catalog, LearnerRecord
-from app.domain.path.engine import PathResult, PathSummary, compute_path, rank_paths
+from app.domain.paging import ListFilter, Page
+from app.domain.path.catalog import Catalog
+from app.domain.path.engine import compute_path, rank_paths
+from app.domain.path.hours import DEFAULT_HOURS_PER_WEEK
+from app.domain.path.record import LearnerRecord
+from app.domain.path.results import PathResult, PathSummary
 from app.persistence import engine_inputs
 from app.persistence import learner_repository as records
 from app.persistence import registry_repository as repo
-from app.persistence.registry_repository import ListFilter, Page
 from app.persistence.versions import CatalogCache, PathCaches
 from app.services.actor import Actor, authorize
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-DEFAULT_HOURS_PER_WEEK = 20
-
-
-def today() -> dt.date:
-    """Today's date in Europe/Amsterdam: the default reference date of every path."""
-    return dt.datetime.now(AMSTERDAM).date()
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def new_learner_id() -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -14,12 +14,7 @@ from app.domain.errors import (
     PrerequisiteCycle,
     StillReferenced,
 )
-from app.domain.graph import (
-    build_prerequisite_graph,
-    cycle_if_added,
-    ordered_units,
-    required_closure,
-)
+from app.domain.graph import build_prerequisite_graph, cycle_if_added, required_closure
 from app.domain.model import (
     Epa,
     Institution,
@@ -29,13 +24,17 @@ from app.domain.model import (
     SupervisionLevel,
     Unit,
 )
+from app.domain.paging import ListFilter, Page
+from app.domain.qualification_graph import QualificationGraph, build_qualification_graph
 from app.domain.rules import (
+    KnownCodes,
     Problem,
     epa_problems,
     qualification_problems,
     relation_problems,
     unit_problems,
 )
+from app.persistence import references as refs
 from app.persistence import registry_repository as repo
 from app.services.actor import Actor, authorize
 
@@ -70,11 +69,31 @@ def get_institution(session: Session, code: str) -> Institution:
     return repo.get_institution(session, code) or _missing("institution", code)
 
 
+def list_institutions(session: Session, flt: ListFilter) -> Page:
+    """One page of institutions (filters: kind, q)."""
+    return repo.list_institutions(session, flt)
+
+
 # --- units ------------------------------------------------------------------------------------
 
 
 def get_unit(session: Session, code: str) -> Unit:
     return repo.get_unit(session, code) or _missing("unit", code)
+
+
+def get_units(session: Session, codes: Iterable[str] | None = None) -> dict[str, Unit]:
+    """The units among `codes` that exist (every unit when None), by code."""
+    return repo.get_units(session, codes)
+
+
+def known_codes(session: Session) -> KnownCodes:
+    """Every code that exists: institutions, units (with kinds), outcomes, qualifications, EPAs."""
+    return repo.known_codes(session)
+
+
+def list_units(session: Session, flt: ListFilter) -> Page:
+    """One page of units with their outcomes (filters: kind, q, institution)."""
+    return repo.list_units(session, flt)
 
 
 def create_unit(session: Session, actor: Actor, unit: Unit) -> Unit:
@@ -103,7 +122,7 @@ def replace_unit(session: Session, actor: Actor, code: str, unit: Unit) -> Unit:
 def delete_unit(session: Session, actor: Actor, code: str) -> None:
     authorize(actor, "delete", f"unit:{code}")
     get_unit(session, code)
-    references = repo.unit_references(session, code)
+    references = refs.unit_references(session, code)
     if references:
         raise StillReferenced(f"unit '{code}'", references)
     repo.delete_unit(session, code)
@@ -114,7 +133,7 @@ def breaking_change_problems(session: Session, current: Unit, new: Unit) -> list
     """Return why replacing `current` by `new` would break what refers to it."""
     problems: list[Problem] = []
     removed = sorted(set(current.outcome_codes) - set(new.outcome_codes))
-    references = repo.outcome_references(session, removed)
+    references = refs.outcome_references(session, removed)
     if references:
         names = ", ".join(f"{r['kind']} {r['code']}" for r in references)
         problems.append(
@@ -127,7 +146,7 @@ def breaking_change_problems(session: Session, current: Unit, new: Unit) -> list
     if current.kind == "VC" and new.kind != "VC":
         users = [
             r["code"]
-            for r in repo.unit_references(session, current.code)
+            for r in refs.unit_references(session, current.code)
             if r.get("role") == "option"
         ]
         if users:
@@ -143,7 +162,7 @@ def breaking_change_problems(session: Session, current: Unit, new: Unit) -> list
 
 def _refuse_breaking_change(session: Session, current: Unit, new: Unit) -> None:
     removed = sorted(set(current.outcome_codes) - set(new.outcome_codes))
-    references = repo.outcome_references(session, removed)
+    references = refs.outcome_references(session, removed)
     if references:
         raise StillReferenced(
             f"outcome(s) {', '.join(removed)} of unit '{current.code}'", references
@@ -201,9 +220,8 @@ def create_outcome_relation(
     authorize(actor, "create", f"outcome-relation:{relation.from_outcome}")
     raise_for(relation_problems(relation, repo.known_codes(session)))
     if repo.find_outcome_relation(session, relation):
-        raise Conflict(
-            f"relation '{relation.from_outcome} {relation.type} {relation.to_outcome}' already exists"
-        )
+        name = f"{relation.from_outcome} {relation.type} {relation.to_outcome}"
+        raise Conflict(f"relation '{name}' already exists")
     repo.save_outcome_relation(session, relation)
     session.commit()
     return relation
@@ -212,8 +230,25 @@ def create_outcome_relation(
 # --- qualifications ---------------------------------------------------------------------------
 
 
+def list_outcome_relations(session: Session, flt: ListFilter, outcome: str | None = None) -> Page:
+    """One page of outcome relations (filters: kind, and `outcome` on either side)."""
+    return repo.list_outcome_relations(session, flt, outcome)
+
+
+def list_qualifications(session: Session, flt: ListFilter) -> Page:
+    """One page of qualifications (filters: kind, q)."""
+    return repo.list_qualifications(session, flt)
+
+
 def get_qualification(session: Session, code: str) -> Qualification:
     return repo.get_qualification(session, code) or _missing("qualification", code)
+
+
+def get_qualifications(
+    session: Session, codes: Iterable[str] | None = None
+) -> dict[str, Qualification]:
+    """The qualifications among `codes` that exist (every one when None), by code."""
+    return repo.get_qualifications(session, codes)
 
 
 def create_qualification(
@@ -241,45 +276,26 @@ def replace_qualification(
     return qualification
 
 
-def qualification_graph(session: Session, code: str) -> dict[str, object]:
+def qualification_graph(session: Session, code: str) -> QualificationGraph:
     """Return the qualification's units, the units they require, the edges and the order."""
     qualification = get_qualification(session, code)
     graph = prerequisite_graph(session)
     members = [*qualification.units, *qualification.electives.options]
-    nodes = required_closure(graph, members)
-    units = repo.get_units(session, nodes)
-    kinds = {c: u.kind for c, u in units.items()}
-    order = ordered_units(graph, nodes, kinds)
-    edges = sorted(
-        ({"from": after, "requires": before} for before, after in graph.subgraph(nodes).edges),
-        key=lambda e: (e["from"], e["requires"]),
-    )
-    return {
-        "qualification": code,
-        "nodes": [
-            {
-                "code": c,
-                "kind": units[c].kind,
-                "title": units[c].title,
-                "study_load_hours": units[c].study_load_hours,
-                "role": _role(qualification, c),
-            }
-            for c in order
-        ],
-        "edges": edges,
-        "order": order,
-    }
-
-
-def _role(qualification: Qualification, code: str) -> str:
-    if code in qualification.units:
-        return "mandatory"
-    if code in qualification.electives.options:
-        return "option"
-    return "outside"
+    units = repo.get_units(session, required_closure(graph, members))
+    return build_qualification_graph(qualification, graph, units)
 
 
 # --- EPAs and supervision levels --------------------------------------------------------------
+
+
+def list_epas(session: Session, flt: ListFilter) -> Page:
+    """One page of EPAs (filters: kind = EPA type, q)."""
+    return repo.list_epas(session, flt)
+
+
+def get_epas(session: Session, codes: Iterable[str]) -> dict[str, Epa]:
+    """The EPAs among `codes` that exist, by code."""
+    return repo.get_epas(session, codes)
 
 
 def get_epa(session: Session, code: str) -> Epa:

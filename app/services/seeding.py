@@ -50,7 +50,10 @@ def load_vmbo_file(session: Session, actor: Actor, path: Path) -> dict[str, Any]
 def load_demo_learners(
     session: Session, actor: Actor, path: Path, default_institution: str
 ) -> list[str]:
-    """Create the demo learners that do not exist yet (matched by external_id); returns their ids."""
+    """Create the demo learners that do not exist yet (matched by external_id).
+
+    Returns the ids of the learners created.
+    """
     from app.persistence.learner_repository import find_learner_by_external_id
     from app.schemas.learners import (
         DiplomaInSchema,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.adapters.credential_environment import CredentialEnvironment
 from app.adapters.keystore import IssuerKey
+from app.clock import now
 from app.domain.credentials.proof import add_proof, verify_proof
 from app.domain.credentials.statuslist import (
     LIST_SIZE,
@@ -29,7 +30,6 @@ from app.persistence.models.credentials import (
     StatusListRow,
 )
 from app.services.actor import Actor, authorize
-from app.services.learners import now
 
 PURPOSES: tuple[StatusPurpose, ...] = ("revocation", "suspension")
 #: A list takes new credentials until this many of its entries are used (herd privacy).

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.clock import now, today
 from app.domain.errors import Conflict, DuplicateCode, InvalidData, NotFound
 from app.domain.overlap import (
     AssignmentMapping,
@@ -23,12 +24,12 @@ from app.domain.overlap import (
     overlap_report,
     route_summary,
 )
+from app.domain.paging import ListFilter, Page
 from app.persistence import learner_repository as records
 from app.persistence import registry_repository as repo
 from app.persistence import vmbo_repository as store
-from app.persistence.registry_repository import ListFilter, Page
 from app.services.actor import Actor, authorize
-from app.services.learners import get_learner, now, today
+from app.services.learners import get_learner
 
 # --- programmes -------------------------------------------------------------------------------
 
@@ -43,7 +44,10 @@ def programme_problems(session: Session, programme: VmboProgramme) -> list[dict[
         return [
             {
                 "pointer": "/institution",
-                "message": f"institution '{programme.institution}' is a {institution.kind} institution, not a vmbo school",
+                "message": (
+                    f"institution '{programme.institution}' is a {institution.kind} "
+                    "institution, not a vmbo school"
+                ),
             }
         ]
     return []

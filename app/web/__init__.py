@@ -4,25 +4,34 @@ The JSON API under /api serves programs; the blueprint `web` serves learners and
 
 ``/``                          start page
 ``/leerlingen/<id>``           "Mijn leerpad": progress, graph, remaining units, plan, credentials
-``/verifieren``                paste or upload a credential and see whether it is valid and what it means
+``/verifieren``                paste or upload a credential: is it valid, and what does it say
 ``/credentials/<id>``          the public page of one issued credential (QR code, JSON download)
-``/registry``                  units and qualifications: browse, search, edit (see `registry.py`)
-``/vmbo/<programme>``          vmbo assignments × mbo outcomes, mapping form, overlap (see `vmbo.py`)
+``/registry``                  units and qualifications: browse, search, edit
+``/vmbo/<programme>``          vmbo assignments × mbo outcomes, mapping form, overlap
 
-Errors on these paths are Dutch HTML pages (see `errors.py`); /api keeps its problem documents.
+One module per page group (`learner_pages`, `credential_pages`, `registry_pages`, `vmbo_pages`),
+each adding its routes to the blueprint `app.web.blueprint.web`; view models beside them
+(`path_view_model`, `graph_view`, `unit_form`, `credential_meaning`). Pages read and write only
+through `app.services`. Errors on these paths are Dutch HTML pages (see `errors.py`); /api keeps
+its problem documents.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
-
-#: Templates live in app/templates/web and the stylesheet in app/static (the app's own folders).
-web = Blueprint("web", __name__)
+from flask import Flask
 
 
 def register_web(app: Flask) -> None:
     """Register the pages and make non-/api HTTP errors render as HTML pages."""
-    from app.web import errors, filters, registry, views, vmbo  # noqa: F401  (routes and handlers on `web`)
+    from app.web import (  # noqa: F401  (routes and handlers on `web`)
+        credential_pages,
+        errors,
+        filters,
+        learner_pages,
+        registry_pages,
+        vmbo_pages,
+    )
+    from app.web.blueprint import web
 
     app.register_blueprint(web)
     app.extensions["leerlijn_error_page"] = errors.error_page

@@ -8,7 +8,7 @@ from flask import Response, make_response, render_template
 from werkzeug.exceptions import HTTPException
 
 from app.domain.errors import NotFound, RegistryError
-from app.web import web
+from app.web.blueprint import web
 
 log = logging.getLogger(__name__)
 

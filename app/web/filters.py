@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.web import web
+from app.web.blueprint import web
 
 MONTHS = (
     "januari",

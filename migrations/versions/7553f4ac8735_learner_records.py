@@ -128,7 +128,8 @@ def upgrade():
         sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("withdrawn_reason", sa.Text(), nullable=True),
         sa.CheckConstraint(
-            "source IN ('exam', 'evc', 'prior_diploma', 'vmbo_assignment', 'transfer', 'formative')",
+            "source IN ('exam', 'evc', 'prior_diploma', 'vmbo_assignment', 'transfer',"
+            " 'formative')",
             name="evidence_source",
         ),
         sa.CheckConstraint("valid_until IS NULL OR valid_until >= date", name="evidence_validity"),

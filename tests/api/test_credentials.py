@@ -19,7 +19,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import TestConfig
-from app.domain.credentials.multibase import decode_ed25519_public_multikey, public_key_from_did_key
+from app.domain.credentials.did_key import public_key_from_did_key
+from app.domain.credentials.multibase import decode_ed25519_public_multikey
 from app.extensions import db
 from app.services.actor import SYSTEM
 from app.services.seeding import load_seed

@@ -21,9 +21,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.adapters.credential_environment import credential_environment
-from app.domain.credentials.multibase import did_key_from_public_key, did_key_verification_method
+from app.domain.credentials.did_key import did_key_from_public_key, did_key_verification_method
 from app.domain.credentials.proof import add_proof
+from app.request_context import credential_environment
 from app.services import credentials
 from tests.api.test_credentials import (  # noqa: F401  (module-scoped app fixtures)
     CHECKS,

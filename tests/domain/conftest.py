@@ -12,10 +12,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from app.adapters.json_schemas import load_credential_validator
+from app.adapters.json_schemas import load_clr_validator, load_credential_validator
 from app.adapters.jsonld import OfflineDocumentLoader, load_context_documents, make_document_loader
-from app.domain.credentials.envelope import OutcomeFacts, UnitCertificateFacts
-from app.domain.credentials.multibase import did_key_from_public_key, did_key_verification_method
+from app.domain.credentials.did_key import did_key_from_public_key, did_key_verification_method
+from app.domain.credentials.envelope import OutcomeFacts
+from app.domain.credentials.unit import UnitCertificateFacts
 
 REPO = Path(__file__).resolve().parents[2]
 CONTEXTS_DIR = REPO / "schemas" / "contexts"
@@ -57,6 +58,11 @@ def jsonld_loader(context_documents: dict[str, dict[str, Any]]) -> OfflineDocume
 @pytest.fixture(scope="session")
 def ob_schema_validator() -> Callable[[Any], list[str]]:
     return load_credential_validator(SCHEMA_DIR)
+
+
+@pytest.fixture(scope="session")
+def clr_schema_validator() -> Callable[[Any], list[str]]:
+    return load_clr_validator(SCHEMA_DIR)
 
 
 @pytest.fixture(scope="session")
@@ -129,6 +135,6 @@ def sign_with(jsonld_loader: OfflineDocumentLoader) -> Callable[[dict[str, Any],
 def signed_unit(
     unit_facts: UnitCertificateFacts, issuer: Issuer, jsonld_loader: OfflineDocumentLoader
 ) -> dict[str, Any]:
-    from app.domain.credentials.envelope import build_unit_credential
+    from app.domain.credentials.unit import build_unit_credential
 
     return sign_credential(build_unit_credential(unit_facts), issuer, jsonld_loader)

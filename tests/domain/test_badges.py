@@ -7,15 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.domain.credentials.envelope import (
-    OB_CONTEXT,
-    OB_CREDENTIAL_SCHEMA,
-    VC_V2_CONTEXT,
-    achievement_type,
-    build_unit_credential,
-)
-from app.domain.credentials.multibase import public_key_from_did_key
+from app.domain.credentials.did_key import public_key_from_did_key
+from app.domain.credentials.envelope import OB_CONTEXT, OB_CREDENTIAL_SCHEMA, VC_V2_CONTEXT
 from app.domain.credentials.proof import canonicalize, undefined_terms, verify_proof
+from app.domain.credentials.unit import achievement_type, build_unit_credential
 
 
 def test_envelope(unit_facts) -> None:

@@ -4,35 +4,38 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
-from app.domain.credentials.envelope import (
-    OB_CONTEXT,
-    VC_V2_CONTEXT,
-    OutcomeFacts,
-    build_unit_credential,
-)
-from app.domain.credentials.kinds import (
+from app.adapters.json_schemas import CLR_SCHEMA_FILE
+from app.domain.credentials.clr import (
+    ASSOCIATION_TYPES,
     CLR_CONTEXT,
     CLR_SCHEMA_NOTE,
     AssociationFacts,
     ClrFacts,
-    ComponentFacts,
-    DiplomaCredentialFacts,
-    EpaCredentialFacts,
     build_clr_credential,
-    build_diploma_credential,
-    build_epa_credential,
     clr_schema_check,
     registry_associations,
-    supervision_level_id,
     verify_clr,
 )
-from app.domain.credentials.multibase import public_key_from_did_key
+from app.domain.credentials.did_key import public_key_from_did_key
+from app.domain.credentials.diploma import (
+    ComponentFacts,
+    DiplomaCredentialFacts,
+    build_diploma_credential,
+)
+from app.domain.credentials.envelope import OB_CONTEXT, VC_V2_CONTEXT, OutcomeFacts
+from app.domain.credentials.epa import (
+    EpaCredentialFacts,
+    build_epa_credential,
+    supervision_level_id,
+)
 from app.domain.credentials.proof import canonicalize, undefined_terms
+from app.domain.credentials.unit import build_unit_credential
 from app.domain.credentials.verification import VerificationReport, verify_credential
 from app.domain.model import Prerequisite, Qualification, RequiredEpa, SupervisionLevel
 
@@ -86,6 +89,11 @@ def verify_kwargs(jsonld_loader, ob_schema_validator, issuer) -> dict[str, Any]:
         "now": NOW,
         "is_known_issuer": {issuer.did}.__contains__,
     }
+
+
+@pytest.fixture
+def clr_kwargs(verify_kwargs, clr_schema_validator) -> dict[str, Any]:
+    return {**verify_kwargs, "validate_clr_schema": clr_schema_validator}
 
 
 def make_epa_facts(issuer_did: str) -> EpaCredentialFacts:
@@ -397,8 +405,8 @@ def test_clr_every_term_is_defined(signed_clr, jsonld_loader) -> None:
         assert needle in nquads, needle
 
 
-def test_clr_verifies_with_all_checks(signed_clr, verify_kwargs) -> None:
-    report = verify_clr(signed_clr, **verify_kwargs)
+def test_clr_verifies_with_all_checks(signed_clr, clr_kwargs) -> None:
+    report = verify_clr(signed_clr, **clr_kwargs)
     assert report.verified, report.as_dict()
     assert [c.check for c in report.checks] == [*ALL_CHECKS, "embedded"]
     assert report.check("schema").message.startswith(CLR_SCHEMA_NOTE)
@@ -406,7 +414,7 @@ def test_clr_verifies_with_all_checks(signed_clr, verify_kwargs) -> None:
 
 
 def test_clr_with_epa_diploma_and_part_of(
-    issuer, sign_with, signed_unit, signed_epa, signed_diploma, verify_kwargs
+    issuer, sign_with, signed_unit, signed_epa, signed_diploma, clr_kwargs
 ) -> None:
     ids = {
         "BC-ZW-01": f"{BASE}/units/BC-ZW-01",
@@ -427,19 +435,19 @@ def test_clr_with_epa_diploma_and_part_of(
         (a["associationType"], a["sourceId"].rsplit("/", 1)[1])
         for a in clr["credentialSubject"]["association"]
     ] == [("isPartOf", "BAZ-2"), ("isPartOf", "BC-ZW-01")]
-    report = verify_clr(clr, **verify_kwargs)
+    report = verify_clr(clr, **clr_kwargs)
     assert report.verified, report.as_dict()
 
 
 def test_tampered_embedded_credential_fails_even_with_valid_outer_proof(
-    issuer, sign_with, signed_clr, verify_kwargs
+    issuer, sign_with, signed_clr, clr_kwargs
 ) -> None:
     unsigned = copy.deepcopy(signed_clr)
     del unsigned["proof"]
     embedded = unsigned["credentialSubject"]["verifiableCredential"][1]
     embedded["credentialSubject"]["achievement"]["creditsAvailable"] = 800
     resigned = sign_with(unsigned, issuer)  # the outer proof now covers the tampered copy
-    report = verify_clr(resigned, **verify_kwargs)
+    report = verify_clr(resigned, **clr_kwargs)
     assert not report.verified
     assert set(failing(report)) == {"embedded"}
     message = failing(report)["embedded"]
@@ -447,47 +455,123 @@ def test_tampered_embedded_credential_fails_even_with_valid_outer_proof(
     assert "verifiableCredential[0]" not in message
 
 
-def test_tampered_outer_fails_the_proof(signed_clr, verify_kwargs) -> None:
+def test_tampered_outer_fails_the_proof(signed_clr, clr_kwargs) -> None:
     doc = copy.deepcopy(signed_clr)
     doc["credentialSubject"]["association"][0]["associationType"] = "isPartOf"
-    assert set(failing(verify_clr(doc, **verify_kwargs))) == {"proof"}
+    assert set(failing(verify_clr(doc, **clr_kwargs))) == {"proof"}
 
 
 def test_embedded_credential_about_someone_else_fails(
-    issuer, sign_with, signed_clr, verify_kwargs
+    issuer, sign_with, signed_clr, clr_kwargs
 ) -> None:
     unsigned = copy.deepcopy(signed_clr)
     del unsigned["proof"]
     unsigned["credentialSubject"]["id"] = f"{BASE}/learners/l-999"
-    report = verify_clr(sign_with(unsigned, issuer), **verify_kwargs)
+    report = verify_clr(sign_with(unsigned, issuer), **clr_kwargs)
     assert set(failing(report)) == {"embedded"}
     assert "is not the CLR subject" in failing(report)["embedded"]
 
 
 def test_embedded_schema_failures_use_the_ob_validator(
-    issuer, sign_with, signed_clr, verify_kwargs
+    issuer, sign_with, signed_clr, clr_kwargs
 ) -> None:
     unsigned = copy.deepcopy(signed_clr)
     del unsigned["proof"]
     del unsigned["credentialSubject"]["verifiableCredential"][0]["validFrom"]
-    report = verify_clr(sign_with(unsigned, issuer), **verify_kwargs)
+    report = verify_clr(sign_with(unsigned, issuer), **clr_kwargs)
     message = failing(report)["embedded"]
     assert "verifiableCredential[0]" in message and "'validFrom' is a required property" in message
 
 
-def test_clr_schema_check_reports_structure_errors(signed_clr) -> None:
-    assert clr_schema_check(signed_clr)[0]
+def test_clr_schema_check_reports_structure_errors(signed_clr, clr_schema_validator) -> None:
+    ok, message = clr_schema_check(signed_clr, clr_schema_validator)
+    assert ok and message == f"{CLR_SCHEMA_NOTE}: 2 credentials, 2 achievements, 1 associations"
     doc = copy.deepcopy(signed_clr)
     doc["credentialSubject"]["association"][0]["associationType"] = "requires"
     doc["credentialSubject"]["verifiableCredential"] = []
-    ok, message = clr_schema_check(doc)
+    ok, message = clr_schema_check(doc, clr_schema_validator)
     assert not ok
-    assert "association[0].associationType: 'requires' is not one of" in message
-    assert "verifiableCredential: required non-empty array" in message
+    assert "$.credentialSubject.association[0].associationType: 'requires' is not one of" in message
+    assert "$.credentialSubject.verifiableCredential: [] should be non-empty" in message
 
 
-def test_verify_clr_never_raises_on_garbage(verify_kwargs) -> None:
-    report = verify_clr("nope", **verify_kwargs)
+def _break(document: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """Return a copy of `document` with `path` (dotted, ``[i]`` for items) set, or deleted."""
+    broken = copy.deepcopy(document)
+    *parents, last = path.replace("[", ".").replace("]", "").split(".")
+    node: Any = broken
+    for key in parents:
+        node = node[int(key)] if key.isdigit() else node[key]
+    key_or_index: Any = int(last) if last.isdigit() else last
+    if value is DELETE:
+        del node[key_or_index]
+    else:
+        node[key_or_index] = value
+    return broken
+
+
+DELETE = object()
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        # Every rule of the former hand-written structure check, with the message it now gives.
+        ("type", ["VerifiableCredential"], "$.type: must contain ClrCredential"),
+        ("type", "ClrCredential", "$.type: 'ClrCredential' is not of type 'array'"),
+        ("@context", [VC_V2_CONTEXT, OB_CONTEXT], f"$['@context']: must include {CLR_CONTEXT}"),
+        ("id", DELETE, "$: 'id' is a required property"),
+        ("name", 3, "$.name: 3 is not of type 'string'"),
+        ("validFrom", DELETE, "$: 'validFrom' is a required property"),
+        ("partial", "yes", "$.partial: 'yes' is not of type 'boolean'"),
+        ("credentialSubject", "l-001", "$.credentialSubject: 'l-001' is not of type 'object'"),
+        ("credentialSubject.type", ["Subject"], "$.credentialSubject.type: must be or contain"),
+        ("credentialSubject.id", DELETE, "$.credentialSubject: id or identifier is required"),
+        ("credentialSubject.id", "", "$.credentialSubject.id: '' should be non-empty"),
+        ("credentialSubject.verifiableCredential", DELETE, "'verifiableCredential' is a required"),
+        ("credentialSubject.verifiableCredential[1]", "eyJ", "[1]: 'eyJ' is not of type 'object'"),
+        ("credentialSubject.achievement", {}, "achievement: {} is not of type 'array'"),
+        ("credentialSubject.achievement[0].type", "Badge", "[0].type: must be or contain Achiev"),
+        ("credentialSubject.achievement[1].criteria", DELETE, "'criteria' is a required property"),
+        ("credentialSubject.association", {}, "association: {} is not of type 'array'"),
+        ("credentialSubject.association[0].type", [], "[0].type: must be or contain Association"),
+        ("credentialSubject.association[0].targetId", 7, "[0].targetId: 7 is not of type 'str"),
+        # Stricter than the hand check: what CLR 2.0 and our verifier require anyway.
+        ("@context", [CLR_CONTEXT, VC_V2_CONTEXT], "$['@context'][0]: the first context must be"),
+        ("issuer", DELETE, "$: 'issuer' is a required property"),
+        ("issuer", {"name": "ROC"}, "$.issuer: must be a URI or a Profile object with a string id"),
+        ("credentialSubject.association[0].note", "x", "Additional properties are not allowed"),
+    ],
+)
+def test_clr_schema_rules(signed_clr, clr_schema_validator, path, value, expected) -> None:
+    ok, message = clr_schema_check(_break(signed_clr, path, value), clr_schema_validator)
+    assert not ok
+    assert expected in message, message
+
+
+def test_clr_schema_lists_the_association_types_of_the_domain() -> None:
+    from tests.domain.conftest import SCHEMA_DIR
+
+    schema = json.loads((SCHEMA_DIR / CLR_SCHEMA_FILE).read_text(encoding="utf-8"))
+    enum = schema["$defs"]["Association"]["properties"]["associationType"]["enum"]
+    assert tuple(enum) == ASSOCIATION_TYPES
+
+
+def test_the_vc_1_1_clr_schema_rejects_our_vc_2_0_record(signed_clr) -> None:
+    """Why we ship our own CLR schema: 1EdTech's draft-04 rendering is for the VC 1.1 shape."""
+    from jsonschema import Draft4Validator
+
+    from tests.domain.conftest import SCHEMA_DIR
+
+    old = json.loads(
+        (SCHEMA_DIR / "clr-v2p0-clrcredential-schema-draft4.json").read_text(encoding="utf-8")
+    )
+    messages = [e.message for e in Draft4Validator(old).iter_errors(signed_clr)]
+    assert "'issuanceDate' is a required property" in messages
+
+
+def test_verify_clr_never_raises_on_garbage(clr_kwargs) -> None:
+    report = verify_clr("nope", **clr_kwargs)
     assert not report.verified and report.checks[-1].check == "embedded"
 
 

@@ -14,10 +14,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pyld import jsonld
 
 from app.adapters.jsonld import make_document_loader
-from app.domain.credentials.multibase import (
-    decode_ed25519_private_multikey,
-    public_key_from_did_key,
-)
+from app.domain.credentials.did_key import public_key_from_did_key
+from app.domain.credentials.multibase import decode_ed25519_private_multikey
 from app.domain.credentials.proof import (
     add_proof,
     canonicalize,

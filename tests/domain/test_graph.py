@@ -55,7 +55,7 @@ class TestBuild:
             build_prerequisite_graph("ABC", [("A", "B"), ("B", "C"), ("C", "A")])
         cycle = refused.value.cycle
         assert cycle[0] == cycle[-1] and sorted(cycle[:-1]) == ["A", "B", "C"]
-        pairs = set(zip(cycle, cycle[1:]))  # each step follows "requires"
+        pairs = set(zip(cycle, cycle[1:], strict=False))  # each step follows "requires"
         assert pairs <= {("A", "B"), ("B", "C"), ("C", "A")}
 
 

@@ -11,14 +11,17 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.domain.credentials.did_key import (
+    did_key_document,
+    did_key_from_public_key,
+    did_key_verification_method,
+    public_key_from_did_key,
+)
 from app.domain.credentials.multibase import (
     b58decode,
     b58encode,
     decode_ed25519_private_multikey,
     decode_ed25519_public_multikey,
-    did_key_document,
-    did_key_from_public_key,
-    did_key_verification_method,
     encode_ed25519_private_multikey,
     encode_ed25519_public_multikey,
     gunzip_bytes,
@@ -26,7 +29,6 @@ from app.domain.credentials.multibase import (
     multibase_decode,
     multibase_encode_base58btc,
     multibase_encode_base64url,
-    public_key_from_did_key,
 )
 
 VECTOR_DIR = Path(__file__).resolve().parent / "vectors" / "eddsa-rdfc-2022"

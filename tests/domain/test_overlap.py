@@ -7,7 +7,10 @@ import datetime as dt
 from app.domain.model import ElectiveRule, Outcome, Qualification, Unit
 from app.domain.overlap import (
     AssignmentMapping,
+    MboPartUnit,
+    RouteCoverage,
     RouteTemplate,
+    UnitOverlap,
     best_coverage,
     credit_for,
     overlap_report,
@@ -79,19 +82,21 @@ class TestUnitOverlap:
 
 class TestOverlapReport:
     def test_mandatory_units_then_options_with_totals(self) -> None:
-        report = overlap_report("P", Q, UNITS, MAPPINGS).to_dict()
-        assert [u["unit"] for u in report["units"]] == ["BC-DV", "BC-HZW", "AV-NL", "VC-1", "VC-2"]
-        assert report["units"][0] == {
-            "unit": "BC-DV",
-            "full": ["BC-DV:2", "BC-DV:3"],
-            "partial": ["BC-DV:1"],
-            "none": ["BC-DV:4", "BC-DV:5"],
-            "covered_hours": 160,
-        }
-        assert report["units"][1]["covered_hours"] == 450
-        assert report["total_hours"] == 400 + 600 + 160 + 240 + 240
-        assert report["covered_hours"] == 610
-        assert report["programme"] == "P" and report["qualification"] == "Q"
+        report = overlap_report("P", Q, UNITS, MAPPINGS)
+        assert [u.unit for u in report.units] == ["BC-DV", "BC-HZW", "AV-NL", "VC-1", "VC-2"]
+        assert report.units[0] == UnitOverlap(
+            unit="BC-DV",
+            role="mandatory",
+            study_load_hours=400,
+            full=("BC-DV:2", "BC-DV:3"),
+            partial=("BC-DV:1",),
+            none=("BC-DV:4", "BC-DV:5"),
+            covered_hours=160,
+        )
+        assert report.units[1].covered_hours == 450
+        assert report.total_hours == 400 + 600 + 160 + 240 + 240
+        assert report.covered_hours == 610
+        assert report.programme == "P" and report.qualification == "Q"
 
     def test_option_that_is_also_mandatory_is_listed_once(self) -> None:
         q = Qualification("Q2", "Q2", "mbo", ("VC-1",), ElectiveRule(240, ("VC-1", "VC-2")))
@@ -117,16 +122,18 @@ class TestCreditFor:
 class TestRouteSummary:
     def test_covers_remaining_and_elective_rule(self) -> None:
         report = overlap_report("P", Q, UNITS, MAPPINGS)
-        summary = route_summary(RouteTemplate("R", "Route", "P", "Q"), Q, report).to_dict()
-        assert summary["covers"] == {"fully": [], "partly": ["BC-DV", "BC-HZW"]}
-        assert (
-            summary["remaining_hours"] == summary["total_hours"] - summary["covered_hours"] == 1030
+        summary = route_summary(RouteTemplate("R", "Route", "P", "Q"), Q, report)
+        assert summary.covers == RouteCoverage(fully=(), partly=("BC-DV", "BC-HZW"))
+        assert summary.remaining_hours == summary.total_hours - summary.covered_hours == 1030
+        assert summary.electives == ElectiveRule(required_hours=480, options=("VC-1", "VC-2"))
+        mbo = {u.unit: u for u in summary.mbo_part}
+        assert mbo["BC-DV"] == MboPartUnit(
+            unit="BC-DV",
+            role="mandatory",
+            outcomes=("BC-DV:1", "BC-DV:4", "BC-DV:5"),
+            needs_assessment=("BC-DV:1",),
+            hours=240,
         )
-        assert summary["electives"] == {"required_hours": 480, "options": ["VC-1", "VC-2"]}
-        mbo = {u["unit"]: u for u in summary["mbo_part"]}
-        assert mbo["BC-DV"]["outcomes"] == ["BC-DV:1", "BC-DV:4", "BC-DV:5"]
-        assert mbo["BC-DV"]["needs_assessment"] == ["BC-DV:1"]
-        assert mbo["BC-DV"]["hours"] == 240
 
     def test_fully_covered_unit(self) -> None:
         maps = [full("VA-1", c) for c in HZW.outcome_codes]
@@ -134,5 +141,5 @@ class TestRouteSummary:
         summary = route_summary(
             RouteTemplate("R", "R", "P", "Q3"), q, overlap_report("P", q, UNITS, maps)
         )
-        assert summary.to_dict()["covers"] == {"fully": ["BC-HZW"], "partly": []}
+        assert summary.covers == RouteCoverage(fully=("BC-HZW",), partly=())
         assert summary.remaining_hours == 0

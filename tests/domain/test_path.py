@@ -18,8 +18,10 @@ from app.domain.model import (
     RequiredEpa,
     Unit,
 )
-from app.domain.path.catalog import (
-    Catalog,
+from app.domain.path.catalog import Catalog
+from app.domain.path.engine import compute_path, rank_paths
+from app.domain.path.hours import duration_days, remaining_unit_hours
+from app.domain.path.record import (
     Enrolment,
     Entrustment,
     Evidence,
@@ -27,13 +29,7 @@ from app.domain.path.catalog import (
     LearnerRecord,
     PartialCredit,
 )
-from app.domain.path.engine import (
-    PathResult,
-    compute_path,
-    duration_days,
-    rank_paths,
-    remaining_unit_hours,
-)
+from app.domain.path.results import Candidate, PathResult, PathSummary, PlanItem, RemainingEpa
 
 ON = date(2025, 9, 1)
 BEFORE = date(2025, 1, 1)
@@ -213,11 +209,7 @@ class TestR5Electives:
         assert (electives.remaining_hours, electives.shortfall_hours) == (480, 0)
         assert electives.chosen == ("VC-C", "VC-A", "VC-B")
         assert [c.unit for c in electives.candidates] == ["VC-B", "VC-D"]
-        assert electives.candidates[0].to_dict() == {
-            "unit": "VC-B",
-            "title": "Titel VC-B",
-            "hours": 240,
-        }
+        assert electives.candidates[0] == Candidate(unit="VC-B", title="Titel VC-B", hours=240)
         assert result.remaining_hours == 100 + 480
 
     def test_achieved_options_count_even_when_not_chosen(self) -> None:
@@ -277,26 +269,26 @@ class TestR6Epas:
         RequiredEpa("E1", 4), RequiredEpa("E3", 3), RequiredEpa("E2", 4),
     )))  # fmt: skip
 
-    def epas(self, *entrustments: Entrustment) -> list[dict[str, object]]:
+    def epas(self, *entrustments: Entrustment) -> tuple[RemainingEpa, ...]:
         result = path(self.CAT, LearnerRecord(entrustments=entrustments), "C")
-        return [e.to_dict() for e in result.remaining_epas]
+        return result.remaining_epas
 
     def test_without_entrustments_every_epa_remains_sorted_by_code(self) -> None:
-        assert [e["epa"] for e in self.epas()] == ["E1", "E2", "E3"]
-        assert self.epas()[0] == {"epa": "E1", "current_level": None, "required_level": 4}
+        assert [e.epa for e in self.epas()] == ["E1", "E2", "E3"]
+        assert self.epas()[0] == RemainingEpa(epa="E1", current_level=None, required_level=4)
 
     def test_met_at_or_above_the_minimum(self) -> None:
         remaining = self.epas(
             Entrustment("E1", 5, BEFORE), Entrustment("E2", 4, BEFORE), Entrustment("E3", 3, ON)
         )
-        assert remaining == []
+        assert remaining == ()
 
     def test_a_later_lower_level_applies(self) -> None:
         remaining = self.epas(
             Entrustment("E1", 4, BEFORE), Entrustment("E1", 2, date(2025, 3, 1)),
             Entrustment("E2", 4, BEFORE), Entrustment("E3", 3, BEFORE),
         )  # fmt: skip
-        assert remaining == [{"epa": "E1", "current_level": 2, "required_level": 4}]
+        assert remaining == (RemainingEpa(epa="E1", current_level=2, required_level=4),)
 
     def test_same_date_ties_go_to_the_one_recorded_last(self) -> None:
         remaining = self.epas(
@@ -304,14 +296,14 @@ class TestR6Epas:
             Entrustment("E2", 2, BEFORE, sequence=1), Entrustment("E2", 4, BEFORE, sequence=1),
             Entrustment("E3", 3, BEFORE),
         )  # fmt: skip
-        assert remaining == []
+        assert remaining == ()
 
     def test_withdrawn_and_future_entrustments_do_not_count(self) -> None:
         remaining = self.epas(
             Entrustment("E1", 4, BEFORE), Entrustment("E1", 1, ON, withdrawn=True),
             Entrustment("E2", 4, AFTER), Entrustment("E3", 3, BEFORE),
         )  # fmt: skip
-        assert remaining == [{"epa": "E2", "current_level": None, "required_level": 4}]
+        assert remaining == (RemainingEpa(epa="E2", current_level=None, required_level=4),)
 
     def test_complete_only_when_every_epa_is_met(self) -> None:
         met = (Entrustment("E1", 4, BEFORE), Entrustment("E2", 4, ON), Entrustment("E3", 3, ON))
@@ -335,7 +327,6 @@ class TestR7Blocked:
     def test_direct_unachieved_requirements_including_outside_the_qualification(self) -> None:
         result = path(self.CAT, LearnerRecord())
         assert result.blocked == {"BC-2": ("BC-0", "BC-1"), "BC-3": ("BC-2",)}
-        assert result.to_dict()["blocked"] == {"BC-2": ["BC-0", "BC-1"], "BC-3": ["BC-2"]}
         assert "BC-0" not in result.order
         assert "je kunt pas beginnen na BC-0 en BC-1" in result.explanations[1]
 
@@ -413,7 +404,7 @@ class TestR11EntryRequirements:
         record = evidence(exam("a"), diplomas=(HeldDiploma("P1", AFTER), HeldDiploma("X", BEFORE)))
         result = path(self.CAT, record)
         assert not result.entry_requirements_met and not result.complete
-        assert result.to_dict()["missing_entry_requirements"] == [{"any_of": ["P1", "P2"]}]
+        assert result.missing_entry_requirements == (("P1", "P2"),)
         assert result.explanations == (
             "Je voldoet nog niet aan de toelatingseis: je hebt een diploma nodig van P1 of P2.",
         )
@@ -424,10 +415,10 @@ class TestPlan:
 
     def test_units_follow_each_other_from_the_later_of_on_and_start(self) -> None:
         result = path(self.CAT, LearnerRecord(), hours_per_week=20, start=date(2025, 9, 15))
-        assert [item.to_dict() for item in result.plan] == [
-            {"unit": "BC-1", "hours": 100, "start": "2025-09-15", "end": "2025-10-20"},
-            {"unit": "AV-1", "hours": 41, "start": "2025-10-20", "end": "2025-11-04"},
-        ]
+        assert result.plan == (
+            PlanItem(unit="BC-1", hours=100, start=date(2025, 9, 15), end=date(2025, 10, 20)),
+            PlanItem(unit="AV-1", hours=41, start=date(2025, 10, 20), end=date(2025, 11, 4)),
+        )
         assert result.expected_finish == date(2025, 11, 4)
 
     def test_start_before_on_begins_on_on(self) -> None:
@@ -484,8 +475,8 @@ class TestRankPaths:
             assert summary.remaining_hours == full.remaining_hours
             assert summary.expected_finish == full.expected_finish
             assert summary.complete == full.complete
-        assert ranked[1].to_dict() == {
-            "qualification": "Q-A", "title": "Titel Q-A", "complete": False,
-            "entry_requirements_met": True, "remaining_hours": 340, "remaining_epas": [],
-            "expected_finish": "2025-12-11",  # 1 Oct + 21 days (100 h) + 50 days (240 h)
-        }  # fmt: skip
+        assert ranked[1] == PathSummary(
+            qualification="Q-A", title="Titel Q-A", kind="mbo", complete=False,
+            entry_requirements_met=True, remaining_hours=340, remaining_epas=(),
+            expected_finish=date(2025, 12, 11),  # 1 Oct + 21 days (100 h) + 50 days (240 h)
+        )  # fmt: skip

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from app.domain.model import Outcome, Qualification, Unit
-from app.domain.path.catalog import Catalog, Enrolment, LearnerRecord
+from app.domain.path.catalog import Catalog
 from app.domain.path.engine import compute_path
+from app.domain.path.record import Enrolment, LearnerRecord
+from app.schemas.paths import PathSchema
 
 
 def test_an_endless_plan_ends_on_the_last_day_of_the_calendar() -> None:
@@ -19,4 +21,4 @@ def test_an_endless_plan_ends_on_the_last_day_of_the_calendar() -> None:
     )
     assert path.expected_finish == date.max
     assert [(item.unit, item.start, item.end) for item in path.plan] == [("BC-1", start, date.max)]
-    assert path.to_dict()["expected_finish"] == "9999-12-31"
+    assert PathSchema().dump(path)["expected_finish"] == "9999-12-31"  # the API's JSON

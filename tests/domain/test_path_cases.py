@@ -19,8 +19,9 @@ from app.domain.model import (
     RequiredEpa,
     Unit,
 )
-from app.domain.path.catalog import (
-    Catalog,
+from app.domain.path.catalog import Catalog
+from app.domain.path.engine import compute_path, rank_paths
+from app.domain.path.record import (
     Enrolment,
     Entrustment,
     Evidence,
@@ -28,7 +29,8 @@ from app.domain.path.catalog import (
     LearnerRecord,
     PartialCredit,
 )
-from app.domain.path.engine import PathResult, compute_path, rank_paths
+from app.domain.path.results import PathResult
+from app.schemas.paths import PathSchema
 
 ON = date(2025, 9, 1)
 
@@ -188,14 +190,20 @@ def _path(catalog: Catalog, record: LearnerRecord, learner: str, code: str) -> P
     return compute_path(catalog, record, learner_id=learner, qualification_code=code, on=ON)
 
 
+def _json(path: PathResult) -> dict[str, Any]:
+    """The JSON shape of `path` in the API."""
+    data: dict[str, Any] = PathSchema().dump(path)
+    return data
+
+
 def _remaining(path: PathResult) -> dict[str, list[str]]:
-    return {u["unit"]: u["missing_outcomes"] for u in path.to_dict()["remaining_units"]}
+    return {u["unit"]: u["missing_outcomes"] for u in _json(path)["remaining_units"]}
 
 
 class TestL1VmboLearnerForHzw:
     def test_expected_fields(self, catalog: Catalog) -> None:
         path = _path(catalog, L1, "L1", "Q-HZW")
-        data = path.to_dict()
+        data = _json(path)
         assert _remaining(path) == {
             "BC-DV-B1K1": ["DV:B1-K1-W1", "DV:B1-K1-W4", "DV:B1-K1-W5"],
             "BC-HZW-PK1": ["HZW:P-K1-W4"],
@@ -216,7 +224,7 @@ class TestL1VmboLearnerForHzw:
         assert data["electives"]["remaining_hours"] == 480
 
     def test_hours_per_unit_and_electives(self, catalog: Catalog) -> None:
-        data = _path(catalog, L1, "L1", "Q-HZW").to_dict()
+        data = _json(_path(catalog, L1, "L1", "Q-HZW"))
         hours = {u["unit"]: u["remaining_hours"] for u in data["remaining_units"]}
         assert hours == {
             "BC-DV-B1K1": 240, "BC-HZW-PK1": 150, "AV-LB": 200, "AV-NL-2F": 160,
@@ -237,7 +245,7 @@ class TestL1VmboLearnerForHzw:
 class TestL5VigGraduateToVp:
     def test_expected_fields(self, catalog: Catalog) -> None:
         path = _path(catalog, L5, "L5", "Q-VP")
-        data = path.to_dict()
+        data = _json(path)
         assert _remaining(path) == {
             "BC-VP-P2K1": ["VP:P2-K1-W1", "VP:P2-K1-W3"],
             "AV-EN-B1A2": ["AV:EN-B1A2"],
@@ -253,7 +261,7 @@ class TestL5VigGraduateToVp:
         assert data["electives"]["remaining_hours"] == 240
 
     def test_electives_plan_and_json_shape(self, catalog: Catalog) -> None:
-        data = _path(catalog, L5, "L5", "Q-VP").to_dict()
+        data = _json(_path(catalog, L5, "L5", "Q-VP"))
         assert data["electives"]["achieved_hours"] == 480
         assert data["electives"]["candidates"] == []
         assert data["remaining_units"][0]["remaining_hours"] == 533
@@ -271,14 +279,14 @@ class TestL5VigGraduateToVp:
         ]  # fmt: skip
 
     def test_shared_units_count_for_vig_too(self, catalog: Catalog) -> None:
-        data = _path(catalog, L5, "L5", "Q-VIG").to_dict()
+        data = _json(_path(catalog, L5, "L5", "Q-VIG"))
         assert data["complete"] is True
         assert data["remaining_units"] == [] and data["expected_finish"] == "2025-09-01"
 
 
 class TestL9BasisAcuteZorg:
     def test_expected_fields(self, catalog: Catalog) -> None:
-        data = _path(catalog, L9, "L9", "BAZ").to_dict()
+        data = _json(_path(catalog, L9, "L9", "BAZ"))
         assert data["complete"] is False
         assert data["entry_requirements_met"] is True
         assert data["remaining_units"] == []
@@ -293,7 +301,7 @@ class TestL9BasisAcuteZorg:
 
     def test_without_diploma_the_entry_requirement_is_missing(self, catalog: Catalog) -> None:
         record = LearnerRecord(entrustments=L9.entrustments)
-        data = _path(catalog, record, "L9", "BAZ").to_dict()
+        data = _json(_path(catalog, record, "L9", "BAZ"))
         assert data["entry_requirements_met"] is False
         assert data["missing_entry_requirements"] == [{"any_of": ["Q-VP"]}]
 

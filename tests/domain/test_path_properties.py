@@ -18,8 +18,9 @@ from app.domain.model import (
     RequiredEpa,
     Unit,
 )
-from app.domain.path.catalog import (
-    Catalog,
+from app.domain.path.catalog import Catalog
+from app.domain.path.engine import compute_path, rank_paths
+from app.domain.path.record import (
     Enrolment,
     Entrustment,
     Evidence,
@@ -27,7 +28,7 @@ from app.domain.path.catalog import (
     LearnerRecord,
     PartialCredit,
 )
-from app.domain.path.engine import PathResult, compute_path, rank_paths
+from app.domain.path.results import PathResult
 
 ON = date(2025, 9, 1)
 SOURCES = ("exam", "evc", "prior_diploma", "vmbo_assignment", "transfer", "formative")
@@ -201,7 +202,7 @@ def test_recording_everything_missing_completes_the_path(
         diplomas=(*record.diplomas, *diplomas),
     )
     finished = path(catalog, done)
-    assert finished.complete, finished.to_dict()
+    assert finished.complete, finished
     assert finished.remaining_hours == 0 and finished.plan == () and finished.expected_finish == ON
     assert finished.progress.outcomes_achieved == finished.progress.outcomes_total
     assert qualification.code == finished.qualification

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from app.domain.credentials.envelope import build_unit_credential
-from app.domain.credentials.multibase import public_key_from_did_key
+from app.domain.credentials.did_key import public_key_from_did_key
+from app.domain.credentials.unit import build_unit_credential
 from app.domain.credentials.verification import VerificationReport, verify_credential
 
 NOW = datetime(2025, 1, 15, 9, 0, tzinfo=UTC)

@@ -14,13 +14,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from app.adapters.jsonld import load_context_documents, make_document_loader
-from app.domain.credentials.kinds import (
-    build_clr_credential,
-    build_diploma_credential,
-    build_epa_credential,
-    registry_associations,
-)
-from app.domain.credentials.multibase import did_key_from_public_key, did_key_verification_method
+from app.domain.credentials.clr import build_clr_credential, registry_associations
+from app.domain.credentials.did_key import did_key_from_public_key, did_key_verification_method
+from app.domain.credentials.diploma import build_diploma_credential
+from app.domain.credentials.epa import build_epa_credential
 from app.domain.credentials.proof import add_proof
 from app.domain.model import Qualification, RequiredEpa
 from tests.domain.test_credential_kinds import (

@@ -23,13 +23,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from app.adapters.jsonld import load_context_documents, make_document_loader
-from app.domain.credentials.envelope import (
-    OutcomeFacts,
-    UnitCertificateFacts,
-    build_unit_credential,
-)
-from app.domain.credentials.multibase import did_key_from_public_key, did_key_verification_method
+from app.domain.credentials.did_key import did_key_from_public_key, did_key_verification_method
+from app.domain.credentials.envelope import OutcomeFacts
 from app.domain.credentials.proof import add_proof
+from app.domain.credentials.unit import UnitCertificateFacts, build_unit_credential
 
 REPO = Path(__file__).resolve().parents[2]
 INTEROP = REPO / "interop"

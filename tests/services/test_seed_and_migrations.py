@@ -171,8 +171,9 @@ def test_cli_import_of_a_bad_file_fails_and_writes_nothing(
 
 
 def test_migrations_produce_the_schema_of_the_models(fresh_file_app: Flask) -> None:
-    for module in pkgutil.iter_modules(persistence.__path__):  # every model class, imported or not
-        importlib.import_module(f"{persistence.__name__}.{module.name}")
+    # every model class, imported or not
+    for module in pkgutil.walk_packages(persistence.__path__, persistence.__name__ + "."):
+        importlib.import_module(module.name)
     with fresh_file_app.app_context():
         upgrade(directory=fresh_file_app.extensions["migrate"].directory)
         with db.engine.connect() as connection:

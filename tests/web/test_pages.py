@@ -10,7 +10,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.web.conftest import ON, credential_id, issue, learner_id
+from tests.helpers import ON, credential_id, issue, learner_id
 
 HTML = "text/html"
 

@@ -1,4 +1,4 @@
-"""Registry pages through the Flask test client: browse, unit and qualification pages, unit forms."""
+"""Registry pages through the Flask test client: browsing, unit and qualification pages, forms."""
 
 from __future__ import annotations
 
@@ -172,8 +172,8 @@ def test_a_study_load_of_0_is_a_422_with_the_error_at_that_field(seeded: FlaskCl
     )
     assert 'aria-invalid="true"' in body
     assert (
-        '<a href="#study_load_hours">Studielast in uren: Vul een getal van 1 tot en met 20000 in.</a>'
-        in body
+        '<a href="#study_load_hours">'
+        "Studielast in uren: Vul een getal van 1 tot en met 20000 in.</a>" in body
     )
     assert 'value="Testeenheid"' in body and 'value="TEST:2"' in body  # what was typed stays
     assert seeded.get("/api/units/BC-TEST-1").status_code == 404

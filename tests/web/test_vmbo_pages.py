@@ -60,8 +60,8 @@ def test_the_matrix_shows_the_seeded_mappings_with_who_validated_them(seeded: Fl
     assert cell(body, "VA-1", "MZ:B1-K1-W2") == "deels"
     assert cell(body, "VA-2", "HZW:P-K1-W1") == "geen"
     assert (
-        'title="volledig · versie 1 · gevalideerd door docent vmbo Z&amp;W en docent mbo Zorg &amp; Welzijn op 1 juni 2025"'
-        in body
+        'title="volledig · versie 1 · gevalideerd door docent vmbo Z&amp;W en '
+        'docent mbo Zorg &amp; Welzijn op 1 juni 2025"' in body
     )
     line = body[body.index('id="koppeling-VA-1-HZW:P-K1-W1"') :].split("</li>")[0]
     assert (

@@ -1,1 +1,1 @@
-"""Verifiable credentials: Open Badges 3.0 and CLR 2.0 documents, Data Integrity proofs, status lists, verification."""
+"""Verifiable credentials: OB 3.0 and CLR 2.0 documents, proofs, status lists, verification."""

@@ -1,41 +1,23 @@
-"""Open Badges 3.0 unit certificates (unsigned), built from plain values.
+"""The Open Badges 3.0 facts every credential kind shares, and the envelope that holds them.
 
-One learning unit (leereenheid) passed by one learner becomes one ``OpenBadgeCredential``
-(VC Data Model 2.0, OB 3.0.3 context, no extra JSON-LD context). Signing is done separately
-by :func:`app.domain.dataintegrity.add_proof`.
+Unit certificates (:mod:`~app.domain.credentials.unit`), EPA entrustments
+(:mod:`~app.domain.credentials.epa`) and diplomas (:mod:`~app.domain.credentials.diploma`) are
+all one unsigned ``OpenBadgeCredential`` (VC Data Model 2.0, OB 3.0.3 context, no extra JSON-LD
+context) built by :func:`open_badge_credential`; they differ only in their
+``credentialSubject``. The CLR record (:mod:`~app.domain.credentials.clr`) reuses the issuer
+profile. What is shared:
 
-EU micro-credential standard elements (Council Recommendation 2022/C 243/02, Annex I) are
-carried only by OB 3.0's own properties:
+* the contexts (:data:`VC_V2_CONTEXT`, the one definition of the VC 2.0 context URL, and
+  :data:`OB_CONTEXT`),
+* the issuer ``Profile`` (:func:`issuer_profile`, :func:`issuer_of`),
+* outcome and NLQF/EQF level ``Alignment`` entries, the criteria narrative,
+* ``Evidence`` entries,
+* the ``credentialSchema`` entry pointing at the published OB 3.0 JSON Schema (type
+  ``1EdTechJsonSchemaValidator2019``, made resolvable by a one-term embedded context, see
+  :func:`credential_schema_entry`),
+* XML Schema dateTime formatting (:func:`format_datetime`).
 
-=================================  ===========================================================
-EU element                         OB 3.0 property
-=================================  ===========================================================
-identification of the learner      ``credentialSubject.id``
-title                              ``name`` and ``credentialSubject.achievement.name``
-country/region of the issuer       ``issuer.address.addressCountryCode`` ("NL") and
-                                   ``issuer.address.addressCountry``
-awarding body                      ``issuer`` (``id`` = DID, ``name``, ``url``, BRIN in
-                                   ``otherIdentifier``)
-date of issuing                    ``validFrom`` (issue) and ``awardedDate`` (date awarded)
-learning outcomes                  ``achievement.criteria.narrative`` (Markdown list) and one
-                                   ``achievement.alignment`` per outcome
-notional workload                  ``achievement.creditsAvailable`` (study-load hours, SBU) and
-                                   ``credentialSubject.creditsEarned``
-level (EQF / NLQF)                 ``achievement.alignment`` with ``targetFramework`` "NLQF" /
-                                   "EQF" and the level as ``targetCode``
-type of assessment                 ``evidence[]`` entry named "Beoordeling" whose ``genre`` is
-                                   the assessment type (e.g. "Examen", "EVC")
-form of participation              ``evidence[]`` entry named "Vorm van deelname" whose
-                                   ``genre`` is the form (e.g. "Op locatie", "Online")
-quality assurance                  ``evidence[]`` entry named "Kwaliteitsborging"
-                                   (``genre`` "Kwaliteitsborging", ``narrative`` = the QA text)
-dates of the learning activity     ``credentialSubject.activityStartDate`` / ``activityEndDate``
-language                           ``achievement.inLanguage``
-=================================  ===========================================================
-
-``credentialSchema`` points at the published OB 3.0 JSON Schema (type
-``1EdTechJsonSchemaValidator2019``, made resolvable by a one-term embedded context, see
-:func:`credential_schema_entry`).
+Signing is done separately by :func:`app.domain.credentials.proof.add_proof`.
 """
 
 from __future__ import annotations
@@ -43,33 +25,39 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
-
-from app.domain.model import UnitKind
+from typing import Any, Protocol
 
 __all__ = [
     "VC_V2_CONTEXT",
     "OB_CONTEXT",
     "OB_CREDENTIAL_SCHEMA",
+    "OB_SCHEMA_VALIDATOR",
+    "OB_SCHEMA_VALIDATOR_IRI",
+    "EQF_LEVELS_URL",
+    "NLQF_LEVELS_URL",
     "OutcomeFacts",
-    "UnitCertificateFacts",
-    "achievement_type",
+    "IssuerFacts",
     "format_datetime",
     "outcomes_narrative",
     "outcome_alignments",
     "level_alignments",
     "issuer_profile",
+    "issuer_of",
     "evidence_entry",
     "credential_schema_entry",
-    "build_unit_credential",
+    "open_badge_credential",
 ]
 
+#: The W3C Verifiable Credentials Data Model 2.0 context: first ``@context`` of every credential
+#: this registry issues or accepts (the one place this URL is written).
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+#: The Open Badges 3.0.3 context (second ``@context`` of every OB credential).
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 #: Published URL of the OB 3.0 AchievementCredential JSON Schema (used in the spec examples).
 OB_CREDENTIAL_SCHEMA = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 )
+#: ``credentialSchema`` type of the OB 3.0 JSON Schema entry.
 OB_SCHEMA_VALIDATOR = "1EdTechJsonSchemaValidator2019"
 #: IRI of ``1EdTechJsonSchemaValidator2019``. No shipped context defines the term, so a bare
 #: value is a *relative* ``@type``: RDF conversion drops it and Digital Bazaar's verifier (jsonld
@@ -98,99 +86,24 @@ class OutcomeFacts:
     framework: str = "Kwalificatiedossier"
 
 
-@dataclass(frozen=True, slots=True)
-class UnitCertificateFacts:
-    """Everything needed to build one unit certificate; filled by the issuing service.
+class IssuerFacts(Protocol):
+    """What every credential's facts say about the awarding body (see :func:`issuer_of`)."""
 
-    Attributes
-    ----------
-    credential_id : str
-        URL (or ``urn:uuid:``) of this credential.
-    issued_at : datetime
-        Timezone-aware issue time (``validFrom``).
-    issuer_did : str
-        DID of the issuing institution; must control the signing key.
-    institution_name : str
-        Awarding body's name.
-    learner_id : str
-        URL or DID of the learner.
-    achievement_id : str
-        Registry URL of the unit (the Achievement).
-    unit_code, unit_kind, unit_title, unit_description : str
-        Unit facts; `unit_code` becomes ``humanCode``.
-    study_load_hours : int
-        Study load (SBU), ``creditsAvailable``/``creditsEarned``.
-    outcomes : tuple of OutcomeFacts
-        Learning outcomes in their stated order.
-    assessment_type : str
-        Type of assessment, e.g. "Examen", "EVC", "Proeve van bekwaamheid".
-    participation_form : str
-        Form of participation, e.g. "Op locatie", "Online", "Hybride", "Werkplekleren".
-    quality_assurance : str
-        Who assures quality and how (Markdown).
-    awarded_on : date, optional
-        Date the unit was awarded (``awardedDate``); defaults to `issued_at`.
-    valid_until : datetime, optional
-        End of validity (``validUntil``).
-    nlqf_level, eqf_level : int, optional
-        Qualification-framework levels; each adds an alignment.
-    institution_url, institution_brin : str, optional
-        Awarding body's website and BRIN code.
-    activity_start, activity_end : date, optional
-        When the learning activity took place.
-    language : str
-        BCP 47 language of the achievement (default "nl").
-    """
+    @property
+    def issuer_did(self) -> str:
+        """DID of the issuing institution; must control the signing key."""
 
-    credential_id: str
-    issued_at: datetime
-    issuer_did: str
-    institution_name: str
-    learner_id: str
-    achievement_id: str
-    unit_code: str
-    unit_kind: UnitKind
-    unit_title: str
-    unit_description: str
-    study_load_hours: int
-    outcomes: tuple[OutcomeFacts, ...]
-    assessment_type: str
-    participation_form: str
-    quality_assurance: str
-    awarded_on: date | None = None
-    valid_until: datetime | None = None
-    nlqf_level: int | None = None
-    eqf_level: int | None = None
-    institution_url: str | None = None
-    institution_brin: str | None = None
-    activity_start: date | None = None
-    activity_end: date | None = None
-    language: str = "nl"
-    nlqf_levels_url: str = NLQF_LEVELS_URL
-    eqf_levels_url: str = EQF_LEVELS_URL
+    @property
+    def institution_name(self) -> str:
+        """Awarding body's name."""
 
+    @property
+    def institution_url(self) -> str | None:
+        """Awarding body's website, if any."""
 
-def achievement_type(kind: UnitKind) -> str:
-    """Return the OB 3.0 ``achievementType`` of a unit kind.
-
-    Vocational units (BC basis, VC profile) are certificates; general subjects (AV) use
-    the extension value ``ext:GeneralSubject`` (allowed by the schema pattern ``ext:…``).
-
-    Raises
-    ------
-    ValueError
-        If `kind` is not BC, VC or AV.
-
-    Examples
-    --------
-    >>> achievement_type("BC"), achievement_type("AV")
-    ('Certificate', 'ext:GeneralSubject')
-    """
-    if kind in ("BC", "VC"):
-        return "Certificate"
-    if kind == "AV":
-        return "ext:GeneralSubject"
-    raise ValueError(f"unknown unit kind {kind!r}")
+    @property
+    def institution_brin(self) -> str | None:
+        """Awarding body's BRIN code, if any."""
 
 
 def format_datetime(value: datetime | date) -> str:
@@ -205,7 +118,6 @@ def format_datetime(value: datetime | date) -> str:
 
     Examples
     --------
-    >>> from datetime import timedelta
     >>> from datetime import timedelta, timezone
     >>> format_datetime(datetime(2024, 9, 1, 14, 30, 5, 123, tzinfo=timezone(timedelta(hours=2))))
     '2024-09-01T12:30:05Z'
@@ -293,12 +205,6 @@ def level_alignments(
     return alignments
 
 
-def _alignments(facts: UnitCertificateFacts) -> list[dict[str, Any]]:
-    return outcome_alignments(facts.outcomes) + level_alignments(
-        facts.nlqf_level, facts.eqf_level, facts.nlqf_levels_url, facts.eqf_levels_url
-    )
-
-
 def issuer_profile(
     did: str, name: str, *, url: str | None = None, brin: str | None = None
 ) -> dict[str, Any]:
@@ -325,7 +231,17 @@ def issuer_profile(
     return issuer
 
 
-def _issuer(facts: UnitCertificateFacts) -> dict[str, Any]:
+def issuer_of(facts: IssuerFacts) -> dict[str, Any]:
+    """Return the issuer ``Profile`` of any credential's facts (see :func:`issuer_profile`).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> facts = SimpleNamespace(issuer_did="did:key:z6MkX", institution_name="ROC",
+    ...                         institution_url=None, institution_brin="99XX")
+    >>> issuer_of(facts)["otherIdentifier"][0]["identifier"]
+    '99XX'
+    """
     return issuer_profile(
         facts.issuer_did,
         facts.institution_name,
@@ -348,18 +264,6 @@ def evidence_entry(name: str, genre: str, narrative: str | None = None) -> dict[
     return entry
 
 
-def _evidence(facts: UnitCertificateFacts) -> list[dict[str, Any]]:
-    return [
-        evidence_entry(
-            "Beoordeling",
-            facts.assessment_type,
-            f"Leereenheid {facts.unit_code} is beoordeeld door: {facts.assessment_type}.",
-        ),
-        evidence_entry("Vorm van deelname", facts.participation_form),
-        evidence_entry("Kwaliteitsborging", "Kwaliteitsborging", facts.quality_assurance),
-    ]
-
-
 def credential_schema_entry() -> dict[str, Any]:
     """Return the ``credentialSchema`` entry pointing at the published OB 3.0 JSON Schema.
 
@@ -377,70 +281,6 @@ def credential_schema_entry() -> dict[str, Any]:
         "id": OB_CREDENTIAL_SCHEMA,
         "type": OB_SCHEMA_VALIDATOR,
     }
-
-
-def build_unit_credential(facts: UnitCertificateFacts) -> dict[str, Any]:
-    """Return the unsigned OB 3.0 ``OpenBadgeCredential`` for one passed unit.
-
-    See the module docstring for which property carries which EU micro-credential element.
-
-    Raises
-    ------
-    ValueError
-        If a datetime is naive or the unit kind is unknown.
-
-    Examples
-    --------
-    >>> facts = UnitCertificateFacts(
-    ...     credential_id="https://leerlijn.example.nl/credentials/1",
-    ...     issued_at=datetime(2024, 9, 1, 12, tzinfo=UTC),
-    ...     issuer_did="did:key:z6MkeTG3bFFSLYVU7VqhgZxqr6YzpaGrQtFMh1uvqGy1vDnP",
-    ...     institution_name="ROC Voorbeeld", learner_id="https://leerlijn.example.nl/learners/l1",
-    ...     achievement_id="https://leerlijn.example.nl/units/BC-ZW-01", unit_code="BC-ZW-01",
-    ...     unit_kind="BC", unit_title="Basiszorg", unit_description="Basiszorg verlenen.",
-    ...     study_load_hours=120,
-    ...     outcomes=(OutcomeFacts("LR1", "Plant zorg", "https://leerlijn.example.nl/outcomes/LR1"),),
-    ...     assessment_type="Examen", participation_form="Op locatie",
-    ...     quality_assurance="Erkende mbo-instelling; toezicht Inspectie van het Onderwijs.",
-    ...     nlqf_level=3, eqf_level=3)
-    >>> vc = build_unit_credential(facts)
-    >>> vc["type"], vc["credentialSubject"]["achievement"]["humanCode"]
-    (['VerifiableCredential', 'OpenBadgeCredential'], 'BC-ZW-01')
-    >>> [a["targetFramework"] for a in vc["credentialSubject"]["achievement"]["alignment"]]
-    ['Kwalificatiedossier', 'NLQF', 'EQF']
-    """
-    achievement: dict[str, Any] = {
-        "id": facts.achievement_id,
-        "type": ["Achievement"],
-        "achievementType": achievement_type(facts.unit_kind),
-        "humanCode": facts.unit_code,
-        "name": facts.unit_title,
-        "description": facts.unit_description,
-        "criteria": {"narrative": outcomes_narrative(facts.outcomes)},
-        "creditsAvailable": facts.study_load_hours,
-        "inLanguage": facts.language,
-        "alignment": _alignments(facts),
-    }
-    subject: dict[str, Any] = {
-        "id": facts.learner_id,
-        "type": ["AchievementSubject"],
-        "achievement": achievement,
-        "creditsEarned": facts.study_load_hours,
-    }
-    if facts.activity_start is not None:
-        subject["activityStartDate"] = format_datetime(facts.activity_start)
-    if facts.activity_end is not None:
-        subject["activityEndDate"] = format_datetime(facts.activity_end)
-    return open_badge_credential(
-        credential_id=facts.credential_id,
-        name=f"{facts.unit_code} {facts.unit_title}",
-        issuer=_issuer(facts),
-        issued_at=facts.issued_at,
-        awarded=facts.awarded_on or facts.issued_at,
-        subject=subject,
-        evidence=_evidence(facts),
-        valid_until=facts.valid_until,
-    )
 
 
 def open_badge_credential(
@@ -463,8 +303,9 @@ def open_badge_credential(
     >>> when = datetime(2025, 9, 1, tzinfo=UTC)
     >>> vc = open_badge_credential(credential_id="urn:x", name="N", issuer={"id": "did:key:z"},
     ...     issued_at=when, awarded=when, subject={"type": ["AchievementSubject"]}, evidence=[])
-    >>> sorted(vc)
-    ['@context', 'awardedDate', 'credentialSchema', 'credentialSubject', 'id', 'issuer', 'name', 'type', 'validFrom']
+    >>> sorted(vc)  # doctest: +NORMALIZE_WHITESPACE
+    ['@context', 'awardedDate', 'credentialSchema', 'credentialSubject', 'id', 'issuer', 'name',
+     'type', 'validFrom']
     """
     credential: dict[str, Any] = {
         "@context": [VC_V2_CONTEXT, OB_CONTEXT],

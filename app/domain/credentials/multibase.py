@@ -1,18 +1,20 @@
-"""Multibase, Multikey and did:key encodings for Ed25519 keys, plus gzip/base64url helpers.
+"""Multibase and Multikey encodings of Ed25519 keys and signatures, plus gzip helpers.
 
 Everything here is pure byte/string manipulation: no key storage, no network.
 
 * base58btc (Bitcoin alphabet) with the multibase prefix ``z``,
 * base64url without padding with the multibase prefix ``u`` (Bitstring Status List),
 * Multikey: multicodec ``0xed 0x01`` + 32-byte Ed25519 public key, ``0x80 0x26`` + 32-byte seed,
-* ``did:key`` identifiers, verification-method ids and DID documents.
+* deterministic GZIP (status lists).
+
+``did:key`` identifiers and DID documents built on these are in
+:mod:`app.domain.credentials.did_key`.
 """
 
 from __future__ import annotations
 
 import base64
 import gzip
-from typing import Any
 
 __all__ = [
     "b58encode",
@@ -24,10 +26,6 @@ __all__ = [
     "decode_ed25519_public_multikey",
     "encode_ed25519_private_multikey",
     "decode_ed25519_private_multikey",
-    "did_key_from_public_key",
-    "did_key_verification_method",
-    "public_key_from_did_key",
-    "did_key_document",
     "gzip_bytes",
     "gunzip_bytes",
     "ED25519_PUB_PREFIX",
@@ -41,9 +39,6 @@ _B58_INDEX = {char: index for index, char in enumerate(_B58_ALPHABET)}
 ED25519_PUB_PREFIX = b"\xed\x01"
 #: Multicodec varint prefix of an Ed25519 private key (``ed25519-priv``, 0x1300).
 ED25519_PRIV_PREFIX = b"\x80\x26"
-
-_DID_KEY = "did:key:"
-_DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 
 
 def b58encode(data: bytes) -> str:
@@ -183,7 +178,8 @@ def decode_ed25519_public_multikey(multikey: str) -> bytes:
 
     Examples
     --------
-    >>> decode_ed25519_public_multikey('z6MkeTG3bFFSLYVU7VqhgZxqr6YzpaGrQtFMh1uvqGy1vDnP') == bytes(32)
+    >>> multikey = 'z6MkeTG3bFFSLYVU7VqhgZxqr6YzpaGrQtFMh1uvqGy1vDnP'
+    >>> decode_ed25519_public_multikey(multikey) == bytes(32)
     True
     """
     if not multikey.startswith("z"):
@@ -222,7 +218,8 @@ def decode_ed25519_private_multikey(multikey: str) -> bytes:
 
     Examples
     --------
-    >>> decode_ed25519_private_multikey(encode_ed25519_private_multikey(b"\\x07" * 32)) == b"\\x07" * 32
+    >>> seed = b"\\x07" * 32
+    >>> decode_ed25519_private_multikey(encode_ed25519_private_multikey(seed)) == seed
     True
     """
     if not multikey.startswith("z"):
@@ -231,99 +228,6 @@ def decode_ed25519_private_multikey(multikey: str) -> bytes:
     if not raw.startswith(ED25519_PRIV_PREFIX) or len(raw) != 34:
         raise ValueError("not an Ed25519 private Multikey (multicodec 0x1300, 32 bytes)")
     return raw[2:]
-
-
-def did_key_from_public_key(public_key: bytes) -> str:
-    """Return the ``did:key`` DID of a raw Ed25519 public key.
-
-    Examples
-    --------
-    >>> did_key_from_public_key(bytes(32))
-    'did:key:z6MkeTG3bFFSLYVU7VqhgZxqr6YzpaGrQtFMh1uvqGy1vDnP'
-    """
-    return _DID_KEY + encode_ed25519_public_multikey(public_key)
-
-
-def did_key_verification_method(did: str) -> str:
-    """Return the verification-method id ``did:key:<mb>#<mb>`` of a did:key DID.
-
-    Raises
-    ------
-    ValueError
-        If `did` is not an Ed25519 did:key.
-
-    Examples
-    --------
-    >>> did_key_verification_method('did:key:z6MkeTG3bFFSLYVU7VqhgZxqr6YzpaGrQtFMh1uvqGy1vDnP')
-    'did:key:z6MkeTG3bFFSLYVU7VqhgZxqr6YzpaGrQtFMh1uvqGy1vDnP#z6MkeTG3bFFSLYVU7VqhgZxqr6YzpaGrQtFMh1uvqGy1vDnP'
-    """
-    public_key_from_did_key(did)  # validates
-    multikey = did[len(_DID_KEY) :]
-    return f"{did}#{multikey}"
-
-
-def public_key_from_did_key(did_url: str) -> bytes:
-    """Return the Ed25519 public key of a did:key DID or DID URL (``did:key:<mb>[#<mb>]``).
-
-    The fragment, when present, must equal the method-specific id.
-
-    Raises
-    ------
-    ValueError
-        If `did_url` is not an Ed25519 did:key (URL) or its fragment names another key.
-
-    Examples
-    --------
-    >>> vm = did_key_verification_method(did_key_from_public_key(b"\\x01" * 32))
-    >>> public_key_from_did_key(vm) == b"\\x01" * 32
-    True
-    >>> public_key_from_did_key('did:web:example.nl')
-    Traceback (most recent call last):
-    ...
-    ValueError: not a did:key: 'did:web:example.nl'
-    """
-    if not did_url.startswith(_DID_KEY):
-        raise ValueError(f"not a did:key: {did_url!r}")
-    did, _, fragment = did_url.partition("#")
-    multikey = did[len(_DID_KEY) :]
-    if fragment and fragment != multikey:
-        raise ValueError(f"did:key fragment {fragment!r} does not match the key")
-    return decode_ed25519_public_multikey(multikey)
-
-
-def did_key_document(did: str) -> dict[str, Any]:
-    """Return the DID document of an Ed25519 did:key DID (one Multikey verification method).
-
-    The method is referenced from ``assertionMethod``, ``authentication``,
-    ``capabilityInvocation`` and ``capabilityDelegation``.
-
-    Raises
-    ------
-    ValueError
-        If `did` is not an Ed25519 did:key DID (a DID URL with fragment is accepted and
-        the fragment ignored).
-
-    Examples
-    --------
-    >>> doc = did_key_document(did_key_from_public_key(bytes(32)))
-    >>> doc["verificationMethod"][0]["type"], doc["assertionMethod"] == [doc["verificationMethod"][0]["id"]]
-    ('Multikey', True)
-    """
-    did = did.partition("#")[0]
-    public_key_from_did_key(did)
-    multikey = did[len(_DID_KEY) :]
-    vm_id = f"{did}#{multikey}"
-    return {
-        "@context": list(_DID_CONTEXTS),
-        "id": did,
-        "verificationMethod": [
-            {"id": vm_id, "type": "Multikey", "controller": did, "publicKeyMultibase": multikey}
-        ],
-        "authentication": [vm_id],
-        "assertionMethod": [vm_id],
-        "capabilityInvocation": [vm_id],
-        "capabilityDelegation": [vm_id],
-    }
 
 
 def gzip_bytes(data: bytes) -> bytes:

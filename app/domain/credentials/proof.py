@@ -12,9 +12,9 @@ Algorithm (https://www.w3.org/TR/vc-di-eddsa/#eddsa-rdfc-2022):
 The domain holds no keys and does no I/O: signing takes a ``sign(bytes) -> bytes`` callable,
 verification a ``resolve_public_key(verification_method) -> bytes | None`` callable, and
 JSON-LD contexts come only from the injected pyld document ``loader``. When the loader has a
-``context_cache`` attribute (see :class:`app.jsonld.OfflineDocumentLoader`) processed contexts
-are cached there; otherwise each call resolves its contexts afresh (never pyld's process-wide
-cache, which is keyed by URL only and shared by every loader).
+``context_cache`` attribute (see :class:`app.adapters.jsonld.OfflineDocumentLoader`) processed
+contexts are cached there; otherwise each call resolves its contexts afresh (never pyld's
+process-wide cache, which is keyed by URL only and shared by every loader).
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ __all__ = [
     "verify_proof",
     "undefined_terms",
     "is_xsd_datetime",
+    "jsonld_error_reason",
 ]
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
@@ -112,7 +113,8 @@ def canonicalize_expanded(expanded: Sequence[Any], loader: DocumentLoader) -> st
 
     Examples
     --------
-    >>> canonicalize_expanded([{"https://schema.org/name": [{"@value": "Zorg"}]}], lambda u, o=None: {})
+    >>> expanded = [{"https://schema.org/name": [{"@value": "Zorg"}]}]
+    >>> canonicalize_expanded(expanded, lambda u, o=None: {})
     '_:c14n0 <https://schema.org/name> "Zorg" .\\n'
     """
     options = jsonld_options(loader, algorithm="URDNA2015", format="application/n-quads")
@@ -137,7 +139,9 @@ def is_xsd_datetime(value: object) -> bool:
     return True
 
 
-def proof_configuration(document: Mapping[str, Any], proof_options: Mapping[str, Any]) -> dict:
+def proof_configuration(
+    document: Mapping[str, Any], proof_options: Mapping[str, Any]
+) -> dict[str, Any]:
     """Return the proof configuration: `proof_options` without ``proofValue``, document context.
 
     Raises
@@ -149,7 +153,8 @@ def proof_configuration(document: Mapping[str, Any], proof_options: Mapping[str,
     Examples
     --------
     >>> cfg = proof_configuration({"@context": ["c"]}, {"type": "DataIntegrityProof",
-    ...     "cryptosuite": "eddsa-rdfc-2022", "created": "2024-01-01T00:00:00Z", "proofValue": "z1"})
+    ...     "cryptosuite": "eddsa-rdfc-2022", "created": "2024-01-01T00:00:00Z",
+    ...     "proofValue": "z1"})
     >>> sorted(cfg)
     ['@context', 'created', 'cryptosuite', 'type']
     """
@@ -227,8 +232,9 @@ def add_proof(
     >>> key = Ed25519PrivateKey.from_private_bytes(bytes(32))
     >>> ctx = {"name": "https://schema.org/name", "proof": {"@id": "https://w3id.org/security#proof",
     ...        "@type": "@id", "@container": "@graph"}}
-    >>> signed = add_proof({"@context": ctx, "name": "x"}, sign=key.sign, verification_method="did:key:z6Mk#z6Mk",
-    ...     created="2024-01-01T00:00:00Z", loader=lambda u, o=None: {})
+    >>> signed = add_proof({"@context": ctx, "name": "x"}, sign=key.sign,
+    ...     verification_method="did:key:z6Mk#z6Mk", created="2024-01-01T00:00:00Z",
+    ...     loader=lambda u, o=None: {})
     >>> signed["proof"]["proofValue"][:1], len(multibase_decode(signed["proof"]["proofValue"]))
     ('z', 64)
     """
@@ -339,14 +345,25 @@ def verify_proof(
     except InvalidSignature:
         return ProofResult(False, "signature does not match the document and key", vm)
     except jsonld.JsonLdError as exc:
-        return ProofResult(False, f"JSON-LD processing failed: {_jsonld_reason(exc)}")
+        return ProofResult(False, f"JSON-LD processing failed: {jsonld_error_reason(exc)}")
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         return ProofResult(False, str(exc) or type(exc).__name__)
     return ProofResult(True, f"{CRYPTOSUITE} proof verified", vm)
 
 
-def _jsonld_reason(exc: BaseException) -> str:
-    """Return the innermost message of a chained pyld error (the useful one)."""
+def jsonld_error_reason(exc: BaseException) -> str:
+    """Return the innermost message of a chained pyld error (the useful one).
+
+    pyld wraps the cause of a failure in several layers of ``JsonLdError`` whose first lines
+    say only which step failed; the innermost one says why.
+
+    Examples
+    --------
+    >>> outer = ValueError("loading remote context failed")
+    >>> outer.__cause__ = ValueError("URL 'https://x.org/c' is not shipped\\nmore detail")
+    >>> jsonld_error_reason(outer)
+    "URL 'https://x.org/c' is not shipped"
+    """
     messages = []
     current: BaseException | None = exc
     while current is not None:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
+from app.domain.credentials.envelope import VC_V2_CONTEXT
 from app.domain.credentials.multibase import (
     gunzip_bytes,
     gzip_bytes,
@@ -34,7 +35,6 @@ __all__ = [
 #: Entries per list: the specification's minimum (16 KiB), for herd privacy.
 LIST_SIZE = 131_072
 StatusPurpose = Literal["revocation", "suspension"]
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 
 
 def empty_bitstring(size: int = LIST_SIZE) -> bytes:

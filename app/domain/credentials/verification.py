@@ -30,10 +30,11 @@ from typing import Any
 
 from pyld import jsonld
 
+from app.domain.credentials.envelope import VC_V2_CONTEXT
 from app.domain.credentials.proof import (
     DocumentLoader,
-    _jsonld_reason,
     expand_document,
+    jsonld_error_reason,
     verify_proof,
 )
 
@@ -50,10 +51,10 @@ __all__ = [
     "check_issuer",
     "check_validity",
     "check_schema",
+    "run_check",
     "verify_credential",
 ]
 
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 #: Terms tolerated although no context defines them (none by default: an undefined term is
 #: dropped from the signed RDF, so it is not protected by the proof).
 ALLOWED_UNDEFINED_TERMS: frozenset[str] = frozenset()
@@ -188,7 +189,7 @@ def check_proof(
     resolve_public_key: Callable[[str], bytes | None],
     expanded: list[Any] | None = None,
 ) -> tuple[bool, str]:
-    """Check the eddsa-rdfc-2022 proof (see :func:`app.domain.dataintegrity.verify_proof`)."""
+    """Check the eddsa-rdfc-2022 proof (see :func:`app.domain.credentials.proof.verify_proof`)."""
     result = verify_proof(
         document, resolve_public_key=resolve_public_key, loader=loader, expanded=expanded
     )
@@ -232,7 +233,8 @@ def check_validity(document: Mapping[str, Any], now: datetime) -> tuple[bool, st
     Examples
     --------
     >>> now = datetime(2025, 1, 1, tzinfo=UTC)
-    >>> check_validity({"validFrom": "2024-01-01T00:00:00Z", "validUntil": "2024-06-01T00:00:00Z"}, now)
+    >>> window = {"validFrom": "2024-01-01T00:00:00Z", "validUntil": "2024-06-01T00:00:00Z"}
+    >>> check_validity(window, now)
     (False, 'expired: validUntil 2024-06-01T00:00:00Z is before 2025-01-01T00:00:00+00:00')
     >>> check_validity({"validFrom": "2026-01-01T00:00:00Z"}, now)[1]
     'not yet valid: validFrom 2026-01-01T00:00:00Z is after 2025-01-01T00:00:00+00:00'
@@ -273,11 +275,38 @@ def check_schema(
     return True, "valid against the JSON Schema"
 
 
-def _run(name: str, check: Check, document: Mapping[str, Any]) -> CheckResult:
+def run_check(name: str, check: Check, document: Mapping[str, Any]) -> CheckResult:
+    """Run one named check on `document`; an exception becomes a failed result, never escapes.
+
+    This is how :func:`verify_credential` runs each of its checks; a verifier that adds or
+    replaces a check (e.g. :func:`app.domain.credentials.clr.verify_clr`) runs it the same way.
+
+    Parameters
+    ----------
+    name : str
+        Name of the check in the report, e.g. ``"schema"``.
+    check : Check
+        ``check(document) -> (ok, message)``.
+    document : Mapping
+        The credential being verified.
+
+    Returns
+    -------
+    CheckResult
+        The check's verdict and message; for an exception, a failure whose message is the
+        innermost pyld reason (JSON-LD errors) or the exception's text.
+
+    Examples
+    --------
+    >>> run_check("validity", lambda d: (True, "valid"), {})
+    CheckResult(check='validity', ok=True, message='valid')
+    >>> run_check("issuer", lambda d: d["issuer"], {})
+    CheckResult(check='issuer', ok=False, message="'issuer'")
+    """
     try:
         ok, message = check(document)
     except jsonld.JsonLdError as exc:
-        return CheckResult(name, False, f"JSON-LD processing failed: {_jsonld_reason(exc)}")
+        return CheckResult(name, False, f"JSON-LD processing failed: {jsonld_error_reason(exc)}")
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         return CheckResult(name, False, str(exc) or type(exc).__name__)
     except Exception as exc:  # noqa: BLE001 - verification must report, never raise
@@ -359,5 +388,5 @@ def verify_credential(
             CheckResult(name, False, "credential must be a JSON object") for name, _ in checks
         )
         return VerificationReport(False, results)
-    results = tuple(_run(name, check, document) for name, check in checks)
+    results = tuple(run_check(name, check, document) for name, check in checks)
     return VerificationReport(all(r.ok for r in results), results)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from app.domain.errors import NotFound
-from app.domain.path.catalog import Catalog, LearnerRecord
-from app.domain.path.engine import current_levels, learner_standing
+from app.domain.path.catalog import Catalog
+from app.domain.path.record import LearnerRecord
+from app.domain.path.standing import current_levels, learner_standing
 
 __all__ = ["missing_unit_outcomes", "current_epa_level"]
 
@@ -26,7 +27,7 @@ def missing_unit_outcomes(
     Examples
     --------
     >>> from app.domain.model import Outcome, Unit
-    >>> from app.domain.path.catalog import Evidence
+    >>> from app.domain.path.record import Evidence
     >>> unit = Unit("U", "BC", "U", 10, (Outcome("a", "a"), Outcome("b", "b")), "I")
     >>> catalog = Catalog.build([unit], [])
     >>> record = LearnerRecord(evidence=(Evidence("a", "exam", date(2025, 1, 1)),))
@@ -43,7 +44,7 @@ def current_epa_level(record: LearnerRecord, epa: str, on: date) -> int | None:
 
     Examples
     --------
-    >>> from app.domain.path.catalog import Entrustment
+    >>> from app.domain.path.record import Entrustment
     >>> record = LearnerRecord(entrustments=(Entrustment("E", 4, date(2025, 1, 1)),
     ...                                      Entrustment("E", 2, date(2025, 2, 1))))
     >>> current_epa_level(record, "E", date(2025, 9, 1))

@@ -1,117 +1,26 @@
-"""Inputs of the path engine: the catalog and a learner's record.
+"""The registry as the path engine reads it: units, qualifications, relations, prerequisites.
 
-Everything here is a frozen value. `Catalog` precomputes, once, the indexes every path needs
-(subsumes closure, direct requirements, sort keys), so that one catalog built per request can
-serve a single path or a ranking across every qualification.
+`Catalog` is a frozen value that precomputes, once, the indexes every path needs (subsumes
+closure, direct requirements, sort keys), so that one catalog built per request can serve a
+single path or a ranking across every qualification. The learner's side is in
+`app.domain.path.record`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 
 import networkx as nx
 
 from app.domain.errors import NotFound
 from app.domain.graph import build_prerequisite_graph, unit_sort_key
 from app.domain.model import OutcomeRelation, Qualification, Unit
+from app.domain.path.hours import remaining_unit_hours
 
-__all__ = [
-    "EvidenceSource",
-    "Evidence",
-    "Entrustment",
-    "HeldDiploma",
-    "PartialCredit",
-    "Enrolment",
-    "LearnerRecord",
-    "Catalog",
-]
-
-EvidenceSource = Literal["exam", "evc", "prior_diploma", "vmbo_assignment", "transfer", "formative"]
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """Evidence that a learner achieved `outcome`; ``formative`` evidence never counts."""
-
-    outcome: str
-    source: EvidenceSource
-    date: dt.date
-    valid_until: dt.date | None = None
-    withdrawn: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Entrustment:
-    """An entrustment decision for `epa` at supervision `level` (1–5).
-
-    `sequence` is the recording order; it breaks ties between decisions of the same date.
-    """
-
-    epa: str
-    level: int
-    date: dt.date
-    withdrawn: bool = False
-    sequence: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class HeldDiploma:
-    qualification: str
-    date: dt.date
-
-
-@dataclass(frozen=True, slots=True)
-class PartialCredit:
-    """An outcome that a completed vmbo assignment covers only partially."""
-
-    outcome: str
-    date: dt.date
-    withdrawn: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Enrolment:
-    """Enrolment in a qualification: chosen electives in order of preference, start, pace."""
-
-    qualification: str
-    chosen_electives: tuple[str, ...]
-    start: dt.date
-    hours_per_week: int
-
-
-@dataclass(frozen=True, slots=True)
-class LearnerRecord:
-    """Everything recorded about one learner that a path depends on."""
-
-    evidence: tuple[Evidence, ...] = ()
-    entrustments: tuple[Entrustment, ...] = ()
-    diplomas: tuple[HeldDiploma, ...] = ()
-    partial_credits: tuple[PartialCredit, ...] = ()
-    enrolments: tuple[Enrolment, ...] = ()
-
-    def enrolment_for(self, qualification: str) -> Enrolment | None:
-        """Return the enrolment for `qualification` with the latest start, or None.
-
-        Among enrolments with the same start the last one given wins.
-
-        Examples
-        --------
-        >>> day = dt.date(2025, 9, 1)
-        >>> both = (Enrolment("Q", ("A",), day, 20), Enrolment("Q", ("B",), day, 20))
-        >>> record = LearnerRecord(enrolments=both)
-        >>> record.enrolment_for("Q").chosen_electives
-        ('B',)
-        >>> record.enrolment_for("X") is None
-        True
-        """
-        found = [e for e in self.enrolments if e.qualification == qualification]
-        if not found:
-            return None
-        return max(reversed(found), key=lambda e: e.start)
+__all__ = ["Catalog"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -145,7 +54,10 @@ class Catalog:
     every unit when sorted by kind rank, then code), ``unit_at`` / ``requires_at`` /
     ``successors_at`` (by position: the unit or None for a graph node that is not a unit, its
     ``requires``, and the positions of the units that directly require it),
-    ``load`` (study load hours), ``mandatory`` (qualification → its units without duplicates)
+    ``load`` (study load hours), ``hours_left`` (unit → its R10 remaining hours by the number
+    of missing outcomes: ``hours_left[u][k] == remaining_unit_hours(load[u], k, total)``, so
+    that a path looks hours up instead of computing them per unit and qualification;
+    ``bench/bench_path.py``), ``mandatory`` (qualification → its units without duplicates)
     and ``mandatory_outcomes`` (qualification → the outcomes of those units). The indexes are
     taken from `graph` when the catalog is built: do not change the graph afterwards.
 
@@ -164,7 +76,7 @@ class Catalog:
     units: Mapping[str, Unit]
     qualifications: Mapping[str, Qualification]
     relations: tuple[OutcomeRelation, ...] = ()
-    graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+    graph: nx.DiGraph[str] = field(default_factory=nx.DiGraph)
     subsumes: Mapping[str, frozenset[str]] = field(init=False, repr=False)
     partial_pairs: tuple[tuple[str, str], ...] = field(init=False, repr=False)
     outcomes_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
@@ -176,6 +88,7 @@ class Catalog:
     requires_at: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
     successors_at: tuple[tuple[int, ...], ...] = field(init=False, repr=False)
     load: Mapping[str, int] = field(init=False, repr=False)
+    hours_left: Mapping[str, tuple[int, ...]] = field(init=False, repr=False)
     mandatory: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
     mandatory_outcomes: Mapping[str, frozenset[str]] = field(init=False, repr=False)
 
@@ -196,6 +109,10 @@ class Catalog:
             "requires": {u: tuple(sorted(self.graph.predecessors(u))) for u in self.graph},
             "required_by": {u: tuple(self.graph.successors(u)) for u in self.graph},
             "load": {code: unit.study_load_hours for code, unit in units.items()},
+            "hours_left": {
+                code: _hours_left(unit.study_load_hours, len(outcomes_of[code]))
+                for code, unit in units.items()
+            },
             "mandatory": {q.code: tuple(dict.fromkeys(q.units)) for q in qualifications.values()},
             "mandatory_outcomes": {
                 q.code: frozenset().union(*(outcomes_of[u] for u in q.units))
@@ -213,10 +130,10 @@ class Catalog:
                 tuple(rank[after] for after in required_by.get(code, ())) for code in by_rank
             ),
         }
-        for name, value in by_position.items():
-            object.__setattr__(self, name, value)
-        for name, value in derived.items():
-            object.__setattr__(self, name, MappingProxyType(value))
+        for name, index in by_position.items():
+            object.__setattr__(self, name, index)
+        for name, mapping in derived.items():
+            object.__setattr__(self, name, MappingProxyType(mapping))
         object.__setattr__(self, "by_rank", by_rank)
         object.__setattr__(self, "relations", tuple(self.relations))
         partial = tuple(
@@ -242,7 +159,7 @@ class Catalog:
             If a qualification names an unknown unit.
         """
         units = tuple(units)
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         graph.add_nodes_from(u.code for u in units)
         graph.add_edges_from((requires, unit) for unit, requires in prerequisites)
         return cls(
@@ -251,6 +168,17 @@ class Catalog:
             relations=tuple(relations),
             graph=graph,
         )
+
+
+def _hours_left(study_load_hours: int, total: int) -> tuple[int, ...]:
+    """Return the R10 remaining hours of a unit for 0, 1, …, `total` missing outcomes.
+
+    Examples
+    --------
+    >>> _hours_left(800, 3)
+    (0, 267, 533, 800)
+    """
+    return tuple([remaining_unit_hours(study_load_hours, k, total) for k in range(total + 1)])
 
 
 def _check_references(
@@ -271,7 +199,7 @@ def _subsumes_closure(relations: Iterable[OutcomeRelation]) -> dict[str, frozens
     >>> sorted(_subsumes_closure(rels)["c"])
     ['a', 'b']
     """
-    subsumes = nx.DiGraph()
+    subsumes: nx.DiGraph[str] = nx.DiGraph()
     subsumes.add_edges_from(
         (r.from_outcome, r.to_outcome) for r in relations if r.type == "subsumes"
     )

@@ -57,7 +57,8 @@ class EvidenceRow(db.Model):
 
     __table_args__ = (
         CheckConstraint(
-            "source IN ('exam', 'evc', 'prior_diploma', 'vmbo_assignment', 'transfer', 'formative')",
+            "source IN ('exam', 'evc', 'prior_diploma', 'vmbo_assignment', 'transfer',"
+            " 'formative')",
             name="evidence_source",
         ),
         CheckConstraint("valid_until IS NULL OR valid_until >= date", name="evidence_validity"),

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -15,6 +24,8 @@ class InstitutionRow(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
     brin: Mapped[str | None] = mapped_column(String(16))
+    #: Set by an admin: credentials of this issuer verify as "a trusted institution".
+    trusted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         CheckConstraint("kind IN ('mbo', 'vmbo', 'czo', 'employer')", name="institution_kind"),
@@ -92,6 +103,8 @@ class QualificationRow(db.Model):
     eqf_level: Mapped[int | None] = mapped_column(Integer)
     crebo: Mapped[str | None] = mapped_column(String(16))
     elective_required_hours: Mapped[int] = mapped_column(Integer, default=0)
+    #: The school that maintains this qualification in the registry (whose staff may edit it).
+    institution: Mapped[str | None] = mapped_column(ForeignKey("institutions.code"))
 
     __table_args__ = (CheckConstraint("kind IN ('mbo', 'czo')", name="qualification_kind"),)
 
@@ -147,6 +160,8 @@ class EpaRow(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
     type: Mapped[str] = mapped_column(String(10))
+    #: The school that maintains this EPA in the registry (whose staff may edit it).
+    institution: Mapped[str | None] = mapped_column(ForeignKey("institutions.code"))
 
     __table_args__ = (CheckConstraint("type IN ('kern', 'specifiek')", name="epa_type"),)
 

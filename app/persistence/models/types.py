@@ -28,8 +28,4 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
     def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
         if value is None:
             return None
-        return (
-            value.replace(tzinfo=dt.UTC)
-            if value.tzinfo is None
-            else value.astimezone(dt.UTC)
-        )
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)

@@ -1,106 +1,27 @@
-"""The pages: start, Mijn leerpad, Credential verifiëren, the public credential page."""
+"""The credential pages: verify any credential, and the public page of one we issued.
+
+``/verifieren``                    paste or upload a credential: geldig or niet geldig, and why
+``/credentials/<id>``              one issued credential for people (QR code); JSON for programs
+``/credentials/<id>.json``         the signed credential as a file
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
 import segno
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import Response, current_app, render_template, request
 from markupsafe import Markup
 
-from app.adapters.credential_environment import credential_environment
-from app.domain.errors import InvalidData
 from app.extensions import db
-from app.persistence import learner_repository as records
-from app.persistence import registry_repository as repo
-from app.schemas.registry import EARLIEST_DATE, LATEST_DATE
-from app.services import credentials, learners
-from app.web import web
-from app.web.errors import render_error
-from app.web.meaning import Meaning, check_lines, read_credential, with_registry
-from app.web.pages import STATUS_LABELS, path_page
+from app.request_context import credential_environment
+from app.services import credentials
+from app.web.blueprint import web
+from app.web.credential_meaning import Meaning, check_lines, read_credential, with_registry
 
 VC_MEDIA_TYPE = "application/vc+ld+json"
-MAX_HOURS_PER_WEEK = 80
 MAX_PASTE = 1024 * 1024
-
-
-@web.get("/")
-def index() -> str:
-    """Start page: where to go."""
-    return render_template("web/index.html")
-
-
-@web.get("/leerlingen")
-def find_learner() -> Response:
-    """Go from the start page's form (an id or a student number) to the learner's page."""
-    wanted = (request.args.get("id") or "").strip()
-    if not wanted:
-        return redirect(url_for("web.index"))
-    if records.get_learner(db.session, wanted) is None:
-        page = learners.list_learners(db.session, repo.ListFilter(limit=2), wanted)
-        if len(page.items) == 1:
-            wanted = page.items[0].id  # type: ignore[attr-defined]
-        else:
-            return render_error(404, f"Er is geen leerling met nummer ‘{wanted}’.")
-    return redirect(url_for("web.learner_path", learner_id=wanted))
-
-
-@web.get("/leerlingen/<learner_id>")
-def learner_path(learner_id: str) -> Response | str:
-    """Mijn leerpad: progress, graph, remaining units, plan, other diplomas, credentials."""
-    learner = learners.get_learner(db.session, learner_id)  # NotFound → Dutch 404 page
-    qualification = request.args.get("kwalificatie") or None
-    errors: list[str] = []
-    on = _date_arg("op", errors)
-    hours = _hours_arg(errors)
-    if errors:
-        return render_error(400, " ".join(errors))
-    try:
-        page = path_page(
-            db.session, learner_id, qualification, on, hours, current_app.extensions["path_caches"]
-        )
-    except InvalidData:
-        # No enrolment, or several: let the learner choose a qualification.
-        summaries = learners.learner_paths(db.session, learner_id, on)
-        return render_template("web/choose.html", learner=learner, summaries=summaries, on=on)
-    return render_template(
-        "web/path.html", page=page, statuses=STATUS_LABELS, on_arg=request.args.get("op", "")
-    )
-
-
-def _date_arg(name: str, errors: list[str]) -> dt.date | None:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
-        errors.append(
-            f"‘{raw}’ is geen geldige datum; gebruik jjjj-mm-dd, bijvoorbeeld 2025-09-01."
-        )
-        return None
-    if not EARLIEST_DATE <= day <= LATEST_DATE:
-        errors.append(f"Kies een datum tussen {EARLIEST_DATE.year} en {LATEST_DATE.year}.")
-        return None
-    return day
-
-
-def _hours_arg(errors: list[str]) -> int | None:
-    raw = (request.args.get("uren") or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_HOURS_PER_WEEK:
-        errors.append(
-            f"Het aantal uren per week moet een heel getal van 1 tot en met {MAX_HOURS_PER_WEEK} zijn."
-        )
-        return None
-    return int(raw)
-
-
-# --- verification --------------------------------------------------------------------------------
 
 
 @web.get("/verifieren")

@@ -8,12 +8,12 @@
 ``/vmbo/<programme>/koppelingen/beeindigen``   POST: end a mapping (its versions stay as history)
 
 The form goes through the API's `MappingInSchema` and the service `vmbo.save_mapping`, with the
-request's actor, so the checks and the versioning are the API's.
+request's actor (`web_actor`), so the checks and the versioning are the API's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,13 +24,14 @@ from app.domain.errors import InvalidData, NotFound
 from app.domain.graph import unit_sort_key
 from app.domain.model import Qualification, Unit
 from app.domain.overlap import AssignmentMapping, OverlapReport, PracticalAssignment, UnitOverlap
+from app.domain.paging import ListFilter
 from app.extensions import db
-from app.persistence import registry_repository as repo
 from app.schemas.vmbo import MappingInSchema
 from app.services import registry, vmbo
-from app.web import web
-from app.web.forms import FormErrors, errors_of, put
-from app.web.registry import ROLE_LABELS, web_actor
+from app.services.vmbo import AssignmentView
+from app.web.blueprint import web
+from app.web.forms import FormErrors, errors_of, put, web_actor
+from app.web.labels import ROLE_LABELS
 
 #: Coverage → Dutch word shown in the cell (colour is never the only signal).
 COVERAGE_LABELS: dict[str, str] = {"full": "volledig", "partial": "deels", "none": "geen"}
@@ -89,7 +90,9 @@ class MappingForm:
 
 
 def build_matrix(
-    assignments: list[Any], qualification: Qualification | None, outcome_units: Mapping[str, str]
+    assignments: Sequence[AssignmentView],
+    qualification: Qualification | None,
+    outcome_units: Mapping[str, str],
 ) -> Matrix:
     """Rows: the programme's assignments; columns: mapped outcomes plus the qualification's."""
     cells = {(m.assignment, m.outcome): m for view in assignments for m in view.mappings}
@@ -97,7 +100,7 @@ def build_matrix(
     if qualification is not None:
         wanted_units = list(dict.fromkeys([*qualification.units, *qualification.electives.options]))
     mapped_units = {outcome_units[o] for _, o in cells if o in outcome_units}
-    units: dict[str, Unit] = repo.get_units(db.session, set(wanted_units) | mapped_units)
+    units: dict[str, Unit] = registry.get_units(db.session, set(wanted_units) | mapped_units)
     kinds = {code: unit.kind for code, unit in units.items()}
     others = sorted(mapped_units - set(wanted_units), key=unit_sort_key(kinds))
     mapped = {o for _, o in cells}
@@ -121,7 +124,7 @@ def build_matrix(
 
 
 def overlap_rows(report: OverlapReport) -> tuple[OverlapRow, ...]:
-    units = repo.get_units(db.session, [u.unit for u in report.units])
+    units = registry.get_units(db.session, [u.unit for u in report.units])
     return tuple(
         OverlapRow(u, units[u.unit].title if u.unit in units else "") for u in report.units
     )
@@ -130,8 +133,8 @@ def overlap_rows(report: OverlapReport) -> tuple[OverlapRow, ...]:
 @web.get("/vmbo")
 def vmbo_index() -> str:
     """The vmbo programmes, each with a link to its matrix."""
-    programmes = vmbo.list_programmes(db.session, repo.ListFilter(limit=LIST_LIMIT))
-    routes = vmbo.list_routes(db.session, repo.ListFilter(limit=LIST_LIMIT))
+    programmes = vmbo.list_programmes(db.session, ListFilter(limit=LIST_LIMIT))
+    routes = vmbo.list_routes(db.session, ListFilter(limit=LIST_LIMIT))
     return render_template("vmbo/index.html", programmes=programmes.items, routes=routes.items)
 
 
@@ -150,9 +153,9 @@ def _render(programme_code: str, form: MappingForm, status: int = 200) -> tuple[
     wanted = (request.values.get("kwalificatie") or "").strip()
     qualification = registry.get_qualification(db.session, wanted) if wanted else None
     assignments = vmbo.list_assignments(
-        db.session, programme.code, repo.ListFilter(limit=LIST_LIMIT)
+        db.session, programme.code, ListFilter(limit=LIST_LIMIT)
     ).items
-    outcome_units = repo.known_codes(db.session).outcome_units
+    outcome_units = registry.known_codes(db.session).outcome_units
     matrix = build_matrix(assignments, qualification, outcome_units)
     report = vmbo.overlap(db.session, programme.code, qualification.code) if qualification else None
     _prefill(form, matrix)
@@ -161,9 +164,7 @@ def _render(programme_code: str, form: MappingForm, status: int = 200) -> tuple[
         programme=programme,
         matrix=matrix,
         qualification=qualification,
-        qualifications=repo.list_qualifications(
-            db.session, repo.ListFilter(limit=LIST_LIMIT)
-        ).items,
+        qualifications=registry.list_qualifications(db.session, ListFilter(limit=LIST_LIMIT)).items,
         report=report,
         rows=overlap_rows(report) if report else (),
         outcomes=outcome_units,
@@ -197,8 +198,8 @@ def vmbo_save_mapping(programme: str) -> Response | tuple[str, int]:
     names = ("assignment", "outcome", "coverage", "note", "validated_by", "validated_on")
     values = {name: (request.form.get(name) or "").strip() for name in names}
     form = MappingForm(values)
-    views = vmbo.list_assignments(db.session, found.code, repo.ListFilter(limit=LIST_LIMIT)).items
-    codes = {view.assignment.code for view in views}  # type: ignore[attr-defined]
+    views = vmbo.list_assignments(db.session, found.code, ListFilter(limit=LIST_LIMIT)).items
+    codes = {view.assignment.code for view in views}
     if not values["assignment"]:
         form.errors.add("assignment", "Kies een opdracht.")
     elif values["assignment"] not in codes:

@@ -1,4 +1,4 @@
-"""Registry and vmbo pages in a real browser (Debian's chromium via Playwright) against a live server.
+"""Registry and vmbo pages in a real browser (Debian's chromium via Playwright), live server.
 
 Each test saves screenshots under test-artifacts/ (desktop and phone width) for a human to look at.
 """
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import screenshot
+from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

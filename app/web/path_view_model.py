@@ -1,56 +1,21 @@
-"""What the "Mijn leerpad" page shows, gathered from the services into plain values."""
+"""The view model of "Mijn leerpad": what the page shows, gathered from the services."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-import networkx as nx
 from sqlalchemy.orm import Session
 
-from app.domain.graph import unit_sort_key
-from app.domain.layout import Layout, layered_layout
 from app.domain.learner import Learner
 from app.domain.model import Qualification, Unit
-from app.domain.path.engine import PathResult, PathSummary, RemainingUnit
-from app.persistence import credential_repository as credential_store
-from app.persistence import registry_repository as repo
-from app.persistence.credential_repository import IssuedCredential
-from app.persistence.versions import PathCaches
-from app.services import learners, registry
-
-#: Graph status → Dutch label shown in the node, the legend and the list.
-STATUS_LABELS: dict[str, str] = {
-    "achieved": "behaald",
-    "partial": "deels behaald",
-    "open": "nog te doen",
-    "blocked": "geblokkeerd",
-    "unchosen": "niet gekozen",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class GraphNode:
-    code: str
-    title: str
-    kind: str
-    role: str
-    status: str
-    x: float
-    y: float
-    width: float
-    height: float
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-
-@dataclass(frozen=True, slots=True)
-class Graph:
-    nodes: tuple[GraphNode, ...]
-    layout: Layout
+from app.domain.paging import ListFilter
+from app.domain.path.hours import DEFAULT_HOURS_PER_WEEK
+from app.domain.path.results import PathResult, PathSummary, RemainingUnit
+from app.services import credentials, learners, registry
+from app.services.credentials import IssuedCredential
+from app.services.learners import PathCaches
+from app.web.graph_view import GraphView, status_graph
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +44,7 @@ class PathPage:
     total_hours: int
     done_hours: int
     percent: int
-    graph: Graph
+    graph: GraphView
     remaining: tuple[RemainingItem, ...]
     other_explanations: tuple[str, ...]
     plan: tuple[
@@ -102,9 +67,8 @@ def path_page(
     learner = learners.get_learner(session, learner_id)
     path = learners.learner_path(session, learner_id, qualification, on, hours_per_week, caches)
     q = registry.get_qualification(session, path.qualification)
-    graph_data = registry.qualification_graph(session, q.code)
-    codes = [n["code"] for n in graph_data["nodes"]]  # type: ignore[attr-defined]
-    units = repo.get_units(session, set(codes) | {u.unit for u in path.remaining_units})
+    graph = registry.qualification_graph(session, q.code)
+    units = registry.get_units(session, {*graph.order, *(u.unit for u in path.remaining_units)})
     total = (
         sum(units[c].study_load_hours for c in q.units if c in units) + q.electives.required_hours
     )
@@ -112,12 +76,10 @@ def path_page(
     summaries = learners.learner_paths(session, learner_id, path.on, caches)
     enrolments = {
         e.qualification: e
-        for e in learners.list_enrolments(session, learner_id, repo.ListFilter(limit=100)).items  # type: ignore[attr-defined]
+        for e in learners.list_enrolments(session, learner_id, ListFilter(limit=100)).items
     }
     enrolment = enrolments.get(q.code)
-    pace = hours_per_week or (
-        enrolment.hours_per_week if enrolment else learners.DEFAULT_HOURS_PER_WEEK
-    )
+    pace = hours_per_week or (enrolment.hours_per_week if enrolment else DEFAULT_HOURS_PER_WEEK)
     return PathPage(
         learner=learner,
         qualification=q,
@@ -126,7 +88,7 @@ def path_page(
         total_hours=total,
         done_hours=done,
         percent=round(100 * done / total) if total else 100,
-        graph=_graph(graph_data, path, units),
+        graph=status_graph(graph, f"Leereenheden van {q.title} en hun volgorde", path, units),
         remaining=_remaining(path, units),
         other_explanations=path.explanations[len(path.remaining_units) :],
         plan=tuple(
@@ -140,53 +102,9 @@ def path_page(
             for item in path.plan
         ),
         others=tuple(s for s in summaries if s.qualification != q.code)[:4],
-        credentials=tuple(credential_store.all_for_learner(session, learner_id)),
+        credentials=tuple(credentials.all_learner_credentials(session, learner_id)),
         enrolled=tuple(sorted(enrolments)),
     )
-
-
-def _graph(data: dict[str, Any], path: PathResult, units: dict[str, Unit]) -> Graph:
-    G = nx.DiGraph()
-    G.add_nodes_from(n["code"] for n in data["nodes"])
-    G.add_edges_from((e["requires"], e["from"]) for e in data["edges"])
-    kinds = {n["code"]: n["kind"] for n in data["nodes"]}
-    layout = layered_layout(G, key=unit_sort_key(kinds))
-    remaining = {u.unit: u for u in path.remaining_units}
-    waiting = {b for u in path.remaining_units for b in u.blocked_by}
-    candidates = {c.unit for c in path.electives.candidates}
-    info = {n["code"]: n for n in data["nodes"]}
-    nodes = []
-    for box in layout.boxes:
-        code = box.node
-        if code in remaining:
-            unit = remaining[code]
-            total = len(units[code].outcomes) if code in units else len(unit.missing_outcomes)
-            if unit.blocked_by:
-                status = "blocked"
-            elif len(unit.missing_outcomes) < total:
-                status = "partial"
-            else:
-                status = "open"
-        elif code in candidates:
-            status = "unchosen"
-        elif code in waiting:
-            status = "open"
-        else:
-            status = "achieved"
-        nodes.append(
-            GraphNode(
-                code,
-                info[code]["title"],
-                info[code]["kind"],
-                info[code]["role"],
-                status,
-                box.x,
-                box.y,
-                box.width,
-                box.height,
-            )
-        )
-    return Graph(tuple(nodes), layout)
 
 
 def _remaining(path: PathResult, units: dict[str, Unit]) -> tuple[RemainingItem, ...]:

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import ON, screenshot
+from tests.browser.conftest import screenshot
+from tests.helpers import ON
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -6,14 +6,15 @@ Reading never fails: a missing or oddly shaped property is simply left out.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.domain.credentials.verification import VerificationReport
-from app.persistence import learner_repository as records
-from app.persistence import registry_repository as repo
+from app.domain.errors import NotFound
+from app.services import learners, registry
 
 #: Verification check → (Dutch label, what it means when it passes, when it fails).
 CHECKS: dict[str, tuple[str, str, str]] = {
@@ -228,7 +229,8 @@ def _status_text(purposes: Sequence[str | None]) -> str | None:
     named = [PURPOSES.get(p, p) for p in purposes if p]
     if not named:
         return None
-    return f"De uitgever houdt bij of dit credential is ingetrokken of geschorst ({' en '.join(named)})."
+    what = " en ".join(named)
+    return f"De uitgever houdt bij of dit credential is ingetrokken of geschorst ({what})."
 
 
 def with_registry(session: Session, meaning: Meaning, base_url: str) -> Meaning:
@@ -236,7 +238,7 @@ def with_registry(session: Session, meaning: Meaning, base_url: str) -> Meaning:
     name (only for our own learner URLs) and the supervision level's description."""
     placements: list[Placement] = []
     if meaning.achievement_code:
-        for q in repo.get_qualifications(session).values():
+        for q in registry.get_qualifications(session).values():
             role = (
                 "mandatory"
                 if meaning.achievement_code in q.units
@@ -246,14 +248,14 @@ def with_registry(session: Session, meaning: Meaning, base_url: str) -> Meaning:
             )
             if role:
                 placements.append(Placement(q.code, q.title, ROLES[role], q.nlqf_level))
-    learner_name = None
+    learner_name: str | None = None
     prefix = f"{base_url}/api/learners/"
     if meaning.subject and meaning.subject.startswith(prefix):
-        learner = records.get_learner(session, meaning.subject[len(prefix) :])
-        learner_name = learner.name if learner else None
+        with suppress(NotFound):  # not (or no longer) our learner: no name
+            learner_name = learners.get_learner(session, meaning.subject[len(prefix) :]).name
     supervision = meaning.supervision
     if supervision and supervision[0].isdigit():
-        levels = {level.level: level.label_nl for level in repo.supervision_levels(session)}
+        levels = {level.level: level.label_nl for level in registry.supervision_levels(session)}
         description = levels.get(int(supervision[0]))
         if description:
             supervision = (supervision[0], description)

@@ -1,0 +1,105 @@
+"""The learner's pages: the start page, finding a learner, and "Mijn leerpad".
+
+``/``                     start: find a learner, verify a credential
+``/leerlingen?id=``       go to the learner with that id or student number
+``/leerlingen/<id>``      Mijn leerpad (``?kwalificatie=&op=&uren=``)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, redirect, render_template, request, url_for
+
+from app.domain.errors import InvalidData, NotFound
+from app.domain.paging import ListFilter
+from app.extensions import db
+from app.request_context import path_caches
+from app.schemas.registry import EARLIEST_DATE, LATEST_DATE
+from app.services import learners
+from app.web.blueprint import web
+from app.web.errors import render_error
+from app.web.labels import STATUS_LABELS
+from app.web.path_view_model import path_page
+
+MAX_HOURS_PER_WEEK = 80
+
+
+@web.get("/")
+def index() -> str:
+    """Start page: where to go."""
+    return render_template("web/index.html")
+
+
+@web.get("/leerlingen")
+def find_learner() -> Response:
+    """Go from the start page's form (an id or a student number) to the learner's page."""
+    wanted = (request.args.get("id") or "").strip()
+    if not wanted:
+        return redirect(url_for("web.index"))
+    if not _is_learner(wanted):
+        page = learners.list_learners(db.session, ListFilter(limit=2), wanted)
+        if len(page.items) == 1:
+            wanted = page.items[0].id
+        else:
+            return render_error(404, f"Er is geen leerling met nummer ‘{wanted}’.")
+    return redirect(url_for("web.learner_path", learner_id=wanted))
+
+
+@web.get("/leerlingen/<learner_id>")
+def learner_path(learner_id: str) -> Response | str:
+    """Mijn leerpad: progress, graph, remaining units, plan, other diplomas, credentials."""
+    learner = learners.get_learner(db.session, learner_id)  # NotFound → Dutch 404 page
+    qualification = request.args.get("kwalificatie") or None
+    errors: list[str] = []
+    on = _date_arg("op", errors)
+    hours = _hours_arg(errors)
+    if errors:
+        return render_error(400, " ".join(errors))
+    try:
+        page = path_page(db.session, learner_id, qualification, on, hours, path_caches())
+    except InvalidData:
+        # No enrolment, or several: let the learner choose a qualification.
+        summaries = learners.learner_paths(db.session, learner_id, on)
+        return render_template("web/choose.html", learner=learner, summaries=summaries, on=on)
+    return render_template(
+        "web/path.html", page=page, statuses=STATUS_LABELS, on_arg=request.args.get("op", "")
+    )
+
+
+def _is_learner(learner_id: str) -> bool:
+    try:
+        learners.get_learner(db.session, learner_id)
+    except NotFound:
+        return False
+    return True
+
+
+def _date_arg(name: str, errors: list[str]) -> dt.date | None:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        errors.append(
+            f"‘{raw}’ is geen geldige datum; gebruik jjjj-mm-dd, bijvoorbeeld 2025-09-01."
+        )
+        return None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        errors.append(f"Kies een datum tussen {EARLIEST_DATE.year} en {LATEST_DATE.year}.")
+        return None
+    return day
+
+
+def _hours_arg(errors: list[str]) -> int | None:
+    raw = (request.args.get("uren") or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_HOURS_PER_WEEK:
+        errors.append(
+            "Het aantal uren per week moet een heel getal van 1 tot en met "
+            f"{MAX_HOURS_PER_WEEK} zijn."
+        )
+        return None
+    return int(raw)
