@@ -46,17 +46,78 @@ def create_app(config: type[Config] = Config) -> Flask:
     )
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
 
+    from app.access_cli import register_access_cli
     from app.api import register_api
     from app.api.errors import register_error_handlers
+    from app.authentication import register_authentication
     from app.cli import register_cli
+    from app.persistence.audit import install_audit_trail
     from app.web import register_web
 
+    install_audit_trail()
+    _configure_sessions(app)
     register_error_handlers(app)
+    register_authentication(app)
     register_api(app)
     register_web(app)
     register_cli(app)
+    register_access_cli(app)
     _serve_api_docs_assets(app)
+    _protect_forms_and_limit_rates(app)
     return app
+
+
+def _configure_sessions(app: Flask) -> None:
+    """Session cookie: signed with the configured key, or one kept in the instance folder."""
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["LEERLIJN_BASE_URL"].startswith("https:")
+
+
+def _instance_secret(path: Path) -> str:
+    """A random key created once (mode 0600), so that every worker signs sessions alike."""
+    import os
+    import secrets
+
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(secrets.token_urlsafe(48))
+    return path.read_text(encoding="ascii").strip()
+
+
+def _protect_forms_and_limit_rates(app: Flask) -> None:
+    """CSRF on every page form (the API takes bearer tokens, never cookies); rate limits."""
+    from flask import request
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+    from flask_wtf.csrf import CSRFProtect
+
+    csrf = CSRFProtect(app)
+
+    @app.before_request
+    def check_csrf_on_page_forms() -> None:
+        if request.method in ("POST", "PUT", "PATCH", "DELETE") and not request.path.startswith(
+            "/api/"
+        ):
+            csrf.protect()
+
+    limiter = Limiter(get_remote_address, app=app)
+    verify_limit = limiter.limit(lambda: app.config["LEERLIJN_RATE_LIMIT_VERIFY"])
+    login_limit = limiter.limit(
+        lambda: app.config["LEERLIJN_RATE_LIMIT_LOGIN"],
+        deduct_when=lambda response: response.status_code == 401,
+    )
+    for endpoint, limit in (
+        ("credentials.VerifyAction", verify_limit),
+        ("web.verify_submit", verify_limit),
+        ("web.login_submit", login_limit),
+    ):
+        if endpoint in app.view_functions:
+            app.view_functions[endpoint] = limit(app.view_functions[endpoint])
 
 
 def _serve_api_docs_assets(app: Flask) -> None:

@@ -26,6 +26,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 SESSION_PRINCIPAL = "principal"
 API_PREFIXES = ("/api/",)
+#: Endpoints of extensions, open to everyone: static files, the OpenAPI document and its UI.
+PUBLIC_ENDPOINTS = frozenset({"static", "api_docs_asset"})
 
 
 def public(view: F) -> F:
@@ -36,7 +38,7 @@ def public(view: F) -> F:
 
 def is_public_endpoint(app: Flask, endpoint: str | None, method: str) -> bool:
     """Whether `method` on `endpoint` is marked `public` (unknown endpoints count as public)."""
-    if endpoint is None:
+    if endpoint is None or endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api-docs."):
         return True
     view = app.view_functions.get(endpoint)
     if view is None:

@@ -10,10 +10,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
+from app.domain.access import SYSTEM
 from app.domain.errors import InvalidData, RegistryError
 from app.extensions import db
 from app.request_context import credential_environment
-from app.services.actor import SYSTEM
 from app.services.seeding import load_registry_file, load_seed, summarize
 
 

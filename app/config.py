@@ -61,6 +61,25 @@ class Config:
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
+    #: Signs the page session cookie. Unset: a random key kept in the instance folder (0600),
+    #: shared by every worker of this installation.
+    SECRET_KEY: str | None = os.environ.get("LEERLIJN_SECRET_KEY") or None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    #: Secure cookies when served over https (derived from LEERLIJN_BASE_URL in create_app).
+    SESSION_COOKIE_SECURE: bool | None = None
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    #: CSRF is checked on every page form (app.create_app); the API uses bearer tokens instead.
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_TIME_LIMIT: int | None = 8 * 3600
+    #: Flask-Limiter: failed logins and verifications per client address.
+    LEERLIJN_RATE_LIMIT_LOGIN: str = os.environ.get("LEERLIJN_RATE_LIMIT_LOGIN") or "10 per minute"
+    LEERLIJN_RATE_LIMIT_VERIFY: str = (
+        os.environ.get("LEERLIJN_RATE_LIMIT_VERIFY") or "600 per minute"
+    )
+    RATELIMIT_STORAGE_URI: str = os.environ.get("LEERLIJN_RATE_LIMIT_STORAGE") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
     API_TITLE = "Leerlijn"
     API_VERSION = "1.0"
     OPENAPI_VERSION = "3.0.3"

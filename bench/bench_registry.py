@@ -38,7 +38,7 @@ from app.domain.graph import cycle_if_added, ordered_units  # noqa: E402
 from app.domain.model import ElectiveRule, Institution, Outcome, Prerequisite, Qualification, Unit  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.services import registry  # noqa: E402
-from app.services.actor import SYSTEM  # noqa: E402
+from app.domain.access import SYSTEM  # noqa: E402
 from app.services.importer import ImportDocument, import_registry  # noqa: E402
 
 N_UNITS = 1_000

@@ -11,9 +11,10 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import TestConfig
+from app.domain.access import SYSTEM
 from app.extensions import db
-from app.services.actor import SYSTEM
 from app.services.seeding import load_seed
+from tests.helpers import admin_client
 
 
 @pytest.fixture
@@ -45,10 +46,10 @@ def seeded_app(app: Flask) -> Flask:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    return admin_client(app)
 
 
 @pytest.fixture
 def seeded(seeded_app: Flask) -> FlaskClient:
     """A test client on the seeded database."""
-    return seeded_app.test_client()
+    return admin_client(seeded_app)

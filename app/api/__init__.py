@@ -10,7 +10,6 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
 from app.api.errors import PROBLEM_JSON, http_problem
-from app.request_context import set_actor
 from app.schemas.credentials import DOCUMENTED_SCHEMAS
 from app.schemas.problems import ProblemSchema
 
@@ -78,6 +77,7 @@ def _parsed_json() -> object:
 
 def register_api(app: Flask) -> None:
     from app.api import (
+        access,
         catalog,
         credentials,
         imports,
@@ -91,7 +91,6 @@ def register_api(app: Flask) -> None:
     api = LeerlijnApi(app, spec_kwargs={"info": {"description": "Leerlijn registry API"}})
     for name, schema in DOCUMENTED_SCHEMAS.items():
         api.spec.components.schema(name, schema=schema)
-    app.before_request(set_actor)
     app.before_request(guard_json_body)
     blueprints = (
         units.blp,
@@ -102,6 +101,7 @@ def register_api(app: Flask) -> None:
         vmbo.blp,
         vmbo.routes_blp,
         credentials.blp,
+        access.blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api")

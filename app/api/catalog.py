@@ -8,10 +8,11 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.authentication import public
 from app.domain.model import Epa, Institution, OutcomeRelation
 from app.domain.paging import ListFilter
 from app.extensions import db
-from app.request_context import current_actor
+from app.request_context import current_actor, default_institution
 from app.schemas.registry import (
     EpaSchema,
     InstitutionSchema,
@@ -19,6 +20,7 @@ from app.schemas.registry import (
     OutcomeRelationSchema,
     RelationListArgs,
     SupervisionLevelSchema,
+    owned,
     page_of,
 )
 from app.services import registry
@@ -30,6 +32,7 @@ blp = Blueprint(
 
 @blp.route("/institutions")
 class InstitutionCollection(MethodView):
+    @public
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(InstitutionSchema))
     def get(self, args: dict[str, Any]):
@@ -47,6 +50,7 @@ class InstitutionCollection(MethodView):
 
 @blp.route("/institutions/<code>")
 class InstitutionResource(MethodView):
+    @public
     @blp.response(200, InstitutionSchema)
     def get(self, code: str):
         """Get an institution."""
@@ -55,6 +59,7 @@ class InstitutionResource(MethodView):
 
 @blp.route("/epas")
 class EpaCollection(MethodView):
+    @public
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(EpaSchema))
     def get(self, args: dict[str, Any]):
@@ -65,12 +70,15 @@ class EpaCollection(MethodView):
     @blp.response(201, EpaSchema)
     def post(self, epa: Epa):
         """Create an EPA."""
-        created = registry.create_epa(db.session, current_actor(), epa)
+        created = registry.create_epa(
+            db.session, current_actor(), owned(epa, default_institution())
+        )
         return created, 201, {"Location": url_for("catalog.EpaResource", code=created.code)}
 
 
 @blp.route("/epas/<code>")
 class EpaResource(MethodView):
+    @public
     @blp.response(200, EpaSchema)
     def get(self, code: str):
         """Get an EPA."""
@@ -79,6 +87,7 @@ class EpaResource(MethodView):
 
 @blp.route("/outcome-relations")
 class OutcomeRelationCollection(MethodView):
+    @public
     @blp.arguments(RelationListArgs, location="query")
     @blp.response(200, page_of(OutcomeRelationSchema))
     def get(self, args: dict[str, Any]):
@@ -99,6 +108,7 @@ class OutcomeRelationCollection(MethodView):
 
 @blp.route("/supervision-levels")
 class SupervisionLevelCollection(MethodView):
+    @public
     @blp.response(200, SupervisionLevelSchema(many=True))
     def get(self):
         """The five fixed supervision levels of entrustment decisions."""

@@ -9,6 +9,7 @@ from flask import Response, jsonify, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.authentication import public
 from app.domain.paging import ListFilter
 from app.extensions import db
 from app.request_context import credential_environment, current_actor
@@ -92,7 +93,9 @@ class CredentialResource(MethodView):
     @signed_credential(200, "The signed OpenBadgeCredential, as issued.")
     def get(self, credential_id: str):
         """The signed credential."""
-        return credential_response(credentials.get_credential(db.session, credential_id).document)
+        return credential_response(
+            credentials.read_credential(db.session, current_actor(), credential_id).document
+        )
 
 
 @blp.route("/learners/<learner_id>/credentials")
@@ -101,7 +104,9 @@ class LearnerCredentialCollection(MethodView):
     @blp.response(200, page_of(CredentialSummarySchema))
     def get(self, args: dict[str, Any], learner_id: str):
         """Credentials issued to a learner (each with the signed document)."""
-        return credentials.learner_credentials(db.session, learner_id, ListFilter(**args))
+        return credentials.learner_credentials(
+            db.session, current_actor(), learner_id, ListFilter(**args)
+        )
 
 
 @blp.route("/learners/<learner_id>/record")
@@ -117,6 +122,7 @@ class LearnerRecordResource(MethodView):
 
 @blp.route("/verify")
 class VerifyAction(MethodView):
+    @public
     @blp.doc(requestBody=VERIFY_BODY)
     @blp.response(200, VerificationSchema)
     def post(self):
@@ -160,4 +166,4 @@ class CredentialStatusResource(MethodView):
     @blp.response(200, CredentialStatusSchema)
     def get(self, credential_id: str):
         """The credential's status and its history."""
-        return status.credential_status(db.session, credential_id)
+        return status.credential_status(db.session, current_actor(), credential_id)

@@ -6,6 +6,7 @@ from flask import Response, jsonify
 from flask_smorest import Blueprint
 
 from app.api.credentials import VC_MEDIA_TYPE
+from app.authentication import public
 from app.extensions import db
 from app.request_context import credential_environment
 from app.schemas.credentials import DidDocumentSchema, VerifiableCredentialSchema
@@ -28,6 +29,7 @@ blp = Blueprint(
     content_type=VC_MEDIA_TYPE,
     description="A signed BitstringStatusListCredential.",
 )
+@public
 def status_list(list_id: str) -> Response:
     """A signed BitstringStatusListCredential (re-signed whenever a bit changes)."""
     response = jsonify(status.status_list_document(db.session, list_id))
@@ -38,6 +40,7 @@ def status_list(list_id: str) -> Response:
 
 @blp.route("/issuers/<code>/did.json", methods=["GET"])
 @blp.response(200, DidDocumentSchema, content_type=DID_MEDIA_TYPE)
+@public
 def did_document(code: str) -> Response:
     """The did:web DID document of an issuing institution (its keys that are not retired)."""
     get_institution(db.session, code)

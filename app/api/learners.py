@@ -59,7 +59,7 @@ class LearnerCollection(MethodView):
     def get(self, args: dict[str, Any]):
         """List learners (filters: q, institution, external_id)."""
         external_id = args.pop("external_id", None)
-        return learners.list_learners(db.session, ListFilter(**args), external_id)
+        return learners.list_learners(db.session, current_actor(), ListFilter(**args), external_id)
 
     @blp.arguments(LearnerInSchema)
     @blp.response(201, LearnerSchema)
@@ -78,7 +78,7 @@ class LearnerResource(MethodView):
     @blp.response(200, LearnerSchema)
     def get(self, learner_id: str):
         """Get a learner."""
-        return learners.get_learner(db.session, learner_id)
+        return learners.read_learner(db.session, current_actor(), learner_id)
 
 
 @blp.route("/learners/<learner_id>/evidence")
@@ -87,7 +87,7 @@ class EvidenceCollection(MethodView):
     @blp.response(200, page_of(EvidenceSchema))
     def get(self, args: dict[str, Any], learner_id: str):
         """All evidence of a learner, withdrawn items included."""
-        return learners.list_evidence(db.session, learner_id, ListFilter(**args))
+        return learners.list_evidence(db.session, current_actor(), learner_id, ListFilter(**args))
 
     @blp.doc(requestBody=EVIDENCE_BODY)
     @blp.response(201)
@@ -126,7 +126,9 @@ class EntrustmentCollection(MethodView):
     @blp.response(200, page_of(EntrustmentSchema))
     def get(self, args: dict[str, Any], learner_id: str):
         """All entrustment decisions of a learner, withdrawn ones included."""
-        return learners.list_entrustments(db.session, learner_id, ListFilter(**args))
+        return learners.list_entrustments(
+            db.session, current_actor(), learner_id, ListFilter(**args)
+        )
 
     @blp.arguments(EntrustmentInSchema)
     @blp.response(201, EntrustmentSchema)
@@ -154,7 +156,7 @@ class DiplomaCollection(MethodView):
     @blp.response(200, page_of(DiplomaSchema))
     def get(self, args: dict[str, Any], learner_id: str):
         """Qualifications the learner already holds."""
-        return learners.list_diplomas(db.session, learner_id, ListFilter(**args))
+        return learners.list_diplomas(db.session, current_actor(), learner_id, ListFilter(**args))
 
     @blp.arguments(DiplomaInSchema)
     @blp.response(201, DiplomaSchema)
@@ -171,7 +173,7 @@ class EnrolmentCollection(MethodView):
     @blp.response(200, page_of(EnrolmentSchema))
     def get(self, args: dict[str, Any], learner_id: str):
         """The learner's enrolments."""
-        return learners.list_enrolments(db.session, learner_id, ListFilter(**args))
+        return learners.list_enrolments(db.session, current_actor(), learner_id, ListFilter(**args))
 
     @blp.arguments(EnrolmentSchema)
     @blp.response(201, EnrolmentSchema)
@@ -189,7 +191,7 @@ class EnrolmentResource(MethodView):
     @blp.response(200, EnrolmentSchema)
     def get(self, learner_id: str, qualification: str):
         """One enrolment."""
-        return learners.get_enrolment(db.session, learner_id, qualification)
+        return learners.get_enrolment(db.session, current_actor(), learner_id, qualification)
 
     @blp.arguments(EnrolmentSchema)
     @blp.response(200, EnrolmentSchema)
@@ -208,6 +210,7 @@ class LearnerPath(MethodView):
         """What remains toward a qualification, why, in what order and by when."""
         return learners.learner_path(
             db.session,
+            current_actor(),
             learner_id,
             args.get("qualification"),
             args.get("on"),
@@ -224,7 +227,7 @@ class LearnerPaths(MethodView):
         """Every qualification, closest first: which diploma is nearest for this learner."""
         on = args.get("on") or today()
         summaries = learners.learner_paths(
-            db.session, learner_id, on, current_app.extensions["path_caches"]
+            db.session, current_actor(), learner_id, on, current_app.extensions["path_caches"]
         )
         return {"on": on, "paths": summaries}
 

@@ -8,11 +8,18 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.authentication import public
 from app.domain.model import Qualification
 from app.domain.paging import ListFilter
 from app.extensions import db
-from app.request_context import current_actor
-from app.schemas.registry import ListArgs, QualificationGraphSchema, QualificationSchema, page_of
+from app.request_context import current_actor, default_institution
+from app.schemas.registry import (
+    ListArgs,
+    QualificationGraphSchema,
+    QualificationSchema,
+    owned,
+    page_of,
+)
 from app.services import registry
 
 blp = Blueprint("qualifications", __name__, description="Qualifications, elective rules, graphs")
@@ -20,6 +27,7 @@ blp = Blueprint("qualifications", __name__, description="Qualifications, electiv
 
 @blp.route("/qualifications")
 class QualificationCollection(MethodView):
+    @public
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(QualificationSchema))
     def get(self, args: dict[str, Any]):
@@ -30,7 +38,9 @@ class QualificationCollection(MethodView):
     @blp.response(201, QualificationSchema)
     def post(self, qualification: Qualification):
         """Create a qualification."""
-        created = registry.create_qualification(db.session, current_actor(), qualification)
+        created = registry.create_qualification(
+            db.session, current_actor(), owned(qualification, default_institution())
+        )
         return (
             created,
             201,
@@ -40,6 +50,7 @@ class QualificationCollection(MethodView):
 
 @blp.route("/qualifications/<code>")
 class QualificationResource(MethodView):
+    @public
     @blp.response(200, QualificationSchema)
     def get(self, code: str):
         """Get a qualification."""
@@ -49,11 +60,14 @@ class QualificationResource(MethodView):
     @blp.response(200, QualificationSchema)
     def put(self, qualification: Qualification, code: str):
         """Replace a qualification as a whole."""
-        return registry.replace_qualification(db.session, current_actor(), code, qualification)
+        return registry.replace_qualification(
+            db.session, current_actor(), code, owned(qualification, default_institution())
+        )
 
 
 @blp.route("/qualifications/<code>/graph")
 class QualificationGraphResource(MethodView):
+    @public
     @blp.response(200, QualificationGraphSchema)
     def get(self, code: str):
         """The prerequisite graph of the qualification's units, with the path order."""

@@ -8,6 +8,7 @@ from flask import current_app, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.authentication import public
 from app.domain.errors import NotFound
 from app.domain.model import Prerequisite
 from app.domain.paging import ListFilter
@@ -33,6 +34,7 @@ def _default_institution() -> str:
 
 @blp.route("/units")
 class UnitCollection(MethodView):
+    @public
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(UnitSchema))
     def get(self, args: dict[str, Any]):
@@ -51,6 +53,7 @@ class UnitCollection(MethodView):
 
 @blp.route("/units/<code>")
 class UnitResource(MethodView):
+    @public
     @blp.response(200, UnitSchema)
     def get(self, code: str):
         """Get a unit with its outcomes."""
@@ -72,6 +75,7 @@ class UnitResource(MethodView):
 
 @blp.route("/units/<code>/prerequisites")
 class UnitPrerequisiteCollection(MethodView):
+    @public
     @blp.response(200, UnitPrerequisitesSchema)
     def get(self, code: str):
         """The units this unit requires, and the units that require it."""
@@ -92,6 +96,7 @@ class UnitPrerequisiteCollection(MethodView):
 
 @blp.route("/units/<code>/prerequisites/<requires>")
 class UnitPrerequisiteResource(MethodView):
+    @public
     @blp.response(200, PrerequisiteSchema)
     def get(self, code: str, requires: str):
         """One prerequisite of a unit."""

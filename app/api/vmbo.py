@@ -8,6 +8,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.authentication import public
 from app.domain.overlap import RouteTemplate, VmboProgramme
 from app.domain.paging import ListFilter
 from app.extensions import db
@@ -43,6 +44,7 @@ routes_blp = Blueprint(
 
 @blp.route("/vmbo/programmes")
 class ProgrammeCollection(MethodView):
+    @public
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(ProgrammeSchema))
     def get(self, args: dict[str, Any]):
@@ -59,6 +61,7 @@ class ProgrammeCollection(MethodView):
 
 @blp.route("/vmbo/programmes/<code>")
 class ProgrammeResource(MethodView):
+    @public
     @blp.response(200, ProgrammeSchema)
     def get(self, code: str):
         """Get a vmbo programme."""
@@ -67,6 +70,7 @@ class ProgrammeResource(MethodView):
 
 @blp.route("/vmbo/programmes/<code>/assignments")
 class AssignmentCollection(MethodView):
+    @public
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(AssignmentSchema))
     def get(self, args: dict[str, Any], code: str):
@@ -89,6 +93,7 @@ class AssignmentCollection(MethodView):
 
 @blp.route("/vmbo/assignments/<code>")
 class AssignmentResource(MethodView):
+    @public
     @blp.response(200, AssignmentSchema)
     def get(self, code: str):
         """Get a practical assignment with its current mappings."""
@@ -97,6 +102,7 @@ class AssignmentResource(MethodView):
 
 @blp.route("/vmbo/assignments/<code>/mappings")
 class MappingCollection(MethodView):
+    @public
     @blp.arguments(MappingListArgs, location="query")
     @blp.response(200, MappingListSchema)
     def get(self, args: dict[str, Any], code: str):
@@ -121,6 +127,7 @@ class MappingResource(MethodView):
 
 @blp.route("/vmbo/programmes/<code>/overlap")
 class OverlapResource(MethodView):
+    @public
     @blp.arguments(OverlapArgs, location="query")
     @blp.response(200, OverlapReportSchema)
     def get(self, args: dict[str, Any], code: str):
@@ -134,7 +141,7 @@ class CompletionCollection(MethodView):
     @blp.response(200, page_of(CompletionSchema))
     def get(self, args: dict[str, Any], learner_id: str):
         """The learner's completed vmbo assignments, withdrawn ones included."""
-        return vmbo.list_completions(db.session, learner_id, ListFilter(**args))
+        return vmbo.list_completions(db.session, current_actor(), learner_id, ListFilter(**args))
 
     @blp.arguments(CompletionInSchema)
     @blp.response(201, CompletionSchema)
@@ -158,6 +165,7 @@ class CompletionWithdrawAction(MethodView):
 
 @routes_blp.route("/routes")
 class RouteCollection(MethodView):
+    @public
     @routes_blp.arguments(ListArgs, location="query")
     @routes_blp.response(200, page_of(RouteSchema))
     def get(self, args: dict[str, Any]):
@@ -174,6 +182,7 @@ class RouteCollection(MethodView):
 
 @routes_blp.route("/routes/<code>")
 class RouteResource(MethodView):
+    @public
     @routes_blp.response(200, RouteSummarySchema)
     def get(self, code: str):
         """What the vmbo part covers (fully, partly) and what remains for the mbo part, in hours."""

@@ -25,6 +25,8 @@ class Institution:
     name: str
     kind: InstitutionKind
     brin: str | None = None
+    #: Set by an admin: this registry vouches for credentials the institution issues.
+    trusted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +104,8 @@ class Qualification:
     nlqf_level: int | None = None
     eqf_level: int | None = None
     crebo: str | None = None
+    #: The school that maintains the qualification here (its staff may change it).
+    institution: str | None = None
 
     @property
     def entry_requirements(self) -> dict[str, list[str]]:
@@ -117,6 +121,8 @@ class Epa:
     type: EpaType
     draws_on: tuple[str, ...] = ()
     description: str | None = None
+    #: The school (or CZO) that maintains the EPA here (its staff may change it).
+    institution: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

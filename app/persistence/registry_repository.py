@@ -42,7 +42,22 @@ from app.persistence.paging import paginate, text_match
 
 
 def institution_from_row(row: InstitutionRow) -> Institution:
-    return Institution(code=row.code, name=row.name, kind=row.kind, brin=row.brin)  # type: ignore[arg-type]
+    return Institution(
+        code=row.code,
+        name=row.name,
+        kind=row.kind,  # type: ignore[arg-type]
+        brin=row.brin,
+        trusted=bool(row.trusted),
+    )
+
+
+def set_institution_trust(session: Session, code: str, trusted: bool) -> Institution | None:
+    """Mark an institution trusted or not (an admin's decision); None when unknown."""
+    row = session.get(InstitutionRow, code)
+    if row is None:
+        return None
+    row.trusted = trusted
+    return institution_from_row(row)
 
 
 def unit_from_row(row: UnitRow) -> Unit:
@@ -89,6 +104,8 @@ def list_institutions(session: Session, flt: ListFilter) -> Page:
 def save_institution(session: Session, institution: Institution) -> None:
     row = session.get(InstitutionRow, institution.code) or InstitutionRow(code=institution.code)
     row.name, row.kind, row.brin = institution.name, institution.kind, institution.brin
+    if row.trusted is None:
+        row.trusted = False
     session.add(row)
 
 
@@ -98,6 +115,15 @@ def save_institution(session: Session, institution: Institution) -> None:
 def get_unit(session: Session, code: str) -> Unit | None:
     row = session.get(UnitRow, code, options=[selectinload(UnitRow.outcomes)])
     return unit_from_row(row) if row else None
+
+
+def institution_of_outcome(session: Session, outcome: str) -> str | None:
+    """The institution of the unit that holds `outcome` (None when unknown)."""
+    return session.scalar(
+        select(UnitRow.institution)
+        .join(OutcomeRow, OutcomeRow.unit_code == UnitRow.code)
+        .where(OutcomeRow.code == outcome)
+    )
 
 
 def get_units(session: Session, codes: Iterable[str] | None = None) -> dict[str, Unit]:
@@ -298,6 +324,7 @@ def get_qualifications(
             nlqf_level=row.nlqf_level,
             eqf_level=row.eqf_level,
             crebo=row.crebo,
+            institution=row.institution,
         )
         for row in rows
     }
@@ -329,6 +356,7 @@ def save_qualification_row(session: Session, qualification: Qualification) -> No
         qualification.crebo,
     )
     row.elective_required_hours = qualification.electives.required_hours
+    row.institution = qualification.institution
     session.add(row)
 
 
@@ -377,7 +405,14 @@ def get_epas(session: Session, codes: Iterable[str] | None = None) -> dict[str, 
     for link in session.scalars(link_query):
         draws_on[link.epa].append(link.outcome)
     return {
-        row.code: Epa(row.code, row.title, row.type, tuple(draws_on[row.code]), row.description)  # type: ignore[arg-type]
+        row.code: Epa(
+            row.code,
+            row.title,
+            row.type,  # type: ignore[arg-type]
+            tuple(draws_on[row.code]),
+            row.description,
+            row.institution,
+        )
         for row in session.scalars(query)
     }
 
@@ -397,6 +432,7 @@ def list_epas(session: Session, flt: ListFilter) -> Page:
 def save_epa(session: Session, epa: Epa) -> None:
     row = session.get(EpaRow, epa.code) or EpaRow(code=epa.code)
     row.title, row.description, row.type = epa.title, epa.description, epa.type
+    row.institution = epa.institution
     session.add(row)
     session.flush()
     session.execute(delete(EpaOutcomeRow).where(EpaOutcomeRow.epa == epa.code))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -97,6 +98,10 @@ class InstitutionSchema(StrictSchema):
     name = text(200, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(["mbo", "vmbo", "czo", "employer"]))
     brin = fields.String(allow_none=True, validate=validate.Length(max=16))
+    trusted = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "set by an admin: credentials of this issuer are vouched for"},
+    )
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Institution:
@@ -205,6 +210,11 @@ class QualificationSchema(StrictSchema):
     nlqf_level = level(1, 8, allow_none=True)
     eqf_level = level(1, 8, allow_none=True)
     crebo = fields.String(allow_none=True, validate=validate.Length(max=16))
+    institution = fields.String(
+        load_default=None,
+        validate=validate.Length(max=40),
+        metadata={"description": "the school that maintains it (default: the registry's)"},
+    )
     units = fields.List(code_field(), load_default=list)
     electives = fields.Nested(
         ElectivesSchema, load_default=lambda: {"required_hours": 0, "options": []}
@@ -256,6 +266,11 @@ class EpaSchema(StrictSchema):
     description = fields.String(allow_none=True)
     type = fields.String(required=True, validate=validate.OneOf(["kern", "specifiek"]))
     draws_on = fields.List(code_field(60), load_default=list)
+    institution = fields.String(
+        load_default=None,
+        validate=validate.Length(max=40),
+        metadata={"description": "the school that maintains it (default: the registry's)"},
+    )
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Epa:
@@ -310,9 +325,16 @@ def to_import_document(data: dict[str, Any], default_institution: str) -> Import
         units=tuple(to_unit(u, default_institution) for u in data.get("units", ())),
         outcome_relations=tuple(data.get("outcome_relations", ())),
         prerequisites=tuple(data.get("prerequisites", ())),
-        qualifications=tuple(data.get("qualifications", ())),
-        epas=tuple(data.get("epas", ())),
+        qualifications=tuple(owned(q, default_institution) for q in data.get("qualifications", ())),
+        epas=tuple(owned(e, default_institution) for e in data.get("epas", ())),
     )
+
+
+def owned(item: Any, default_institution: str) -> Any:
+    """A qualification or EPA that names no maintaining school belongs to the default one."""
+    if getattr(item, "institution", None):
+        return item
+    return dataclasses.replace(item, institution=default_institution)
 
 
 def load_import_document(

@@ -75,7 +75,8 @@ def authorize(
         raise NotFound(target.kind, target.id)
     if decision is Decision.DENY:
         raise AccessDenied(action)
-    bind_principal(session, principal, reason)
+    if not action.endswith((".read", ".list")):
+        bind_principal(session, principal, reason)
     return principal
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.adapters.credential_environment import CredentialEnvironment
 from app.adapters.keystore import IssuerKey
 from app.clock import now, today
+from app.domain.access import Principal, Target
 from app.domain.credentials.clr import (
     ClrFacts,
     build_clr_credential,
@@ -38,8 +39,8 @@ from app.persistence import learner_repository as records
 from app.persistence import registry_repository as repo
 from app.persistence.credential_repository import IssuedCredential
 from app.services import status
-from app.services.actor import Actor, authorize
-from app.services.learners import learner_path, load_catalog, load_record
+from app.services.access import authorize
+from app.services.learners import compute_learner_path, load_catalog, load_record, read_learner
 
 #: How each evidence source is named as a type of assessment (EU micro-credential element 9).
 ASSESSMENT_NAMES = {
@@ -100,7 +101,7 @@ class Issuance:
 
 def issue_credential(
     session: Session,
-    actor: Actor,
+    actor: Principal | None,
     env: CredentialEnvironment,
     learner_id: str,
     achievement: dict[str, str],
@@ -117,10 +118,11 @@ def issue_credential(
     AchievementNotEarned
         The learner has not achieved it; ``missing`` lists what is lacking.
     """
-    authorize(actor, "issue", f"learner:{learner_id}")
     learner = records.get_learner(session, learner_id)
     if learner is None:
         raise InvalidData([{"pointer": "/learner", "message": f"unknown learner '{learner_id}'"}])
+    target = Target("learner", learner_id, institution=learner.institution, learner=learner_id)
+    actor = authorize(session, actor, "credential.issue", target)
     builders = {
         "unit": _unit_credential,
         "epa": _epa_credential,
@@ -252,7 +254,7 @@ def _diploma_credential(
             [{"pointer": "/achievement/code", "message": f"unknown qualification '{code}'"}]
         )
     env = issuance.env
-    path = learner_path(session, issuance.learner_id, code, issuance.on)
+    path = compute_learner_path(session, issuance.learner_id, code, issuance.on)
     if not path.complete:
         missing: dict[str, list[Any]] = {
             "units": list(path.order),
@@ -323,17 +325,14 @@ def quality_assurance(institution: Institution) -> str:
 
 
 def learner_record_credential(
-    session: Session, actor: Actor, env: CredentialEnvironment, learner_id: str
+    session: Session, actor: Principal | None, env: CredentialEnvironment, learner_id: str
 ) -> dict[str, Any]:
     """Return a freshly signed CLR 2.0 record of every credential the learner holds.
 
     Revoked credentials are left out (the record is then ``partial``); associations come from
     the registry: ``precedes`` for prerequisites, ``isPartOf`` for unit → qualification.
     """
-    authorize(actor, "read", f"learner:{learner_id}")
-    learner = records.get_learner(session, learner_id)
-    if learner is None:
-        raise NotFound("learner", learner_id)
+    learner = read_learner(session, actor, learner_id)
     issued = store.all_for_learner(session, learner_id)
     revoked = status.revoked_ids(session, [c.id for c in issued])
     held = [c for c in issued if c.id not in revoked]
@@ -366,7 +365,7 @@ def learner_record_credential(
 
 def _sign_and_store(
     session: Session,
-    actor: Actor,
+    actor: Principal | None,
     env: CredentialEnvironment,
     key: Any,
     document: dict[str, Any],
@@ -416,10 +415,29 @@ def get_credential(session: Session, credential_id: str) -> IssuedCredential:
     return credential
 
 
-def learner_credentials(session: Session, learner_id: str, flt: ListFilter) -> Page:
-    if records.get_learner(session, learner_id) is None:
-        raise NotFound("learner", learner_id)
+def learner_credentials(
+    session: Session, actor: Principal | None, learner_id: str, flt: ListFilter
+) -> Page:
+    read_learner(session, actor, learner_id)
     return store.list_for_learner(session, learner_id, flt)
+
+
+def read_credential(
+    session: Session, actor: Principal | None, credential_id: str
+) -> IssuedCredential:
+    """A credential with its document, for its holder and the issuing school's staff.
+
+    Everyone may see the credential's public page; this is the API's record of it.
+    """
+    credential = get_credential(session, credential_id)
+    target = Target(
+        "credential",
+        credential_id,
+        institution=credential.institution,
+        learner=credential.learner,
+    )
+    authorize(session, actor, "learner.read", target)
+    return credential
 
 
 def all_learner_credentials(session: Session, learner_id: str) -> list[IssuedCredential]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.domain.access import Principal, Target
 from app.domain.errors import InvalidData
 from app.domain.graph import build_prerequisite_graph, cycle_if_added
 from app.domain.model import Epa, Institution, OutcomeRelation, Prerequisite, Qualification, Unit
@@ -22,7 +23,7 @@ from app.domain.rules import (
     unit_problems,
 )
 from app.persistence import registry_repository as repo
-from app.services.actor import Actor, authorize
+from app.services.access import authorize
 from app.services.registry import breaking_change_problems
 
 KINDS = ("institutions", "units", "outcome_relations", "prerequisites", "qualifications", "epas")
@@ -69,7 +70,7 @@ def prerequisite_key(prerequisite: Prerequisite) -> str:
 
 def import_registry(
     session: Session,
-    actor: Actor,
+    actor: Principal | None,
     document: ImportDocument,
     *,
     field_errors: Sequence[dict[str, Any]] = (),
@@ -88,15 +89,61 @@ def import_registry(
     `unparsed` holds, per kind, codes of items the edge could not load: they count as known
     so that references to them are not reported twice.
     """
-    authorize(actor, "import", "registry")
     errors = [*field_errors, *validate_import(session, document, unparsed or {})]
     if errors:
         raise InvalidData(
             errors, detail=f"the import has {len(errors)} error(s); nothing was written"
         )
+    _authorize_document(session, actor, document)
     report = apply_import(session, document)
     session.commit()
     return report
+
+
+def _authorize_document(
+    session: Session, actor: Principal | None, document: ImportDocument
+) -> None:
+    """An admin imports anything; a school-admin only what their own institution maintains.
+
+    New or changed institutions need an admin; every unit, qualification and EPA needs
+    registry rights in its institution, and relations and prerequisites in the institution
+    of the unit they start from.
+    """
+    for institution in document.institutions:
+        if _as_imported(repo.get_institution(session, institution.code)) != institution:
+            authorize(session, actor, "institution.write", Target("institution", institution.code))
+    owners: dict[str | None, str] = {}
+    units = {unit.code: unit.institution for unit in document.units}
+    for unit in document.units:
+        owners.setdefault(unit.institution, f"unit {unit.code}")
+    for qualification in document.qualifications:
+        owners.setdefault(qualification.institution, f"qualification {qualification.code}")
+    for epa in document.epas:
+        owners.setdefault(epa.institution, f"EPA {epa.code}")
+    for prerequisite in document.prerequisites:
+        owner = units.get(prerequisite.unit)
+        if owner is None:
+            stored = repo.get_unit(session, prerequisite.unit)
+            owner = stored.institution if stored else None
+        owners.setdefault(owner, f"unit {prerequisite.unit}")
+    outcome_units = {o.code: u.institution for u in document.units for o in u.outcomes}
+    for relation in document.outcome_relations:
+        owner = outcome_units.get(relation.from_outcome) or repo.institution_of_outcome(
+            session, relation.from_outcome
+        )
+        owners.setdefault(owner, f"outcome {relation.from_outcome}")
+    authorize(session, actor, "import.registry", Target("import", institution=_own(actor)))
+    for institution, example in owners.items():
+        authorize(session, actor, "registry.write", Target("import", example, institution))
+
+
+def _as_imported(institution: Institution | None) -> Institution | None:
+    """A stored institution as an import document would state it (trust is an admin's flag)."""
+    return None if institution is None else replace(institution, trusted=False)
+
+
+def _own(actor: Principal | None) -> str | None:
+    return None if actor is None else actor.institution
 
 
 def validate_import(
@@ -138,7 +185,7 @@ def apply_import(session: Session, document: ImportDocument) -> ImportReport:
     """Write a validated `document`; report created / updated / unchanged codes per kind."""
     report = ImportReport()
     for institution in document.institutions:
-        before = repo.get_institution(session, institution.code)
+        before = _as_imported(repo.get_institution(session, institution.code))
         if report.record("institutions", institution.code, before, institution) != "unchanged":
             repo.save_institution(session, institution)
     session.flush()

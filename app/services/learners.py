@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.clock import now, today
+from app.domain.access import AccessDenied, Principal, Role, Target
 from app.domain.errors import Conflict, InvalidData, NotFound
 from app.domain.learner import DiplomaItem, EnrolmentItem, EntrustmentItem, EvidenceItem, Learner
 from app.domain.paging import ListFilter, Page
@@ -22,7 +24,7 @@ from app.persistence import engine_inputs
 from app.persistence import learner_repository as records
 from app.persistence import registry_repository as repo
 from app.persistence.versions import CatalogCache, PathCaches
-from app.services.actor import Actor, authorize
+from app.services.access import authorize
 
 
 def new_learner_id() -> str:
@@ -33,9 +35,9 @@ def new_learner_id() -> str:
 
 
 def create_learner(
-    session: Session, actor: Actor, name: str, institution: str, external_id: str | None
+    session: Session, actor: Principal | None, name: str, institution: str, external_id: str | None
 ) -> Learner:
-    authorize(actor, "create", "learner")
+    authorize(session, actor, "learner.create", Target("learner", institution=institution))
     if repo.get_institution(session, institution) is None:
         raise InvalidData(
             [{"pointer": "/institution", "message": f"unknown institution '{institution}'"}]
@@ -57,10 +59,25 @@ def get_learner(session: Session, learner_id: str) -> Learner:
     return learner
 
 
-def require_writable_learner(session: Session, actor: Actor, learner_id: str) -> None:
+def learner_target(session: Session, learner_id: str) -> Target:
+    """The learner as an authorization target (their institution); NotFound when unknown."""
+    learner = get_learner(session, learner_id)
+    return Target("learner", learner_id, institution=learner.institution, learner=learner_id)
+
+
+def read_learner(session: Session, actor: Principal | None, learner_id: str) -> Learner:
+    """The learner, when `actor` may read their data (404 outside the actor's scope)."""
+    learner = get_learner(session, learner_id)
+    target = Target("learner", learner_id, institution=learner.institution, learner=learner_id)
+    authorize(session, actor, "learner.read", target)
+    return learner
+
+
+def require_writable_learner(
+    session: Session, actor: Principal | None, learner_id: str, action: str = "record.write"
+) -> Principal:
     """The guard of every write to a learner's record: `actor` may write, the learner exists."""
-    authorize(actor, "update", f"learner:{learner_id}")
-    get_learner(session, learner_id)
+    return authorize(session, actor, action, learner_target(session, learner_id))
 
 
 def _withdraw(session: Session, row: Any, kind: str, row_id: int, reason: str, convert: Any) -> Any:
@@ -76,7 +93,20 @@ def _withdraw(session: Session, row: Any, kind: str, row_id: int, reason: str, c
     return item
 
 
-def list_learners(session: Session, flt: ListFilter, external_id: str | None) -> Page:
+def list_learners(
+    session: Session, actor: Principal | None, flt: ListFilter, external_id: str | None
+) -> Page:
+    """Learners the actor may see: all for an admin, their institution's for school staff."""
+    actor = authorize(
+        session,
+        actor,
+        "learner.list",
+        Target("learner", institution=None if actor is None else actor.institution),
+    )
+    if actor.role is not Role.ADMIN:
+        if flt.institution not in (None, actor.institution):
+            return Page([], 0, flt.limit, flt.offset)
+        flt = replace(flt, institution=actor.institution)
     return records.list_learners(session, flt, external_id)
 
 
@@ -85,7 +115,7 @@ def list_learners(session: Session, flt: ListFilter, external_id: str | None) ->
 
 def record_evidence(
     session: Session,
-    actor: Actor,
+    actor: Principal | None,
     learner_id: str,
     items: Sequence[dict[str, Any]],
     *,
@@ -95,7 +125,7 @@ def record_evidence(
 
     `as_list` says the body was a JSON array, so error pointers carry the item's index.
     """
-    require_writable_learner(session, actor, learner_id)
+    actor = require_writable_learner(session, actor, learner_id)
     known_outcomes = repo.known_codes(session).outcome_units
     reference_day = today()
     errors = []
@@ -139,16 +169,18 @@ def evidence_problems(
     return errors
 
 
-def list_evidence(session: Session, learner_id: str, flt: ListFilter) -> Page:
-    get_learner(session, learner_id)
+def list_evidence(
+    session: Session, actor: Principal | None, learner_id: str, flt: ListFilter
+) -> Page:
+    read_learner(session, actor, learner_id)
     return records.list_evidence(session, learner_id, flt)
 
 
 def withdraw_evidence(
-    session: Session, actor: Actor, learner_id: str, evidence_id: int, reason: str
+    session: Session, actor: Principal | None, learner_id: str, evidence_id: int, reason: str
 ) -> EvidenceItem:
     """Withdraw evidence: it is kept, marked withdrawn, and no longer counts."""
-    require_writable_learner(session, actor, learner_id)
+    actor = require_writable_learner(session, actor, learner_id)
     row = records.get_evidence_row(session, learner_id, evidence_id)
     return _withdraw(session, row, "evidence", evidence_id, reason, records.evidence_from_row)
 
@@ -157,9 +189,9 @@ def withdraw_evidence(
 
 
 def record_entrustment(
-    session: Session, actor: Actor, learner_id: str, item: dict[str, Any]
+    session: Session, actor: Principal | None, learner_id: str, item: dict[str, Any]
 ) -> EntrustmentItem:
-    require_writable_learner(session, actor, learner_id)
+    actor = require_writable_learner(session, actor, learner_id)
     errors = []
     if not repo.get_epas(session, [item["epa"]]):
         errors.append({"pointer": "/epa", "message": f"unknown EPA '{item['epa']}'"})
@@ -174,16 +206,18 @@ def record_entrustment(
     return created
 
 
-def list_entrustments(session: Session, learner_id: str, flt: ListFilter) -> Page:
-    get_learner(session, learner_id)
+def list_entrustments(
+    session: Session, actor: Principal | None, learner_id: str, flt: ListFilter
+) -> Page:
+    read_learner(session, actor, learner_id)
     return records.list_entrustments(session, learner_id, flt)
 
 
 def withdraw_entrustment(
-    session: Session, actor: Actor, learner_id: str, entrustment_id: int, reason: str
+    session: Session, actor: Principal | None, learner_id: str, entrustment_id: int, reason: str
 ) -> EntrustmentItem:
     """Withdraw an entrustment decision: kept, marked withdrawn, no longer counting."""
-    require_writable_learner(session, actor, learner_id)
+    actor = require_writable_learner(session, actor, learner_id)
     row = records.get_entrustment_row(session, learner_id, entrustment_id)
     return _withdraw(
         session, row, "entrustment", entrustment_id, reason, records.entrustment_from_row
@@ -194,9 +228,9 @@ def withdraw_entrustment(
 
 
 def record_diploma(
-    session: Session, actor: Actor, learner_id: str, item: dict[str, Any]
+    session: Session, actor: Principal | None, learner_id: str, item: dict[str, Any]
 ) -> DiplomaItem:
-    require_writable_learner(session, actor, learner_id)
+    actor = require_writable_learner(session, actor, learner_id)
     errors = []
     if repo.get_qualification(session, item["qualification"]) is None:
         errors.append(
@@ -218,8 +252,10 @@ def record_diploma(
     return created
 
 
-def list_diplomas(session: Session, learner_id: str, flt: ListFilter) -> Page:
-    get_learner(session, learner_id)
+def list_diplomas(
+    session: Session, actor: Principal | None, learner_id: str, flt: ListFilter
+) -> Page:
+    read_learner(session, actor, learner_id)
     return records.list_diplomas(session, learner_id, flt)
 
 
@@ -251,9 +287,9 @@ def enrolment_problems(session: Session, enrolment: EnrolmentItem) -> list[dict[
 
 
 def enrol(
-    session: Session, actor: Actor, learner_id: str, enrolment: EnrolmentItem
+    session: Session, actor: Principal | None, learner_id: str, enrolment: EnrolmentItem
 ) -> EnrolmentItem:
-    require_writable_learner(session, actor, learner_id)
+    require_writable_learner(session, actor, learner_id, "enrolment.write")
     errors = enrolment_problems(session, enrolment)
     if errors:
         raise InvalidData(errors)
@@ -265,11 +301,21 @@ def enrol(
 
 
 def replace_enrolment(
-    session: Session, actor: Actor, learner_id: str, qualification: str, enrolment: EnrolmentItem
+    session: Session,
+    actor: Principal | None,
+    learner_id: str,
+    qualification: str,
+    enrolment: EnrolmentItem,
 ) -> EnrolmentItem:
-    require_writable_learner(session, actor, learner_id)
-    if records.get_enrolment(session, learner_id, qualification) is None:
+    """Replace an enrolment; a learner may change only the electives of their own."""
+    learner_only = actor is not None and actor.role is Role.LEARNER
+    action = "enrolment.electives" if learner_only else "enrolment.write"
+    require_writable_learner(session, actor, learner_id, action)
+    current = records.get_enrolment(session, learner_id, qualification)
+    if current is None:
         raise NotFound("enrolment", f"{learner_id}/{qualification}")
+    if learner_only and replace(current, chosen_electives=enrolment.chosen_electives) != enrolment:
+        raise AccessDenied("enrolment.write")
     if enrolment.qualification != qualification:
         raise InvalidData(
             [
@@ -287,16 +333,20 @@ def replace_enrolment(
     return enrolment
 
 
-def get_enrolment(session: Session, learner_id: str, qualification: str) -> EnrolmentItem:
-    get_learner(session, learner_id)
+def get_enrolment(
+    session: Session, actor: Principal | None, learner_id: str, qualification: str
+) -> EnrolmentItem:
+    read_learner(session, actor, learner_id)
     enrolment = records.get_enrolment(session, learner_id, qualification)
     if enrolment is None:
         raise NotFound("enrolment", f"{learner_id}/{qualification}")
     return enrolment
 
 
-def list_enrolments(session: Session, learner_id: str, flt: ListFilter) -> Page:
-    get_learner(session, learner_id)
+def list_enrolments(
+    session: Session, actor: Principal | None, learner_id: str, flt: ListFilter
+) -> Page:
+    read_learner(session, actor, learner_id)
     return records.list_enrolments(session, learner_id, flt)
 
 
@@ -352,13 +402,30 @@ def cached_inputs(
 
 def learner_path(
     session: Session,
+    actor: Principal | None,
     learner_id: str,
     qualification: str | None = None,
     on: dt.date | None = None,
     hours_per_week: int | None = None,
     caches: PathCaches | None = None,
 ) -> PathResult:
-    """Return the learner's path toward `qualification` (default: the only enrolment)."""
+    """The learner's path toward `qualification`, for those who may read the learner's data."""
+    read_learner(session, actor, learner_id)
+    return compute_learner_path(session, learner_id, qualification, on, hours_per_week, caches)
+
+
+def compute_learner_path(
+    session: Session,
+    learner_id: str,
+    qualification: str | None = None,
+    on: dt.date | None = None,
+    hours_per_week: int | None = None,
+    caches: PathCaches | None = None,
+) -> PathResult:
+    """Return the learner's path toward `qualification` (default: the only enrolment).
+
+    The caller has authorized the read (or acts for the registry itself, as issuing does).
+    """
     catalog, record = cached_inputs(session, learner_id, caches)
     if qualification is None:
         enrolled = sorted({e.qualification for e in record.enrolments})
@@ -388,9 +455,14 @@ def learner_path(
 
 
 def learner_paths(
-    session: Session, learner_id: str, on: dt.date | None = None, caches: PathCaches | None = None
+    session: Session,
+    actor: Principal | None,
+    learner_id: str,
+    on: dt.date | None = None,
+    caches: PathCaches | None = None,
 ) -> list[PathSummary]:
     """Return a summary of the learner's path to every qualification, closest first."""
+    read_learner(session, actor, learner_id)
     catalog, record = cached_inputs(session, learner_id, caches)
     return rank_paths(
         catalog,

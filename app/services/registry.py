@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy.orm import Session
 
+from app.domain.access import Principal, Target
 from app.domain.errors import (
     Conflict,
     DuplicateCode,
@@ -36,7 +37,7 @@ from app.domain.rules import (
 )
 from app.persistence import references as refs
 from app.persistence import registry_repository as repo
-from app.services.actor import Actor, authorize
+from app.services.access import authorize
 
 
 def raise_for(problems: Sequence[Problem], prefix: str = "") -> None:
@@ -56,8 +57,34 @@ def raise_for(problems: Sequence[Problem], prefix: str = "") -> None:
 # --- institutions -----------------------------------------------------------------------------
 
 
-def create_institution(session: Session, actor: Actor, institution: Institution) -> Institution:
-    authorize(actor, "create", f"institution:{institution.code}")
+def _authorize_registry(
+    session: Session,
+    actor: Principal | None,
+    kind: str,
+    code: str,
+    *institutions: str | None,
+) -> None:
+    """Registry writes: an admin, or a school-admin of every institution the change touches."""
+    for institution in dict.fromkeys(institutions):
+        authorize(session, actor, "registry.write", Target(kind, code, institution=institution))
+
+
+def set_institution_trust(
+    session: Session, actor: Principal | None, code: str, trusted: bool
+) -> Institution:
+    """Mark an institution trusted (its credentials verify as this registry's) or not."""
+    authorize(session, actor, "institution.trust", Target("institution", code))
+    institution = repo.set_institution_trust(session, code, trusted)
+    if institution is None:
+        raise NotFound("institution", code)
+    session.commit()
+    return institution
+
+
+def create_institution(
+    session: Session, actor: Principal | None, institution: Institution
+) -> Institution:
+    authorize(session, actor, "institution.write", Target("institution", institution.code))
     if repo.get_institution(session, institution.code):
         raise DuplicateCode("institution", institution.code)
     repo.save_institution(session, institution)
@@ -96,8 +123,8 @@ def list_units(session: Session, flt: ListFilter) -> Page:
     return repo.list_units(session, flt)
 
 
-def create_unit(session: Session, actor: Actor, unit: Unit) -> Unit:
-    authorize(actor, "create", f"unit:{unit.code}")
+def create_unit(session: Session, actor: Principal | None, unit: Unit) -> Unit:
+    _authorize_registry(session, actor, "unit", unit.code, unit.institution)
     if repo.get_unit(session, unit.code):
         raise DuplicateCode("unit", unit.code)
     raise_for(unit_problems(unit, repo.known_codes(session)))
@@ -106,10 +133,10 @@ def create_unit(session: Session, actor: Actor, unit: Unit) -> Unit:
     return unit
 
 
-def replace_unit(session: Session, actor: Actor, code: str, unit: Unit) -> Unit:
+def replace_unit(session: Session, actor: Principal | None, code: str, unit: Unit) -> Unit:
     """Replace unit `code` as a whole; removed outcomes must not be referred to."""
-    authorize(actor, "update", f"unit:{code}")
     current = get_unit(session, code)
+    _authorize_registry(session, actor, "unit", code, current.institution, unit.institution)
     if unit.code != code:
         raise InvalidData([{"pointer": "/code", "message": f"the body's code must be '{code}'"}])
     raise_for(unit_problems(unit, repo.known_codes(session)))
@@ -119,9 +146,9 @@ def replace_unit(session: Session, actor: Actor, code: str, unit: Unit) -> Unit:
     return unit
 
 
-def delete_unit(session: Session, actor: Actor, code: str) -> None:
-    authorize(actor, "delete", f"unit:{code}")
-    get_unit(session, code)
+def delete_unit(session: Session, actor: Principal | None, code: str) -> None:
+    current = get_unit(session, code)
+    _authorize_registry(session, actor, "unit", code, current.institution)
     references = refs.unit_references(session, code)
     if references:
         raise StillReferenced(f"unit '{code}'", references)
@@ -185,10 +212,12 @@ def unit_prerequisites(session: Session, code: str) -> dict[str, object]:
     return {"unit": code, "requires": requires, "required_by": required_by}
 
 
-def add_prerequisite(session: Session, actor: Actor, prerequisite: Prerequisite) -> Prerequisite:
+def add_prerequisite(
+    session: Session, actor: Principal | None, prerequisite: Prerequisite
+) -> Prerequisite:
     """Record that `prerequisite.unit` requires `prerequisite.requires`, refusing cycles."""
-    authorize(actor, "update", f"unit:{prerequisite.unit}")
-    get_unit(session, prerequisite.unit)
+    unit = get_unit(session, prerequisite.unit)
+    _authorize_registry(session, actor, "unit", unit.code, unit.institution)
     if repo.get_unit(session, prerequisite.requires) is None:
         raise InvalidData(
             [{"pointer": "/requires", "message": f"unknown unit '{prerequisite.requires}'"}]
@@ -203,9 +232,11 @@ def add_prerequisite(session: Session, actor: Actor, prerequisite: Prerequisite)
     return prerequisite
 
 
-def remove_prerequisite(session: Session, actor: Actor, prerequisite: Prerequisite) -> None:
-    authorize(actor, "update", f"unit:{prerequisite.unit}")
-    get_unit(session, prerequisite.unit)
+def remove_prerequisite(
+    session: Session, actor: Principal | None, prerequisite: Prerequisite
+) -> None:
+    unit = get_unit(session, prerequisite.unit)
+    _authorize_registry(session, actor, "unit", unit.code, unit.institution)
     if not repo.delete_prerequisite(session, prerequisite):
         raise NotFound("prerequisite", f"{prerequisite.unit} requires {prerequisite.requires}")
     session.commit()
@@ -215,9 +246,10 @@ def remove_prerequisite(session: Session, actor: Actor, prerequisite: Prerequisi
 
 
 def create_outcome_relation(
-    session: Session, actor: Actor, relation: OutcomeRelation
+    session: Session, actor: Principal | None, relation: OutcomeRelation
 ) -> OutcomeRelation:
-    authorize(actor, "create", f"outcome-relation:{relation.from_outcome}")
+    owner = repo.institution_of_outcome(session, relation.from_outcome)
+    _authorize_registry(session, actor, "outcome-relation", relation.from_outcome, owner)
     raise_for(relation_problems(relation, repo.known_codes(session)))
     if repo.find_outcome_relation(session, relation):
         name = f"{relation.from_outcome} {relation.type} {relation.to_outcome}"
@@ -252,9 +284,11 @@ def get_qualifications(
 
 
 def create_qualification(
-    session: Session, actor: Actor, qualification: Qualification
+    session: Session, actor: Principal | None, qualification: Qualification
 ) -> Qualification:
-    authorize(actor, "create", f"qualification:{qualification.code}")
+    _authorize_registry(
+        session, actor, "qualification", qualification.code, qualification.institution
+    )
     if repo.get_qualification(session, qualification.code):
         raise DuplicateCode("qualification", qualification.code)
     raise_for(qualification_problems(qualification, repo.known_codes(session)))
@@ -264,10 +298,12 @@ def create_qualification(
 
 
 def replace_qualification(
-    session: Session, actor: Actor, code: str, qualification: Qualification
+    session: Session, actor: Principal | None, code: str, qualification: Qualification
 ) -> Qualification:
-    authorize(actor, "update", f"qualification:{code}")
-    get_qualification(session, code)
+    current = get_qualification(session, code)
+    _authorize_registry(
+        session, actor, "qualification", code, current.institution, qualification.institution
+    )
     if qualification.code != code:
         raise InvalidData([{"pointer": "/code", "message": f"the body's code must be '{code}'"}])
     raise_for(qualification_problems(qualification, repo.known_codes(session)))
@@ -302,8 +338,8 @@ def get_epa(session: Session, code: str) -> Epa:
     return repo.get_epas(session, [code]).get(code) or _missing("EPA", code)
 
 
-def create_epa(session: Session, actor: Actor, epa: Epa) -> Epa:
-    authorize(actor, "create", f"epa:{epa.code}")
+def create_epa(session: Session, actor: Principal | None, epa: Epa) -> Epa:
+    _authorize_registry(session, actor, "epa", epa.code, epa.institution)
     if repo.get_epas(session, [epa.code]):
         raise DuplicateCode("EPA", epa.code)
     raise_for(epa_problems(epa, repo.known_codes(session)))

@@ -8,10 +8,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.domain.access import Principal, Target
 from app.domain.model import SupervisionLevel
 from app.persistence import registry_repository as repo
 from app.schemas.registry import import_document
-from app.services.actor import Actor
+from app.services import registry
+from app.services.access import authorize
 
 
 def read_json(path: Path) -> Any:
@@ -20,14 +22,15 @@ def read_json(path: Path) -> Any:
 
 
 def load_registry_file(
-    session: Session, actor: Actor, path: Path, default_institution: str
+    session: Session, actor: Principal | None, path: Path, default_institution: str
 ) -> dict[str, Any]:
     """Import one registry document (the `POST /api/import` format) from `path`."""
     return import_document(session, actor, read_json(path), default_institution)
 
 
-def load_supervision_levels(session: Session, path: Path) -> list[int]:
-    """Store the fixed supervision scale; returns the levels that changed."""
+def load_supervision_levels(session: Session, actor: Principal | None, path: Path) -> list[int]:
+    """Store the fixed supervision scale (an admin's task); returns the levels that changed."""
+    authorize(session, actor, "institution.write", Target("supervision-scale"))
     changed = []
     stored = {level.level: level for level in repo.supervision_levels(session)}
     for item in read_json(path):
@@ -39,7 +42,17 @@ def load_supervision_levels(session: Session, path: Path) -> list[int]:
     return changed
 
 
-def load_vmbo_file(session: Session, actor: Actor, path: Path) -> dict[str, Any]:
+def trust_seed_institutions(session: Session, actor: Principal | None, path: Path) -> list[str]:
+    """The seed's institutions are this registry's own: mark them trusted (once)."""
+    changed = []
+    for item in read_json(path).get("institutions", []):
+        if not registry.get_institution(session, item["code"]).trusted:
+            registry.set_institution_trust(session, actor, item["code"], True)
+            changed.append(item["code"])
+    return changed
+
+
+def load_vmbo_file(session: Session, actor: Principal | None, path: Path) -> dict[str, Any]:
     """Load vmbo programmes, assignments, mappings and routes (the seed/vmbo.json format)."""
     from app.schemas.vmbo import load_vmbo_document
     from app.services.vmbo import import_vmbo
@@ -48,7 +61,7 @@ def load_vmbo_file(session: Session, actor: Actor, path: Path) -> dict[str, Any]
 
 
 def load_demo_learners(
-    session: Session, actor: Actor, path: Path, default_institution: str
+    session: Session, actor: Principal | None, path: Path, default_institution: str
 ) -> list[str]:
     """Create the demo learners that do not exist yet (matched by external_id).
 
@@ -97,17 +110,18 @@ def load_demo_learners(
 
 
 def load_seed(
-    session: Session, actor: Actor, seed_dir: Path, default_institution: str
+    session: Session, actor: Principal | None, seed_dir: Path, default_institution: str
 ) -> dict[str, Any]:
     """Load every seed file in dependency order and return what each step reported."""
     report: dict[str, Any] = {
         "supervision_levels": load_supervision_levels(
-            session, seed_dir / "supervision_levels.json"
+            session, actor, seed_dir / "supervision_levels.json"
         ),
         "registry": load_registry_file(
             session, actor, seed_dir / "registry.json", default_institution
         ),
     }
+    report["trusted"] = trust_seed_institutions(session, actor, seed_dir / "registry.json")
     if (seed_dir / "vmbo.json").exists():
         report["vmbo"] = load_vmbo_file(session, actor, seed_dir / "vmbo.json")
     report["learners"] = load_demo_learners(

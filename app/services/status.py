@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.adapters.credential_environment import CredentialEnvironment
 from app.adapters.keystore import IssuerKey
 from app.clock import now
+from app.domain.access import Principal, Target
 from app.domain.credentials.proof import add_proof, verify_proof
 from app.domain.credentials.statuslist import (
     LIST_SIZE,
@@ -29,7 +30,7 @@ from app.persistence.models.credentials import (
     IssuedCredentialRow,
     StatusListRow,
 )
-from app.services.actor import Actor, authorize
+from app.services.access import authorize
 
 PURPOSES: tuple[StatusPurpose, ...] = ("revocation", "suspension")
 #: A list takes new credentials until this many of its entries are used (herd privacy).
@@ -145,7 +146,7 @@ TRANSITIONS = {"revoke": "revocation", "suspend": "suspension", "unsuspend": "su
 
 def change_status(
     session: Session,
-    actor: Actor,
+    actor: Principal | None,
     env: CredentialEnvironment,
     credential_id: str,
     action: str,
@@ -161,10 +162,13 @@ def change_status(
         Revoking twice, suspending a suspended or revoked credential, unsuspending one that is
         not suspended or is revoked.
     """
-    authorize(actor, action, f"credential:{credential_id}")
     credential = session.get(IssuedCredentialRow, credential_id)
     if credential is None:
         raise NotFound("credential", credential_id)
+    target = Target(
+        "credential", credential_id, institution=credential.institution, learner=credential.learner
+    )
+    actor = authorize(session, actor, "credential.status", target)
     if credential.revoked_at is not None:
         raise Conflict(f"credential {credential_id} is revoked; its status can no longer change")
     if action == "suspend" and credential.suspended:
@@ -197,16 +201,27 @@ def change_status(
         )
     )
     session.flush()
-    result = credential_status(session, credential_id)
+    result = _status_of(session, credential)
     session.commit()
     return result
 
 
-def credential_status(session: Session, credential_id: str) -> dict[str, Any]:
-    """The credential's current status and its history of changes."""
+def credential_status(
+    session: Session, actor: Principal | None, credential_id: str
+) -> dict[str, Any]:
+    """The credential's current status and its history (for its holder and school staff)."""
     credential = session.get(IssuedCredentialRow, credential_id)
     if credential is None:
         raise NotFound("credential", credential_id)
+    target = Target(
+        "credential", credential_id, institution=credential.institution, learner=credential.learner
+    )
+    authorize(session, actor, "learner.read", target)
+    return _status_of(session, credential)
+
+
+def _status_of(session: Session, credential: IssuedCredentialRow) -> dict[str, Any]:
+    credential_id = credential.id
     events = session.scalars(
         select(CredentialStatusEventRow)
         .where(CredentialStatusEventRow.credential == credential_id)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.clock import now, today
+from app.domain.access import Principal, Target
 from app.domain.errors import Conflict, DuplicateCode, InvalidData, NotFound
 from app.domain.overlap import (
     AssignmentMapping,
@@ -28,8 +29,8 @@ from app.domain.paging import ListFilter, Page
 from app.persistence import learner_repository as records
 from app.persistence import registry_repository as repo
 from app.persistence import vmbo_repository as store
-from app.services.actor import Actor, authorize
-from app.services.learners import get_learner
+from app.services.access import authorize
+from app.services.learners import read_learner, require_writable_learner
 
 # --- programmes -------------------------------------------------------------------------------
 
@@ -53,8 +54,16 @@ def programme_problems(session: Session, programme: VmboProgramme) -> list[dict[
     return []
 
 
-def create_programme(session: Session, actor: Actor, programme: VmboProgramme) -> VmboProgramme:
-    authorize(actor, "create", f"vmbo-programme:{programme.code}")
+def create_programme(
+    session: Session, actor: Principal | None, programme: VmboProgramme
+) -> VmboProgramme:
+    target = Target(
+        "vmbo-programme",
+        programme.code,
+        institution=programme.institution,
+        programme=programme.code,
+    )
+    authorize(session, actor, "vmbo.programme.write", target)
     _add_programme(session, programme)
     session.commit()
     return programme
@@ -93,10 +102,9 @@ class AssignmentView:
 
 
 def create_assignment(
-    session: Session, actor: Actor, programme: str, assignment: PracticalAssignment
+    session: Session, actor: Principal | None, programme: str, assignment: PracticalAssignment
 ) -> AssignmentView:
-    authorize(actor, "create", f"vmbo-assignment:{assignment.code}")
-    get_programme(session, programme)
+    _authorize_programme(session, actor, programme)
     _add_assignment(session, assignment)
     session.commit()
     return AssignmentView(assignment)
@@ -133,18 +141,31 @@ def _assignment(session: Session, code: str) -> PracticalAssignment:
 
 
 def save_mapping(
-    session: Session, actor: Actor, assignment: str, item: MappingType[str, Any]
+    session: Session, actor: Principal | None, assignment: str, item: MappingType[str, Any]
 ) -> AssignmentMapping:
     """Map `assignment` onto an outcome; a current mapping of the same pair ends (new version)."""
-    authorize(actor, "update", f"vmbo-assignment:{assignment}")
-    _assignment(session, assignment)
+    actor = _authorize_programme(session, actor, _assignment(session, assignment).programme)
     mapping = _new_mapping_version(session, actor, assignment, item)
     session.commit()
     return mapping
 
 
+def _authorize_programme(
+    session: Session, actor: Principal | None, programme_code: str
+) -> Principal:
+    """vmbo writes: the programme's teacher, a school-admin of its school, or an admin."""
+    programme = get_programme(session, programme_code)
+    target = Target(
+        "vmbo-programme",
+        programme.code,
+        institution=programme.institution,
+        programme=programme.code,
+    )
+    return authorize(session, actor, "vmbo.write", target)
+
+
 def _new_mapping_version(
-    session: Session, actor: Actor, assignment: str, item: MappingType[str, Any]
+    session: Session, actor: Principal | None, assignment: str, item: MappingType[str, Any]
 ) -> AssignmentMapping:
     errors = []
     if item["outcome"] not in repo.known_codes(session).outcome_units:
@@ -179,10 +200,9 @@ def list_mappings(
     return store.mappings_of(session, [assignment], history=history)[assignment]
 
 
-def end_mapping(session: Session, actor: Actor, assignment: str, outcome: str) -> None:
+def end_mapping(session: Session, actor: Principal | None, assignment: str, outcome: str) -> None:
     """End the current mapping of `assignment` onto `outcome`; its versions stay as history."""
-    authorize(actor, "update", f"vmbo-assignment:{assignment}")
-    _assignment(session, assignment)
+    _authorize_programme(session, actor, _assignment(session, assignment).programme)
     current = store.current_mapping_row(session, assignment, outcome)
     if current is None:
         raise NotFound("vmbo mapping", f"{assignment} → {outcome}")
@@ -203,8 +223,10 @@ def overlap(session: Session, programme: str, qualification: str) -> OverlapRepo
     return overlap_report(programme, found, units, store.programme_mappings(session, programme))
 
 
-def create_route(session: Session, actor: Actor, route: RouteTemplate) -> RouteTemplate:
-    authorize(actor, "create", f"route:{route.code}")
+def create_route(session: Session, actor: Principal | None, route: RouteTemplate) -> RouteTemplate:
+    programme = store.get_programme(session, route.programme)
+    owner = programme.institution if programme else None
+    authorize(session, actor, "route.write", Target("route", route.code, institution=owner))
     _add_route(session, route)
     session.commit()
     return route
@@ -252,15 +274,14 @@ def list_routes(session: Session, flt: ListFilter) -> Page:
 
 
 def record_completion(
-    session: Session, actor: Actor, learner_id: str, item: MappingType[str, Any]
+    session: Session, actor: Principal | None, learner_id: str, item: MappingType[str, Any]
 ) -> VmboCompletion:
     """Credit a completed assignment: evidence for fully covered outcomes, flags for partial ones.
 
     The credit is a snapshot of the assignment's current mappings: later mapping changes do not
     alter it. No enrolment is needed.
     """
-    authorize(actor, "update", f"learner:{learner_id}")
-    get_learner(session, learner_id)
+    actor = require_writable_learner(session, actor, learner_id)
     errors = []
     assignment = store.get_assignment(session, item["assignment"])
     if assignment is None:
@@ -302,17 +323,18 @@ def record_completion(
     return created
 
 
-def list_completions(session: Session, learner_id: str, flt: ListFilter) -> Page:
-    get_learner(session, learner_id)
+def list_completions(
+    session: Session, actor: Principal | None, learner_id: str, flt: ListFilter
+) -> Page:
+    read_learner(session, actor, learner_id)
     return store.list_completions(session, learner_id, flt)
 
 
 def withdraw_completion(
-    session: Session, actor: Actor, learner_id: str, completion_id: int, reason: str
+    session: Session, actor: Principal | None, learner_id: str, completion_id: int, reason: str
 ) -> VmboCompletion:
     """Withdraw a completion and the evidence it created (kept, marked withdrawn)."""
-    authorize(actor, "update", f"learner:{learner_id}")
-    get_learner(session, learner_id)
+    require_writable_learner(session, actor, learner_id)
     row = store.get_completion_row(session, learner_id, completion_id)
     if row is None:
         raise NotFound("vmbo completion", str(completion_id))
@@ -356,13 +378,25 @@ class VmboDocument:
     routes: Sequence[RouteTemplate] = ()
 
 
-def import_vmbo(session: Session, actor: Actor, document: VmboDocument) -> VmboImportReport:
+def import_vmbo(
+    session: Session, actor: Principal | None, document: VmboDocument
+) -> VmboImportReport:
     """Create what is missing; a mapping that differs from the current one gets a new version.
 
     Idempotent: importing the same document twice changes nothing the second time. All or
     nothing: one commit at the end.
     """
-    authorize(actor, "import", "vmbo")
+    owner = None if actor is None else actor.institution
+    authorize(session, actor, "import.vmbo", Target("import", institution=owner))
+    for code in {
+        *(p.code for p in document.programmes),
+        *(a.programme for a in document.assignments),
+    }:
+        new = next((p for p in document.programmes if p.code == code), None)
+        stored = store.get_programme(session, code)
+        institution = (stored or new).institution if (stored or new) else None
+        target = Target("vmbo-programme", code, institution=institution, programme=code)
+        authorize(session, actor, "vmbo.write", target)
     report = VmboImportReport()
     for programme in document.programmes:
         if store.get_programme(session, programme.code):

@@ -14,6 +14,7 @@ import segno
 from flask import Response, current_app, render_template, request
 from markupsafe import Markup
 
+from app.authentication import public
 from app.extensions import db
 from app.request_context import credential_environment
 from app.services import credentials
@@ -25,12 +26,14 @@ MAX_PASTE = 1024 * 1024
 
 
 @web.get("/verifieren")
+@public
 def verify_form() -> str:
     """The empty form: paste a credential or upload its file."""
     return render_template("web/verify.html", pasted="", error=None)
 
 
 @web.post("/verifieren")
+@public
 def verify_submit() -> Response | str:
     """Verify the pasted or uploaded credential and explain the verdict and the content."""
     pasted = request.form.get("credential", "")
@@ -75,6 +78,7 @@ def _verdict(document: dict[str, Any]) -> dict[str, Any]:
 
 
 @web.get("/credentials/<credential_id>.json")
+@public
 def credential_json(credential_id: str) -> Response:
     """Download the signed credential as a file."""
     issued = credentials.get_credential(db.session, credential_id)
@@ -82,6 +86,7 @@ def credential_json(credential_id: str) -> Response:
 
 
 @web.get("/credentials/<credential_id>")
+@public
 def credential_page(credential_id: str) -> Response | str:
     """One issued credential for people: verdict, meaning, QR code; JSON for programs."""
     issued = credentials.get_credential(db.session, credential_id)

@@ -4,22 +4,22 @@ A page form is turned into the same payload the JSON API receives and loaded thr
 marshmallow schema and service; the errors that come back carry JSON pointers
 (``/study_load_hours``, ``/outcomes/1/code``), which `FormErrors` maps onto the form's fields.
 The messages are shown in Dutch (`dutch_message`); an unknown message is shown as it is.
-A form is posted on behalf of the request's actor, marked as acting through a page (`web_actor`).
+A form is posted on behalf of the signed-in principal (`web_actor`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from marshmallow import ValidationError
 
+from app.domain.access import Principal
 from app.domain.errors import InvalidData, RegistryError
 from app.request_context import current_actor
 from app.schemas.pointers import pointer_errors
-from app.services.actor import Actor
 
 #: (pattern of an API message, its Dutch text); ``\1`` etc. refer to the pattern's groups.
 MESSAGES: tuple[tuple[str, str], ...] = (
@@ -203,6 +203,6 @@ def rows(
     ]
 
 
-def web_actor() -> Actor:
-    """The request's actor (``X-Leerlijn-Actor`` or the default), marked as acting via a page."""
-    return replace(current_actor(), via="web")
+def web_actor() -> Principal | None:
+    """The signed-in principal of the page request (None: nobody signed in)."""
+    return current_actor()

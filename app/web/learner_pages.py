@@ -11,10 +11,11 @@ import datetime as dt
 
 from flask import Response, redirect, render_template, request, url_for
 
+from app.authentication import public
 from app.domain.errors import InvalidData, NotFound
 from app.domain.paging import ListFilter
 from app.extensions import db
-from app.request_context import path_caches
+from app.request_context import current_actor, path_caches
 from app.schemas.registry import EARLIEST_DATE, LATEST_DATE
 from app.services import learners
 from app.web.blueprint import web
@@ -26,6 +27,7 @@ MAX_HOURS_PER_WEEK = 80
 
 
 @web.get("/")
+@public
 def index() -> str:
     """Start page: where to go."""
     return render_template("web/index.html")
@@ -38,7 +40,7 @@ def find_learner() -> Response:
     if not wanted:
         return redirect(url_for("web.index"))
     if not _is_learner(wanted):
-        page = learners.list_learners(db.session, ListFilter(limit=2), wanted)
+        page = learners.list_learners(db.session, current_actor(), ListFilter(limit=2), wanted)
         if len(page.items) == 1:
             wanted = page.items[0].id
         else:
@@ -49,7 +51,9 @@ def find_learner() -> Response:
 @web.get("/leerlingen/<learner_id>")
 def learner_path(learner_id: str) -> Response | str:
     """Mijn leerpad: progress, graph, remaining units, plan, other diplomas, credentials."""
-    learner = learners.get_learner(db.session, learner_id)  # NotFound → Dutch 404 page
+    learner = learners.read_learner(
+        db.session, current_actor(), learner_id
+    )  # NotFound → Dutch 404 page
     qualification = request.args.get("kwalificatie") or None
     errors: list[str] = []
     on = _date_arg("op", errors)
@@ -57,10 +61,12 @@ def learner_path(learner_id: str) -> Response | str:
     if errors:
         return render_error(400, " ".join(errors))
     try:
-        page = path_page(db.session, learner_id, qualification, on, hours, path_caches())
+        page = path_page(
+            db.session, current_actor(), learner_id, qualification, on, hours, path_caches()
+        )
     except InvalidData:
         # No enrolment, or several: let the learner choose a qualification.
-        summaries = learners.learner_paths(db.session, learner_id, on)
+        summaries = learners.learner_paths(db.session, current_actor(), learner_id, on)
         return render_template("web/choose.html", learner=learner, summaries=summaries, on=on)
     return render_template(
         "web/path.html", page=page, statuses=STATUS_LABELS, on_arg=request.args.get("op", "")
@@ -69,7 +75,7 @@ def learner_path(learner_id: str) -> Response | str:
 
 def _is_learner(learner_id: str) -> bool:
     try:
-        learners.get_learner(db.session, learner_id)
+        learners.read_learner(db.session, current_actor(), learner_id)
     except NotFound:
         return False
     return True

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from app.domain.access import Principal
 from app.domain.learner import Learner
 from app.domain.model import Qualification, Unit
 from app.domain.paging import ListFilter
@@ -57,6 +58,7 @@ class PathPage:
 
 def path_page(
     session: Session,
+    actor: Principal | None,
     learner_id: str,
     qualification: str | None,
     on: dt.date | None,
@@ -64,8 +66,10 @@ def path_page(
     caches: PathCaches | None = None,
 ) -> PathPage:
     """Gather everything the page shows (raises the services' NotFound / InvalidData)."""
-    learner = learners.get_learner(session, learner_id)
-    path = learners.learner_path(session, learner_id, qualification, on, hours_per_week, caches)
+    learner = learners.read_learner(session, actor, learner_id)
+    path = learners.learner_path(
+        session, actor, learner_id, qualification, on, hours_per_week, caches
+    )
     q = registry.get_qualification(session, path.qualification)
     graph = registry.qualification_graph(session, q.code)
     units = registry.get_units(session, {*graph.order, *(u.unit for u in path.remaining_units)})
@@ -73,10 +77,10 @@ def path_page(
         sum(units[c].study_load_hours for c in q.units if c in units) + q.electives.required_hours
     )
     done = max(0, total - path.remaining_hours)
-    summaries = learners.learner_paths(session, learner_id, path.on, caches)
+    summaries = learners.learner_paths(session, actor, learner_id, path.on, caches)
     enrolments = {
         e.qualification: e
-        for e in learners.list_enrolments(session, learner_id, ListFilter(limit=100)).items
+        for e in learners.list_enrolments(session, actor, learner_id, ListFilter(limit=100)).items
     }
     enrolment = enrolments.get(q.code)
     pace = hours_per_week or (enrolment.hours_per_week if enrolment else DEFAULT_HOURS_PER_WEEK)

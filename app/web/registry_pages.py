@@ -20,6 +20,7 @@ from typing import Any
 from flask import Response, current_app, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
+from app.authentication import public
 from app.domain.errors import (
     Conflict,
     DuplicateCode,
@@ -62,6 +63,7 @@ def unit_link(code: str) -> str:
 
 
 @web.get("/registry")
+@public
 def registry_index() -> str:
     """Search and browse units and qualifications."""
     q = (request.args.get("q") or "").strip()[:200]
@@ -74,6 +76,7 @@ def registry_index() -> str:
 
 
 @web.get("/registry/units/<code>")
+@public
 def unit_page(code: str) -> str:
     """One unit: outcomes, prerequisites both ways, qualifications using it, its neighbourhood."""
     unit = registry.get_unit(db.session, code)  # NotFound → Dutch 404 page
@@ -99,6 +102,7 @@ def unit_page(code: str) -> str:
 
 
 @web.get("/registry/qualifications/<code>")
+@public
 def qualification_page(code: str) -> str:
     """One qualification: its graph by unit kind, elective rule, required EPAs, entry rule."""
     q = registry.get_qualification(db.session, code)

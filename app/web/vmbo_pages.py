@@ -20,6 +20,7 @@ from typing import Any
 from flask import Response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
+from app.authentication import public
 from app.domain.errors import InvalidData, NotFound
 from app.domain.graph import unit_sort_key
 from app.domain.model import Qualification, Unit
@@ -131,6 +132,7 @@ def overlap_rows(report: OverlapReport) -> tuple[OverlapRow, ...]:
 
 
 @web.get("/vmbo")
+@public
 def vmbo_index() -> str:
     """The vmbo programmes, each with a link to its matrix."""
     programmes = vmbo.list_programmes(db.session, ListFilter(limit=LIST_LIMIT))
@@ -139,6 +141,7 @@ def vmbo_index() -> str:
 
 
 @web.get("/vmbo/<programme>")
+@public
 def vmbo_matrix(programme: str) -> tuple[str, int]:
     """The matrix, the mapping form (prefilled by ``?opdracht=&leerresultaat=``), the overlap."""
     values = {

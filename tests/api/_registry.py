@@ -13,8 +13,8 @@ from flask import Flask
 
 from app import create_app
 from app.config import TestConfig
+from app.domain.access import SYSTEM
 from app.extensions import db
-from app.services.actor import SYSTEM
 from app.services.seeding import load_registry_file, load_supervision_levels
 
 
@@ -24,7 +24,7 @@ def registry_app() -> Flask:
     with app.app_context():
         db.create_all()
         seed_dir = app.config["SEED_DIR"]
-        load_supervision_levels(db.session, seed_dir / "supervision_levels.json")
+        load_supervision_levels(db.session, SYSTEM, seed_dir / "supervision_levels.json")
         load_registry_file(
             db.session,
             SYSTEM,

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.api._registry import copy_app, dispose, registry_app
+from tests.helpers import admin_client
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def template() -> Iterator[Flask]:
 def ro(template: Flask) -> Iterator[FlaskClient]:
     """A client on the registry seed shared by the tests that write nothing (or only fail)."""
     app = copy_app(template)
-    yield app.test_client()
+    yield admin_client(app)
     dispose(app)
 
 
@@ -30,5 +31,5 @@ def ro(template: Flask) -> Iterator[FlaskClient]:
 def fresh(template: Flask) -> Iterator[FlaskClient]:
     """A client on a fresh copy of the registry seed (conftest's `seeded` loads learners too)."""
     app = copy_app(template)
-    yield app.test_client()
+    yield admin_client(app)
     dispose(app)

@@ -29,6 +29,7 @@ from tests.api.test_credentials import (  # noqa: F401  (module-scoped app fixtu
     verify,
 )
 from tests.api.test_verify import resign_with_app_key
+from tests.helpers import admin_client
 
 Document = dict[str, Any]
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -103,7 +104,7 @@ def qualification_id(code: str) -> str:
 
 @pytest.fixture
 def api(local_app: Flask) -> FlaskClient:
-    return local_app.test_client()
+    return admin_client(local_app)
 
 
 @pytest.fixture
@@ -255,7 +256,7 @@ def test_an_unknown_qualification_is_a_422(api: FlaskClient, l5: str) -> None:
 @pytest.fixture(scope="module")
 def l5_record(local_app: Flask) -> tuple[Document, list[Document]]:
     """DEMO-L5's record after issuing BC-VV-B1K1, VC-K1006 and the Q-VIG diploma."""
-    client = local_app.test_client()
+    client = admin_client(local_app)
     learner = learner_id(client, "DEMO-L5")
     own = [
         issued(client, learner, "BC-VV-B1K1"),

@@ -19,11 +19,12 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import TestConfig
+from app.domain.access import SYSTEM
 from app.domain.credentials.did_key import public_key_from_did_key
 from app.domain.credentials.multibase import decode_ed25519_public_multikey
 from app.extensions import db
-from app.services.actor import SYSTEM
 from app.services.seeding import load_seed
+from tests.helpers import admin_client
 
 PROBLEM = "application/problem+json"
 VC = "application/vc+ld+json"
@@ -143,12 +144,12 @@ def web_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 @pytest.fixture
 def api(local_app: Flask) -> FlaskClient:
-    return local_app.test_client()
+    return admin_client(local_app)
 
 
 @pytest.fixture
 def web(web_app: Flask) -> FlaskClient:
-    return web_app.test_client()
+    return admin_client(web_app)
 
 
 @pytest.fixture
@@ -490,7 +491,7 @@ def test_private_keys_appear_in_no_response_and_no_log_line(
     request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture, mode_app: str
 ) -> None:
     application: Flask = request.getfixturevalue(mode_app)
-    client = application.test_client()
+    client = admin_client(application)
     caplog.set_level(logging.DEBUG)
     learner = learner_id(client, "DEMO-L5")
     responses = [
@@ -518,7 +519,7 @@ def test_private_keys_appear_in_no_response_and_no_log_line(
 def test_keys_live_outside_the_database_with_owner_only_modes(seeded_app: Flask) -> None:
     keys_dir = Path(seeded_app.config["LEERLIJN_KEYS_DIR"])
     assert not key_records(keys_dir)
-    client = seeded_app.test_client()
+    client = admin_client(seeded_app)
     issued(client, learner_id(client, "DEMO-L5"), "AV-NL-2F")
     [private] = key_records(keys_dir)  # issuing made the institution's first key
     assert mode(private) == 0o600 and mode(keys_dir / "MBO-ZW") == 0o700
@@ -537,7 +538,7 @@ def test_keys_live_outside_the_database_with_owner_only_modes(seeded_app: Flask)
 
 def test_keys_create_makes_a_key_and_a_second_create_rotates_the_first(seeded_app: Flask) -> None:
     keys_dir = Path(seeded_app.config["LEERLIJN_KEYS_DIR"])
-    runner, client = seeded_app.test_cli_runner(), seeded_app.test_client()
+    runner, client = seeded_app.test_cli_runner(), admin_client(seeded_app)
     first = runner.invoke(args=["keys", "create", "MBO-ZW"])
     assert first.exit_code == 0, first.output
     [private] = key_records(keys_dir)

@@ -35,6 +35,7 @@ from tests.api.test_credentials import (  # noqa: F401  (module-scoped app fixtu
     verify,
     web_app,
 )
+from tests.helpers import admin_client
 
 Document = dict[str, Any]
 MIN_ENTRIES = 131_072
@@ -123,12 +124,12 @@ class Issuer:
 
 @pytest.fixture
 def api(local_app: Flask) -> FlaskClient:
-    return local_app.test_client()
+    return admin_client(local_app)
 
 
 @pytest.fixture
 def web(web_app: Flask) -> FlaskClient:
-    return web_app.test_client()
+    return admin_client(web_app)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from tests.api._registry import copy_app, dispose
+from tests.helpers import admin_client
 
 PROBLEM = "application/problem+json"
 
@@ -33,7 +34,7 @@ UNIT = {
 def fuzzed(template: Flask) -> Iterator[FlaskClient]:
     """A client of its own for the random-input tests (a random body may be valid)."""
     app = copy_app(template)
-    yield app.test_client()
+    yield admin_client(app)
     dispose(app)
 
 

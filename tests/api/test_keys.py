@@ -35,6 +35,7 @@ from tests.api.test_credentials import (  # noqa: F401  (module-scoped app fixtu
     private_keys,
     verify,
 )
+from tests.helpers import admin_client
 
 Document = dict[str, Any]
 INSTITUTION = "MBO-ZW"
@@ -100,7 +101,7 @@ def keyed_app(mode: str, tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(keyed_app: Flask) -> FlaskClient:
-    return keyed_app.test_client()
+    return admin_client(keyed_app)
 
 
 @pytest.fixture
@@ -242,7 +243,7 @@ def test_retiring_the_only_key_makes_the_next_issuance_create_a_new_one(
 
 
 def test_retiring_an_unknown_key_fails_and_changes_nothing(local_app: Flask) -> None:
-    client = local_app.test_client()
+    client = admin_client(local_app)
     issued(client, learner_id(client, "DEMO-L5"), "AV-NL-2F")  # makes sure a key exists
     before, methods = keys_listed(local_app), did_methods(client)
     result = cli(local_app, "keys", "retire", INSTITUTION, "key-does-not-exist")

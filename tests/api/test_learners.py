@@ -17,9 +17,10 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import TestConfig
+from app.domain.access import SYSTEM
 from app.extensions import db
-from app.services.actor import SYSTEM
 from app.services.seeding import load_seed
+from tests.helpers import admin_client
 
 PROBLEM = "application/problem+json"
 PAST = "2024-06-28"
@@ -76,7 +77,7 @@ def api() -> Iterator[FlaskClient]:
             db.session, SYSTEM, app.config["SEED_DIR"], app.config["LEERLIJN_DEFAULT_INSTITUTION"]
         )
         db.session.remove()
-    yield app.test_client()
+    yield admin_client(app)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -36,6 +36,7 @@ from app.domain.errors import (
     StillReferenced,
 )
 from tests.api.test_credentials import dispose, issue, learner_id, make_seeded_app
+from tests.helpers import admin_client
 
 Spec = dict[str, Any]
 Operation = tuple[str, str, dict[str, Any]]
@@ -455,7 +456,7 @@ def test_a_conflict_with_field_errors_matches_the_documented_schema(
 @pytest.fixture(scope="module")
 def issuing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     application = make_seeded_app(Path(tmp_path_factory.mktemp("keys")))
-    yield application.test_client()
+    yield admin_client(application)
     dispose(application)
 
 

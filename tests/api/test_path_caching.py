@@ -12,6 +12,7 @@ from sqlalchemy import update
 from app.extensions import db
 from app.persistence.models.learners import EvidenceRow
 from app.persistence.versions import current_version
+from tests.helpers import admin_client
 
 ON = "2025-09-01"
 
@@ -71,7 +72,7 @@ def test_one_learners_write_does_not_touch_anothers_cached_record(seeded: FlaskC
 
 
 def test_a_bulk_statement_on_a_record_table_invalidates_every_learner(seeded_app: Flask) -> None:
-    client = seeded_app.test_client()
+    client = admin_client(seeded_app)
     learner = demo(client, "DEMO-L5")
     assert "BC-VV-B1K1" not in path(client, learner)["order"]
     with seeded_app.app_context():
@@ -85,7 +86,7 @@ def test_a_bulk_statement_on_a_record_table_invalidates_every_learner(seeded_app
 
 
 def test_the_registry_version_moves_only_on_registry_writes(seeded_app: Flask) -> None:
-    client = seeded_app.test_client()
+    client = admin_client(seeded_app)
     learner = demo(client, "DEMO-L5")
     with seeded_app.app_context():
         start = current_version(db.session)

@@ -36,6 +36,7 @@ from tests.api.test_credentials import (  # noqa: F401  (module-scoped app fixtu
     verify,
     web_app,
 )
+from tests.helpers import admin_client
 
 Document = dict[str, Any]
 OTHER_SEED = bytes(range(7, 39))
@@ -108,23 +109,23 @@ def failing(report: dict[str, Any]) -> set[str]:
 
 @pytest.fixture
 def api(local_app: Flask) -> FlaskClient:
-    return local_app.test_client()
+    return admin_client(local_app)
 
 
 @pytest.fixture
 def web(web_app: Flask) -> FlaskClient:
-    return web_app.test_client()
+    return admin_client(web_app)
 
 
 @pytest.fixture(scope="module")
 def certificate(local_app: Flask) -> Document:
-    client = local_app.test_client()
+    client = admin_client(local_app)
     return issued(client, learner_id(client, "DEMO-L5"), "BC-VV-B1K1")
 
 
 @pytest.fixture(scope="module")
 def web_certificate(web_app: Flask) -> Document:
-    client = web_app.test_client()
+    client = admin_client(web_app)
     return issued(client, learner_id(client, "DEMO-L5"), "BC-VV-B1K1")
 
 

@@ -13,9 +13,10 @@ from sqlalchemy import event
 
 from app import create_app
 from app.config import TestConfig
+from app.domain.access import SYSTEM
 from app.extensions import db
-from app.services.actor import SYSTEM
 from app.services.seeding import load_seed
+from tests.helpers import admin_client
 
 PROBLEM = "application/problem+json"
 ON = "2025-09-01"
@@ -71,7 +72,7 @@ def ro() -> Iterator[FlaskClient]:
             db.session, SYSTEM, app.config["SEED_DIR"], app.config["LEERLIJN_DEFAULT_INSTITUTION"]
         )
         db.session.remove()
-    yield app.test_client()
+    yield admin_client(app)
     with app.app_context():
         db.engine.dispose()
 
@@ -437,7 +438,7 @@ def test_bad_completion_is_refused_and_stores_nothing(ro: FlaskClient) -> None:
 
 
 def test_path_queries_do_not_grow_with_completions(seeded_app: Flask) -> None:
-    client = seeded_app.test_client()
+    client = admin_client(seeded_app)
     learner = new_learner(client)
 
     def queries() -> int:
@@ -521,6 +522,6 @@ def test_seed_loads_twice_without_change(seeded_app: Flask) -> None:
     assert report["vmbo"]["created"] == {} and report["vmbo"]["updated"] == {}
     assert len(report["vmbo"]["unchanged"]["vmbo_mappings"]) == 14
     assert report["learners"] == []
-    client = seeded_app.test_client()
+    client = admin_client(seeded_app)
     learner = ok(client.get("/api/learners?external_id=DEMO-L1"))["items"][0]["id"]
     assert ok(client.get(f"/api/learners/{learner}/vmbo-completions"))["total"] == 5

@@ -14,8 +14,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from app import create_app
 from app.config import TestConfig
+from app.domain.access import SYSTEM
 from app.extensions import db
-from app.services.actor import SYSTEM
 from app.services.seeding import load_seed
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -23,6 +23,7 @@ from flask.testing import FlaskClient
 
 from app.adapters.json_schemas import load_credential_validator
 from tests.api.test_credentials import issued, learner_id, local_app, web_app  # noqa: F401
+from tests.helpers import admin_client
 from tests.interop.test_node_verifier import node, run_verifier  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,13 +36,13 @@ def issue_for_l5(client: FlaskClient, unit: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def local_credentials(local_app: Flask) -> dict[str, dict[str, Any]]:
-    client = local_app.test_client()
+    client = admin_client(local_app)
     return {unit: issue_for_l5(client, unit) for unit in UNITS}
 
 
 @pytest.fixture(scope="module")
 def web_credentials(web_app: Flask) -> dict[str, dict[str, Any]]:
-    client = web_app.test_client()
+    client = admin_client(web_app)
     return {unit: issue_for_l5(client, unit) for unit in UNITS}
 
 
@@ -73,7 +74,7 @@ def local_documents(
 ) -> Path:
     path = tmp_path_factory.mktemp("local-docs") / "documents.json"
     path.write_text(
-        json.dumps(served_documents(local_app.test_client(), local_credentials, did=False)),
+        json.dumps(served_documents(admin_client(local_app), local_credentials, did=False)),
         encoding="utf-8",
     )
     return path
@@ -88,7 +89,7 @@ def did_documents(
     """The --documents file with the DID document served at /issuers/MBO-ZW/did.json."""
     path = tmp_path_factory.mktemp("web-docs") / "documents.json"
     path.write_text(
-        json.dumps(served_documents(web_app.test_client(), web_credentials, did=True)),
+        json.dumps(served_documents(admin_client(web_app), web_credentials, did=True)),
         encoding="utf-8",
     )
     return path

@@ -27,6 +27,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.api.test_credentials import issued, learner_id, local_app, web_app  # noqa: F401
+from tests.helpers import admin_client
 from tests.interop.test_node_verifier import node, run_verifier  # noqa: F401
 
 pytestmark = [pytest.mark.node, pytest.mark.slow]
@@ -106,13 +107,13 @@ def set_bit_unsigned(status_list: Document, index: int) -> Document:
 
 @pytest.fixture
 def api(local_app: Flask) -> FlaskClient:
-    return local_app.test_client()
+    return admin_client(local_app)
 
 
 @pytest.fixture(scope="module")
 def kinds(local_app: Flask) -> dict[str, Document]:
     """An EPA credential (DEMO-L9, BAZ-5 at level 2), the Q-VIG diploma and DEMO-L5's CLR."""
-    client = local_app.test_client()
+    client = admin_client(local_app)
     found = {
         "epa": issue_kind(client, "DEMO-L9", "epa", "BAZ-5"),
         "diploma": issue_kind(client, "DEMO-L5", "qualification", "Q-VIG"),
@@ -210,7 +211,7 @@ def test_a_status_list_changed_without_re_signing_is_rejected(
 def test_did_web_a_revoked_credential_is_rejected_with_the_served_did_document(
     node: str, web_app: Flask, tmp_path: Path
 ) -> None:
-    client = web_app.test_client()
+    client = admin_client(web_app)
     credential = issue_kind(client, "DEMO-L9", "epa", "BAZ-2")
     assert credential["issuer"]["id"] == "did:web:leerlijn.example:issuers:MBO-ZW"
     assert node_verify(node, client, credential, tmp_path / "before.json", did=True) == OK

@@ -69,6 +69,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
+from tests.helpers import admin_client
 
 HERE = Path(__file__).resolve().parent
 USER = "leerlijn"
@@ -429,12 +430,12 @@ def pg_seeded_app(pg_database: Callable[..., str], pg_seeded_template: str) -> I
 
 @pytest.fixture
 def pg_client(pg_app: Flask) -> FlaskClient:
-    return pg_app.test_client()
+    return admin_client(pg_app)
 
 
 @pytest.fixture
 def pg_seeded_client(pg_seeded_app: Flask) -> FlaskClient:
-    return pg_seeded_app.test_client()
+    return admin_client(pg_seeded_app)
 
 
 def wait_until(

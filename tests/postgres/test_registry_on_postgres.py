@@ -26,6 +26,7 @@ from app import MIGRATIONS_DIR
 from app.extensions import db
 from app.persistence import registry_repository as repository
 from app.persistence.models.registry import OutcomeRow, PrerequisiteRow, UnitRow
+from tests.helpers import admin_client
 from tests.postgres.conftest import PostgresServer, postgres_app, run_cli, wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -249,7 +250,7 @@ def test_deleting_a_referenced_unit_is_refused(pg_seeded_client: FlaskClient) ->
 
 
 def test_an_invalid_import_writes_nothing(pg_seeded_app: Flask) -> None:
-    client = pg_seeded_app.test_client()
+    client = admin_client(pg_seeded_app)
     before = row_counts(pg_seeded_app)
     document = {
         "units": [new_unit("BC-PG-NEW")],
@@ -276,7 +277,7 @@ def test_an_import_failing_in_the_database_halfway_writes_nothing(
     pg_seeded_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Units and relations are flushed already when PostgreSQL refuses a row: all is rolled back."""
-    client = pg_seeded_app.test_client()
+    client = admin_client(pg_seeded_app)
     before = row_counts(pg_seeded_app)
 
     def add_broken_prerequisite(session: Session, prerequisite: Any) -> None:
@@ -432,7 +433,7 @@ def test_the_same_code_inserted_in_two_sessions_fails_the_second_commit(
         second.rollback()
         second.close()
         first.close()
-    assert pg_seeded_app.test_client().get("/api/units/BC-RACE").status_code == 200
+    assert admin_client(pg_seeded_app).get("/api/units/BC-RACE").status_code == 200
 
 
 def test_a_duplicate_post_is_a_409_problem(pg_seeded_client: FlaskClient) -> None:
@@ -471,7 +472,7 @@ def committed_elsewhere_before_flush(engine: Engine, code: str) -> Iterator[None
 
 
 def test_a_concurrent_duplicate_post_is_a_409_problem_not_a_500(pg_seeded_app: Flask) -> None:
-    client = pg_seeded_app.test_client()
+    client = admin_client(pg_seeded_app)
     with committed_elsewhere_before_flush(engine_of(pg_seeded_app), "BC-PG-RACE"):
         response = client.post("/api/units", json=new_unit("BC-PG-RACE"))
     assert response.mimetype == PROBLEM_JSON

@@ -17,10 +17,11 @@ from sqlalchemy import MetaData, func, inspect, select
 
 from app import create_app, persistence
 from app.config import TestConfig
+from app.domain.access import SYSTEM
 from app.extensions import db
 from app.persistence.models.registry import QualificationRow, UnitRow
-from app.services.actor import SYSTEM
 from app.services.seeding import load_seed
+from tests.helpers import admin_client
 
 # migrations/env.py (the Flask-Migrate template) calls db.get_engine() first, which
 # Flask-SQLAlchemy 3.1 deprecates; the suite turns warnings into errors. Reported separately.
@@ -88,7 +89,7 @@ def test_cli_seed_migrates_a_file_database_and_is_idempotent(fresh_file_app: Fla
     assert "supervision_levels: 0 changed" in second.output
     assert counts(fresh_file_app) == (19, 5)
 
-    client = fresh_file_app.test_client()
+    client = admin_client(fresh_file_app)
     assert client.get("/api/qualifications/Q-VP/graph").get_json()["order"][:3] == [
         "BC-VV-B1K1",
         "BC-VV-B1K2",
@@ -151,9 +152,9 @@ def test_cli_import_of_a_bad_file_fails_and_writes_nothing(
         "/qualifications/0/units/1"
         in runner.invoke(args=["import", str(tmp_path / "semantic-error.json")]).output
     )
-    assert fresh_file_app.test_client().get("/api/units/BC-OK").status_code == 404
+    assert admin_client(fresh_file_app).get("/api/units/BC-OK").status_code == 404
     assert (
-        fresh_file_app.test_client()
+        admin_client(fresh_file_app)
         .get("/api/units/BC-VV-B1K1/prerequisites")
         .get_json()["requires"]
         == []
