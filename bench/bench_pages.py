@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
 from app.config import TestConfig  # noqa: E402
-from app.extensions import db  # noqa: E402
 from app.domain.access import SYSTEM  # noqa: E402
+from app.extensions import db  # noqa: E402
 from app.services.seeding import load_seed  # noqa: E402
 
 ON = "2025-09-01"

@@ -33,12 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from app.config import TestConfig  # noqa: E402
+from app.domain.access import SYSTEM  # noqa: E402
 from app.domain.errors import PrerequisiteCycle  # noqa: E402
 from app.domain.graph import cycle_if_added, ordered_units  # noqa: E402
 from app.domain.model import ElectiveRule, Institution, Outcome, Prerequisite, Qualification, Unit  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.services import registry  # noqa: E402
-from app.domain.access import SYSTEM  # noqa: E402
 from app.services.importer import ImportDocument, import_registry  # noqa: E402
 
 N_UNITS = 1_000
