@@ -14,6 +14,7 @@ from app.domain.access import SYSTEM
 from app.domain.errors import InvalidData, RegistryError
 from app.extensions import db
 from app.request_context import credential_environment
+from app.services import access
 from app.services.seeding import load_registry_file, load_seed, summarize
 
 
@@ -38,6 +39,12 @@ def register_cli(app: Flask) -> None:
             db.session, SYSTEM, folder, current_app.config["LEERLIJN_DEFAULT_INSTITUTION"]
         )
         click.echo(summarize(report))
+        if not access.has_admin(db.session):
+            click.echo(
+                "No admin can sign in yet. Create the first admin token (shown once) with:\n"
+                "  .venv/bin/flask --app wsgi tokens create --role admin --label first-admin\n"
+                "and accounts for the pages with `flask --app wsgi accounts create` (README)."
+            )
 
     @app.cli.command("import")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))

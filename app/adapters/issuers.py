@@ -111,6 +111,17 @@ class IssuerDirectory:
         key = self.key_for_method(verification_method)
         return decode_ed25519_public_multikey(key.public_key_multibase) if key else None
 
+    def institution_of_issuer(self, issuer: str) -> str | None:
+        """The institution whose keys make `issuer` (a did:key or our did:web), or None."""
+        if issuer.startswith("did:key:"):
+            key = next((k for k in self.keys.all_keys() if k.did_key == issuer), None)
+            return None if key is None else key.institution
+        prefix = self.did_web_prefix + ":issuers:"
+        if not issuer.startswith(prefix):
+            return None
+        code = unquote(issuer.removeprefix(prefix))
+        return code if self.keys.keys(code) else None
+
     def is_known_issuer(self, issuer: str) -> bool:
         """Whether `issuer` is the DID of one of our institutions' keys."""
         if issuer.startswith("did:key:"):

@@ -13,6 +13,7 @@ from app.domain.model import Epa, Institution, OutcomeRelation
 from app.domain.paging import ListFilter
 from app.extensions import db
 from app.request_context import current_actor, default_institution
+from app.schemas.access import TrustSchema
 from app.schemas.registry import (
     EpaSchema,
     InstitutionSchema,
@@ -55,6 +56,15 @@ class InstitutionResource(MethodView):
     def get(self, code: str):
         """Get an institution."""
         return registry.get_institution(db.session, code)
+
+
+@blp.route("/institutions/<code>/trust")
+class InstitutionTrustAction(MethodView):
+    @blp.arguments(TrustSchema)
+    @blp.response(200, InstitutionSchema)
+    def post(self, data: dict[str, Any], code: str):
+        """Trust an institution's credentials, or stop trusting them (admin only)."""
+        return registry.set_institution_trust(db.session, current_actor(), code, data["trusted"])
 
 
 @blp.route("/epas")

@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from app.domain.access import AccessDenied, NotAuthenticated
 from app.domain.errors import (
     AchievementNotEarned,
     Conflict,
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 
 #: Domain exception → (HTTP status, problem type slug). Subclasses before their parents.
 PROBLEMS: list[tuple[type[RegistryError], int, str]] = [
+    (NotAuthenticated, 401, "not-authenticated"),
+    (AccessDenied, 403, "forbidden"),
     (NotFound, 404, "not-found"),
     (DuplicateCode, 409, "duplicate-code"),
     (PrerequisiteCycle, 409, "prerequisite-cycle"),

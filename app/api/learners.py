@@ -12,7 +12,8 @@ from app.clock import today
 from app.domain.learner import EnrolmentItem
 from app.domain.paging import ListFilter
 from app.extensions import db
-from app.request_context import current_actor
+from app.request_context import credential_environment, current_actor
+from app.schemas.access import EraseSchema, ErasureSchema, LearnerExportSchema
 from app.schemas.learners import (
     DiplomaInSchema,
     DiplomaSchema,
@@ -30,7 +31,7 @@ from app.schemas.learners import (
 )
 from app.schemas.paths import PathRankingSchema, PathSchema
 from app.schemas.registry import ListArgs, one_or_many, page_of
-from app.services import learners
+from app.services import data_rights, learners
 
 blp = Blueprint("learners", __name__, description="Learners, their records and their paths")
 
@@ -79,6 +80,25 @@ class LearnerResource(MethodView):
     def get(self, learner_id: str):
         """Get a learner."""
         return learners.read_learner(db.session, current_actor(), learner_id)
+
+
+@blp.route("/learners/<learner_id>/export")
+class LearnerExportResource(MethodView):
+    @blp.response(200, LearnerExportSchema)
+    def get(self, learner_id: str):
+        """All data about the learner as one JSON document (the learner, their school, admin)."""
+        return data_rights.export_learner(db.session, current_actor(), learner_id)
+
+
+@blp.route("/learners/<learner_id>/erase")
+class LearnerErasureAction(MethodView):
+    @blp.arguments(EraseSchema)
+    @blp.response(200, ErasureSchema)
+    def post(self, data: dict[str, Any], learner_id: str):
+        """Erase the learner's personal data; their credentials are revoked (admin only)."""
+        return data_rights.erase_learner(
+            db.session, current_actor(), credential_environment(), learner_id, data["reason"]
+        )
 
 
 @blp.route("/learners/<learner_id>/evidence")

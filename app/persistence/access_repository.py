@@ -143,6 +143,21 @@ def list_tokens(session: Session, institution: str | None) -> list[TokenInfo]:
     return [_token_info(row) for row in session.scalars(query)]
 
 
+def has_admin(session: Session, now: dt.datetime) -> bool:
+    """Whether an active admin account or an unrevoked, unexpired admin token exists."""
+    account = session.scalar(
+        select(AccountRow.id).where(AccountRow.role == "admin", AccountRow.active.is_(True))
+    )
+    token = session.scalar(
+        select(ApiTokenRow.id).where(
+            ApiTokenRow.role == "admin",
+            ApiTokenRow.revoked_at.is_(None),
+            (ApiTokenRow.expires_at.is_(None)) | (ApiTokenRow.expires_at > now),
+        )
+    )
+    return account is not None or token is not None
+
+
 # --- accounts ----------------------------------------------------------------------------------
 
 

@@ -51,7 +51,6 @@ PERSONAL_COLUMNS: dict[str, frozenset[str]] = {
 BULKY_COLUMNS = frozenset({"document", "bits", "record_version"})
 
 PERSONAL = "(personal data, not recorded)"
-SECRET = "(secret, not recorded)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,15 +135,15 @@ def _plain(value: Any) -> Any:
 
 
 def _shown(table: str, column: str, value: Any) -> Any:
-    if column in SECRET_COLUMNS:
-        return SECRET
     if column in PERSONAL_COLUMNS.get(table, ()):
         return PERSONAL if value is not None else None
     return _plain(value)
 
 
 def _columns(row: Any) -> Iterable[str]:
-    return (c.key for c in inspect(row).mapper.column_attrs if c.key not in BULKY_COLUMNS)
+    """The columns the trail shows: never a secret (not even its name), nothing bulky."""
+    left_out = BULKY_COLUMNS | SECRET_COLUMNS
+    return (c.key for c in inspect(row).mapper.column_attrs if c.key not in left_out)
 
 
 def _snapshot(table: str, row: Any) -> dict[str, Any]:

@@ -114,3 +114,26 @@ class EraseSchema(StrictSchema):
 
 class EmptySchema(StrictSchema):
     """A body that takes no fields."""
+
+
+class LearnerExportSchema(Schema):
+    """Everything stored about one learner (AVG art. 15 and 20)."""
+
+    learner = fields.String()
+    exported_at = fields.String()
+    profile = fields.Dict(allow_none=True)
+    evidence = fields.List(fields.Dict())
+    entrustments = fields.List(fields.Dict())
+    diplomas = fields.List(fields.Dict())
+    enrolments = fields.List(fields.Dict())
+    vmbo_completions = fields.List(fields.Dict())
+    credentials = fields.List(fields.Dict(), metadata={"description": "with signed documents"})
+    accounts = fields.List(fields.Dict())
+    tokens = fields.List(fields.Dict())
+    audit = fields.List(fields.Dict(), metadata={"description": "audit entries about them"})
+
+
+class ErasureSchema(Schema):
+    learner = fields.String()
+    erased = fields.Boolean()
+    revoked_credentials = fields.List(fields.String())

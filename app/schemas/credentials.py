@@ -153,9 +153,21 @@ class CheckSchema(Schema):
     message = fields.String()
 
 
+class IssuerStandingSchema(Schema):
+    trust = fields.String(
+        metadata=doc(
+            "trusted: an institution of this registry, trusted by its operator; untrusted: known"
+            " here but not trusted; unknown: not an issuer of this registry"
+        )
+    )
+    institution = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+
+
 class VerificationSchema(Schema):
     verified = fields.Boolean(metadata=doc("true when every check passed"))
     checks = fields.List(fields.Nested(CheckSchema))
+    issuer = fields.Nested(IssuerStandingSchema, metadata=doc("what the registry knows of it"))
 
 
 class StatusEventSchema(Schema):

@@ -225,6 +225,11 @@ def revoke_token(session: Session, principal: Principal | None, token_id: int) -
     return store.token_info(row)
 
 
+def has_admin(session: Session) -> bool:
+    """Whether an active admin account or a live admin token exists."""
+    return store.has_admin(session, _now())
+
+
 # --- accounts ----------------------------------------------------------------------------------
 
 

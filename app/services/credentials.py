@@ -29,7 +29,13 @@ from app.domain.credentials.envelope import OutcomeFacts
 from app.domain.credentials.epa import EpaCredentialFacts, build_epa_credential
 from app.domain.credentials.proof import add_proof
 from app.domain.credentials.unit import UnitCertificateFacts, build_unit_credential
-from app.domain.credentials.verification import VerificationReport, verify_credential
+from app.domain.credentials.verification import (
+    IssuerStanding,
+    IssuerTrust,
+    VerificationReport,
+    issuer_id,
+    verify_credential,
+)
 from app.domain.errors import AchievementNotEarned, InvalidData, NotFound
 from app.domain.model import Institution, Unit
 from app.domain.paging import ListFilter, Page
@@ -474,13 +480,37 @@ def verify(
         if is_clr
         else verify_credential
     )
-    return verifier(
+    standings: dict[str, IssuerStanding] = {}
+
+    def standing_of(issuer: str) -> IssuerStanding:
+        if issuer not in standings:
+            standings[issuer] = issuer_standing_in_registry(session, env, issuer)
+        return standings[issuer]
+
+    report = verifier(
         document,
         loader=env.loader,
         resolve_public_key=env.issuers.resolve_public_key,
         validate_schema=lambda d: schema_errors(env, d),
         now=at or now(),
-        is_known_issuer=env.issuers.is_known_issuer,
+        is_known_issuer=standing_of,
         is_live_method=env.issuers.is_live_method,
         extra_checks=[("status", status.status_check(session, env))],
     )
+    try:
+        issuer = issuer_id(document)
+    except (TypeError, ValueError, AttributeError):
+        return report
+    return replace(report, issuer=standing_of(issuer))
+
+
+def issuer_standing_in_registry(
+    session: Session, env: CredentialEnvironment, issuer: str
+) -> IssuerStanding:
+    """Trusted (an institution an admin trusts), untrusted (known, not trusted) or unknown."""
+    code = env.issuers.institution_of_issuer(issuer)
+    institution = None if code is None else repo.get_institution(session, code)
+    if institution is None:
+        return IssuerStanding(IssuerTrust.UNKNOWN)
+    trust = IssuerTrust.TRUSTED if institution.trusted else IssuerTrust.UNTRUSTED
+    return IssuerStanding(trust, institution.code, institution.name)

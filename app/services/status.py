@@ -169,6 +169,24 @@ def change_status(
         "credential", credential_id, institution=credential.institution, learner=credential.learner
     )
     actor = authorize(session, actor, "credential.status", target)
+    apply_status_change(session, env, credential, action, reason, actor.id)
+    session.flush()
+    result = _status_of(session, credential)
+    session.commit()
+    return result
+
+
+def apply_status_change(
+    session: Session,
+    env: CredentialEnvironment,
+    credential: IssuedCredentialRow,
+    action: str,
+    reason: str,
+    actor_id: str,
+) -> None:
+    """Flip the credential's bit, re-sign its list and record the event; the caller authorized
+    the change and commits (so several changes can form one use case, as an erasure does)."""
+    credential_id = credential.id
     if credential.revoked_at is not None:
         raise Conflict(f"credential {credential_id} is revoked; its status can no longer change")
     if action == "suspend" and credential.suspended:
@@ -197,13 +215,10 @@ def change_status(
         credential.suspended = action == "suspend"
     session.add(
         CredentialStatusEventRow(
-            credential=credential_id, action=action, reason=reason, actor=actor.id, at=at
+            credential=credential_id, action=action, reason=reason, actor=actor_id, at=at
         )
     )
     session.flush()
-    result = _status_of(session, credential)
-    session.commit()
-    return result
 
 
 def credential_status(

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.domain.credentials.verification import VerificationReport
+from app.domain.credentials.verification import IssuerStanding, IssuerTrust, VerificationReport
 from app.domain.errors import NotFound
 from app.services import learners, registry
 
@@ -105,6 +105,32 @@ class Meaning:
     placements: tuple[Placement, ...] = field(default=())
 
 
+def issuer_meaning(standing: IssuerStanding | None, ok: bool) -> str | None:
+    """What the issuer check means in Dutch, by what the registry knows of the issuer.
+
+    Only a trusted institution is called a school this registry vouches for.
+
+    >>> issuer_meaning(IssuerStanding(IssuerTrust.UNTRUSTED, "EVIL", "Nep ROC"), False)
+    'De uitgever (Nep ROC) is bij dit register bekend, maar wordt niet vertrouwd.'
+    >>> issuer_meaning(IssuerStanding(IssuerTrust.UNKNOWN), False)
+    'De uitgever is geen instelling van dit register; wie het is, is niet vastgesteld.'
+    """
+    if standing is None:
+        return None
+    if standing.trust is IssuerTrust.UNKNOWN:
+        return "De uitgever is geen instelling van dit register; wie het is, is niet vastgesteld."
+    if standing.trust is IssuerTrust.UNTRUSTED:
+        return (
+            f"De uitgever ({standing.name}) is bij dit register bekend, maar wordt niet vertrouwd."
+        )
+    if ok:
+        return (
+            f"De uitgever is {standing.name}, een instelling die dit register vertrouwt, en heeft"
+            " het document met een eigen sleutel ondertekend."
+        )
+    return None
+
+
 def check_lines(report: VerificationReport) -> tuple[CheckLine, ...]:
     """Return each check with its Dutch label, a Dutch meaning and the technical reason."""
     lines = []
@@ -112,9 +138,10 @@ def check_lines(report: VerificationReport) -> tuple[CheckLine, ...]:
         label, good, bad = CHECKS.get(
             check.check, (check.check.capitalize(), "In orde.", "Niet in orde.")
         )
-        lines.append(
-            CheckLine(check.check, label, check.ok, good if check.ok else bad, check.message)
-        )
+        meaning = good if check.ok else bad
+        if check.check == "issuer":
+            meaning = issuer_meaning(report.issuer, check.ok) or meaning
+        lines.append(CheckLine(check.check, label, check.ok, meaning, check.message))
     return tuple(lines)
 
 

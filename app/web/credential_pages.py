@@ -71,7 +71,13 @@ def _verdict(document: dict[str, Any]) -> dict[str, Any]:
     env = credential_environment()
     report = credentials.verify(db.session, env, document)
     meaning: Meaning = with_registry(db.session, read_credential(document), env.base_url)
-    return {"verified": report.verified, "checks": check_lines(report), "meaning": meaning}
+    issuer_name = report.issuer.name if report.issuer else None
+    return {
+        "verified": report.verified,
+        "checks": check_lines(report),
+        "meaning": meaning,
+        "issuer_name": issuer_name,
+    }
 
 
 # --- the public credential page ----------------------------------------------------------------

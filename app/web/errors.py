@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, make_response, render_template
+from flask import Response, make_response, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from app.authentication import safe_next
+from app.domain.access import AccessDenied, NotAuthenticated
 from app.domain.errors import NotFound, RegistryError
 from app.web.blueprint import web
 
@@ -15,6 +17,9 @@ log = logging.getLogger(__name__)
 #: Status → (title, explanation) in Dutch.
 MESSAGES: dict[int, tuple[str, str]] = {
     400: ("Ongeldige aanvraag", "De gegevens in de aanvraag kloppen niet."),
+    401: ("Inloggen nodig", "Log in om deze pagina te gebruiken."),
+    403: ("Geen toegang", "U hebt geen toegang tot deze pagina of handeling."),
+    429: ("Te veel pogingen", "U hebt het te vaak geprobeerd. Wacht even en probeer het opnieuw."),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres."),
     405: ("Methode niet toegestaan", "Deze pagina kan niet op deze manier worden opgevraagd."),
     413: ("Bestand te groot", "Het bestand is te groot om te verwerken."),
@@ -46,6 +51,10 @@ def http_error(error: HTTPException) -> Response:
 
 @web.errorhandler(RegistryError)
 def registry_error(error: RegistryError) -> Response:
+    if isinstance(error, NotAuthenticated):
+        return redirect(url_for("web.login", next=safe_next(request.full_path)))  # type: ignore[return-value]
+    if isinstance(error, AccessDenied):
+        return render_error(403, "Uw rol geeft geen toegang tot deze handeling.")
     return render_error(404 if isinstance(error, NotFound) else 400)
 
 

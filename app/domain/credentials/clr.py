@@ -34,6 +34,7 @@ from app.domain.credentials.proof import DocumentLoader
 from app.domain.credentials.verification import (
     ALLOWED_UNDEFINED_TERMS,
     Check,
+    IssuerLookup,
     VerificationReport,
     run_check,
     verify_credential,
@@ -348,7 +349,7 @@ def verify_clr(
     validate_schema: Callable[[Any], list[str]],
     validate_clr_schema: Callable[[Any], list[str]],
     now: datetime,
-    is_known_issuer: Callable[[str], bool],
+    is_known_issuer: IssuerLookup,
     is_live_method: Callable[[str], bool] | None = None,
     extra_checks: Sequence[tuple[str, Check]] = (),
     allowed_undefined: Collection[str] = ALLOWED_UNDEFINED_TERMS,

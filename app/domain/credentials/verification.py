@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from pyld import jsonld
@@ -76,16 +77,64 @@ class CheckResult:
         return {"check": self.check, "ok": self.ok, "message": self.message}
 
 
+class IssuerTrust(StrEnum):
+    """What this registry knows of an issuer."""
+
+    TRUSTED = "trusted"  # one of the registry's institutions, trusted by an admin
+    UNTRUSTED = "untrusted"  # known to the registry, but not (or no longer) trusted
+    UNKNOWN = "unknown"  # not an issuer of this registry
+
+
+@dataclass(frozen=True, slots=True)
+class IssuerStanding:
+    """An issuer's trust, and the institution behind it when the registry knows it."""
+
+    trust: IssuerTrust
+    institution: str | None = None
+    name: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"trust": self.trust.value, "institution": self.institution, "name": self.name}
+
+
+#: How a verifier learns an issuer's standing: a plain bool means trusted (True) or unknown.
+IssuerLookup = Callable[[str], "bool | IssuerStanding"]
+
+
+def issuer_standing(lookup: IssuerLookup, issuer: str) -> IssuerStanding:
+    """Normalise what `lookup` says of `issuer`.
+
+    >>> issuer_standing(lambda i: True, "did:key:z").trust.value
+    'trusted'
+    >>> issuer_standing(lambda i: False, "did:key:z").trust.value
+    'unknown'
+    """
+    found = lookup(issuer)
+    if isinstance(found, IssuerStanding):
+        return found
+    return IssuerStanding(IssuerTrust.TRUSTED if found else IssuerTrust.UNKNOWN)
+
+
 @dataclass(frozen=True, slots=True)
 class VerificationReport:
-    """Result of :func:`verify_credential`: `verified` is True iff every check passed."""
+    """Result of :func:`verify_credential`: `verified` is True iff every check passed.
+
+    `issuer` says what the registry knows of the issuer (trusted, untrusted, unknown).
+    """
 
     verified: bool
     checks: tuple[CheckResult, ...]
+    issuer: IssuerStanding | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """Return ``{"verified": bool, "checks": [{check, ok, message}, ...]}``."""
-        return {"verified": self.verified, "checks": [c.as_dict() for c in self.checks]}
+        """Return ``{"verified", "checks": [{check, ok, message}, ...], "issuer"}``."""
+        report: dict[str, Any] = {
+            "verified": self.verified,
+            "checks": [c.as_dict() for c in self.checks],
+        }
+        if self.issuer is not None:
+            report["issuer"] = self.issuer.as_dict()
+        return report
 
     def check(self, name: str) -> CheckResult | None:
         """Return the result of the check called `name`, or None."""
@@ -198,10 +247,13 @@ def check_proof(
 
 def check_issuer(
     document: Mapping[str, Any],
-    is_known_issuer: Callable[[str], bool],
+    is_known_issuer: IssuerLookup,
     is_live_method: Callable[[str], bool] | None = None,
 ) -> tuple[bool, str]:
-    """Check the issuer is known and its DID controls the proof's verification method.
+    """Check the issuer is trusted and its DID controls the proof's verification method.
+
+    A known but untrusted issuer fails, and so does an unknown one; only a trusted
+    institution passes, and the message names it.
 
     Examples
     --------
@@ -210,11 +262,20 @@ def check_issuer(
     >>> check_issuer(doc, lambda i: True)
     (False, "verification method 'did:key:z6MkB#z6MkB' is not controlled by issuer 'did:key:z6MkA'")
     >>> check_issuer(doc, lambda i: False)
-    (False, "unknown issuer 'did:key:z6MkA'")
+    (False, "unknown issuer 'did:key:z6MkA': not an issuer of this registry")
+    >>> untrusted = IssuerStanding(IssuerTrust.UNTRUSTED, "EVIL", "Nep ROC")
+    >>> check_issuer(doc, lambda i: untrusted)
+    (False, "issuer 'did:key:z6MkA' (Nep ROC) is known to this registry but not trusted")
     """
     issuer = issuer_id(document)
-    if not is_known_issuer(issuer):
-        return False, f"unknown issuer {issuer!r}"
+    standing = issuer_standing(is_known_issuer, issuer)
+    if standing.trust is IssuerTrust.UNKNOWN:
+        return False, f"unknown issuer {issuer!r}: not an issuer of this registry"
+    if standing.trust is IssuerTrust.UNTRUSTED:
+        return False, (
+            f"issuer {issuer!r} ({standing.name or standing.institution}) is known to this "
+            "registry but not trusted"
+        )
     proofs = _proofs(document)
     if not proofs:
         return False, "no proof, so no verification method to match the issuer"
@@ -224,7 +285,11 @@ def check_issuer(
             return False, f"verification method {vm!r} is not controlled by issuer {issuer!r}"
         if is_live_method is not None and not is_live_method(vm):
             return False, f"key {vm!r} is no longer listed by issuer {issuer!r} (retired)"
-    return True, f"issuer {issuer!r} is known and controls the verification method"
+    if standing.name:
+        return True, (
+            f"a trusted institution of this registry: {standing.name}; its key signed the proof"
+        )
+    return True, f"issuer {issuer!r} is trusted and controls the verification method"
 
 
 def check_validity(document: Mapping[str, Any], now: datetime) -> tuple[bool, str]:
@@ -321,7 +386,7 @@ def verify_credential(
     resolve_public_key: Callable[[str], bytes | None],
     validate_schema: Callable[[Any], list[str]],
     now: datetime,
-    is_known_issuer: Callable[[str], bool],
+    is_known_issuer: IssuerLookup,
     is_live_method: Callable[[str], bool] | None = None,
     extra_checks: Sequence[tuple[str, Check]] = (),
     allowed_undefined: Collection[str] = ALLOWED_UNDEFINED_TERMS,
