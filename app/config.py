@@ -70,6 +70,7 @@ class Config:
     SESSION_COOKIE_SECURE: bool | None = None
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     #: CSRF is checked on every page form (app.create_app); the API uses bearer tokens instead.
+    WTF_CSRF_ENABLED = True
     WTF_CSRF_CHECK_DEFAULT = False
     WTF_CSRF_TIME_LIMIT: int | None = 8 * 3600
     #: Flask-Limiter: failed logins and verifications per client address.

@@ -83,10 +83,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+#: The bearer token both endpoints are asked with (created by `flask tokens create`).
+HEADERS: dict[str, str] = {}
+
+
 def get(port: int, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers=HEADERS)
         response = connection.getresponse()
         return response.status, response.read()
     finally:
@@ -145,7 +149,7 @@ def load(port: int, path: str, seconds: float, connections: int) -> Figures:
             while time.perf_counter() < stop_at[0]:
                 began = time.perf_counter()
                 try:
-                    connection.request("GET", path)
+                    connection.request("GET", path, headers=HEADERS)
                     response = connection.getresponse()
                     response.read()
                     ok = response.status == 200
@@ -197,6 +201,13 @@ def main() -> int:
         if seeded.returncode != 0:
             print(seeded.stdout, seeded.stderr, sep="\n", file=sys.stderr)
             return 1
+        token = [str(BIN / "flask"), "--app", "wsgi", "tokens", "create", "--role", "admin"]
+        created = subprocess.run(token, cwd=ROOT, env=env, capture_output=True, text=True)
+        if created.returncode != 0:
+            print(created.stdout, created.stderr, sep="\n", file=sys.stderr)
+            return 1
+        # Both endpoints are asked with the token, so both pay for authentication.
+        HEADERS["Authorization"] = "Bearer " + created.stdout.strip().splitlines()[-1]
         port = free_port()
         with gunicorn(env, port, args.workers):
             status, body = get(port, "/api/learners?external_id=DEMO-L5")

@@ -26,8 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
 from app.config import TestConfig  # noqa: E402
-from app.domain.access import SYSTEM  # noqa: E402
+from app.domain.access import SYSTEM, Role  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.services import access  # noqa: E402
 from app.services.seeding import load_seed  # noqa: E402
 
 ON = "2025-09-01"
@@ -81,6 +82,13 @@ def main() -> None:
         )
         db.session.remove()
     client = app.test_client()
+    with app.app_context():  # sign in as the platform operator: bearer for /api, session for pages
+        issued_token = access.create_token(db.session, SYSTEM, Role.ADMIN, label="bench")
+        db.session.remove()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {issued_token.secret}"
+    with client.session_transaction() as session:
+        session["principal"] = f"token:{issued_token.info.id}"
+    app.config["WTF_CSRF_ENABLED"] = False  # the verify form is posted without its page
     learner = client.get("/api/learners?external_id=DEMO-L5").get_json()["items"][0]["id"]
     issued = client.post(
         "/api/credentials",
