@@ -16,7 +16,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The public base URL (credential ids, status lists, did:web, links, QR codes) follows HOST and
+# PORT, unless the environment sets LEERLIJN_BASE_URL (0.0.0.0 or :: serve on 127.0.0.1).
+ifeq ($(strip $(LEERLIJN_BASE_URL)),)
+run: export LEERLIJN_BASE_URL = http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+endif
+
 run: install
+	@echo "LEERLIJN_BASE_URL=$$LEERLIJN_BASE_URL"
 	$(BIN)/flask --app wsgi seed
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
+from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import RequestEntityTooLarge, Unauthorized
 
 from app.domain.access import Principal
@@ -82,20 +83,29 @@ def authenticate_request() -> Any:
         if secret is not None:
             g.principal = access.principal_for_token(db.session, secret)
             if g.principal is None:
-                raise Unauthorized("the bearer token is unknown, expired or revoked")
+                raise _unauthorized("the bearer token is unknown, expired or revoked", True)
     else:
         principal_id = session.get(SESSION_PRINCIPAL)
         if isinstance(principal_id, str):
             g.principal = access.principal_for_session(db.session, principal_id)
             if g.principal is None:
-                session.clear()
+                # signed out, but the session (and the CSRF token of its open forms) lives on
+                session.pop(SESSION_PRINCIPAL, None)
     if g.principal is not None or request.method == "OPTIONS":
         return None
     if is_public_endpoint(current_app, request.endpoint, request.method):
         return None
     if _is_api(request.path):
-        raise Unauthorized("sign in first: send 'Authorization: Bearer <token>'")
+        raise _unauthorized("sign in first: send 'Authorization: Bearer <token>'")
     return redirect(url_for("web.login", next=safe_next(request.full_path)))
+
+
+def _unauthorized(detail: str, invalid_token: bool = False) -> Unauthorized:
+    """A 401 that names the scheme to use (RFC 6750), and says when the token was refused."""
+    values: dict[str, str | None] = {"realm": "leerlijn"}
+    if invalid_token:
+        values["error"] = "invalid_token"
+    return Unauthorized(detail, www_authenticate=WWWAuthenticate("Bearer", values))
 
 
 def safe_next(target: str | None) -> str:

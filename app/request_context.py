@@ -30,7 +30,14 @@ def current_actor() -> Principal | None:
 
 
 def default_institution() -> str:
-    """The institution of units, learners, qualifications and EPAs that name none."""
+    """The institution of units, learners, qualifications and EPAs that name none.
+
+    The signed-in principal's own institution when they have one (a school-admin creating a
+    unit means their school's), else ``LEERLIJN_DEFAULT_INSTITUTION``.
+    """
+    principal = current_principal()
+    if principal is not None and principal.institution:
+        return principal.institution
     return str(current_app.config["LEERLIJN_DEFAULT_INSTITUTION"])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import url_for
@@ -53,7 +54,7 @@ class TokenCollection(MethodView):
             Role(data.pop("role")),
             **data,
         )
-        body = {**IssuedTokenSchema().dump(issued.info), "token": issued.secret}
+        body = {**dataclasses.asdict(issued.info), "token": issued.secret}
         location = url_for("access.TokenResource", token_id=issued.info.id)
         return body, 201, {"Location": location, "Cache-Control": "no-store"}
 

@@ -68,13 +68,31 @@ def signed_credential(status_code: int, description: str) -> Callable[[Any], Any
     return decorate
 
 
+HELD = (
+    "The learner already holds a credential for this achievement that is not revoked (and whose "
+    "key is not retired): that one, as issued (Location: its URL in this API); nothing is minted."
+)
+
+
 @blp.route("/credentials")
 class CredentialCollection(MethodView):
     @blp.arguments(IssueSchema)
     @signed_credential(201, "The signed OpenBadgeCredential (Location: its URL in this API).")
+    @blp.alt_response(200, schema=VerifiableCredentialSchema, description=HELD, success=True)
+    @blp.alt_response(
+        200,
+        schema=VerifiableCredentialSchema,
+        content_type=VC_MEDIA_TYPE,
+        description=HELD,
+        success=True,
+    )
     def post(self, data: dict[str, Any]):
-        """Issue a signed credential; the body of the answer is the credential itself."""
-        issued = credentials.issue_credential(
+        """Issue a signed credential; the body of the answer is the credential itself.
+
+        Idempotent per learner and achievement: while the learner holds a credential for it
+        that is not revoked, that one is answered (200) instead of a new one (201).
+        """
+        issued, created = credentials.issue_credential(
             db.session,
             current_actor(),
             credential_environment(),
@@ -83,7 +101,7 @@ class CredentialCollection(MethodView):
         )
         return credential_response(
             issued.document,
-            201,
+            201 if created else 200,
             {"Location": url_for("credentials.CredentialResource", credential_id=issued.id)},
         )
 

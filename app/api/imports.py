@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.extensions import db
-from app.request_context import current_actor
+from app.request_context import current_actor, default_institution
 from app.schemas.registry import ImportReportSchema, ImportSchema, import_document
 
 blp = Blueprint("import", __name__, description="All-or-nothing, idempotent registry import")
@@ -29,5 +29,5 @@ class ImportAction(MethodView):
             db.session,
             current_actor(),
             request.get_json(silent=True),
-            current_app.config["LEERLIJN_DEFAULT_INSTITUTION"],
+            default_institution(),
         )

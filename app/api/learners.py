@@ -12,7 +12,7 @@ from app.clock import today
 from app.domain.learner import EnrolmentItem
 from app.domain.paging import ListFilter
 from app.extensions import db
-from app.request_context import credential_environment, current_actor
+from app.request_context import credential_environment, current_actor, default_institution
 from app.schemas.access import EraseSchema, ErasureSchema, LearnerExportSchema
 from app.schemas.learners import (
     DiplomaInSchema,
@@ -66,7 +66,7 @@ class LearnerCollection(MethodView):
     @blp.response(201, LearnerSchema)
     def post(self, data: dict[str, Any]):
         """Register a learner; the id is assigned by the service."""
-        institution = data.get("institution") or current_app.config["LEERLIJN_DEFAULT_INSTITUTION"]
+        institution = data.get("institution") or default_institution()
         learner = learners.create_learner(
             db.session, current_actor(), data["name"], institution, data.get("external_id")
         )
@@ -134,9 +134,18 @@ class EvidenceWithdrawAction(MethodView):
     @blp.arguments(WithdrawSchema)
     @blp.response(200, EvidenceSchema)
     def post(self, data: dict[str, Any], learner_id: str, evidence_id: int):
-        """Withdraw evidence (it is kept, marked withdrawn, and no longer counts)."""
+        """Withdraw evidence (it is kept, marked withdrawn, and no longer counts).
+
+        Issued credentials whose achievement is no longer earned without it are suspended
+        ("onderbouwing ingetrokken"); staff lift that with `/credentials/{id}/unsuspend`.
+        """
         return learners.withdraw_evidence(
-            db.session, current_actor(), learner_id, evidence_id, data["reason"]
+            db.session,
+            current_actor(),
+            credential_environment(),
+            learner_id,
+            evidence_id,
+            data["reason"],
         )
 
 
@@ -164,9 +173,18 @@ class EntrustmentWithdrawAction(MethodView):
     @blp.arguments(WithdrawSchema)
     @blp.response(200, EntrustmentSchema)
     def post(self, data: dict[str, Any], learner_id: str, entrustment_id: int):
-        """Withdraw an entrustment decision."""
+        """Withdraw an entrustment decision.
+
+        An EPA credential whose level the learner no longer holds is suspended ("onderbouwing
+        ingetrokken"); staff lift that with `/credentials/{id}/unsuspend`.
+        """
         return learners.withdraw_entrustment(
-            db.session, current_actor(), learner_id, entrustment_id, data["reason"]
+            db.session,
+            current_actor(),
+            credential_environment(),
+            learner_id,
+            entrustment_id,
+            data["reason"],
         )
 
 

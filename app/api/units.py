@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -13,7 +13,7 @@ from app.domain.errors import NotFound
 from app.domain.model import Prerequisite
 from app.domain.paging import ListFilter
 from app.extensions import db
-from app.request_context import current_actor
+from app.request_context import current_actor, default_institution
 from app.schemas.registry import (
     ListArgs,
     PrerequisiteInSchema,
@@ -26,10 +26,6 @@ from app.schemas.registry import (
 from app.services import registry
 
 blp = Blueprint("units", __name__, description="Learning units (leereenheden) with their outcomes")
-
-
-def _default_institution() -> str:
-    return current_app.config["LEERLIJN_DEFAULT_INSTITUTION"]
 
 
 @blp.route("/units")
@@ -46,7 +42,7 @@ class UnitCollection(MethodView):
     def post(self, data: dict[str, Any]):
         """Create a unit with its outcomes."""
         unit = registry.create_unit(
-            db.session, current_actor(), to_unit(data, _default_institution())
+            db.session, current_actor(), to_unit(data, default_institution())
         )
         return unit, 201, {"Location": url_for("units.UnitResource", code=unit.code)}
 
@@ -64,7 +60,7 @@ class UnitResource(MethodView):
     def put(self, data: dict[str, Any], code: str):
         """Replace a unit as a whole (outcomes included)."""
         return registry.replace_unit(
-            db.session, current_actor(), code, to_unit(data, _default_institution())
+            db.session, current_actor(), code, to_unit(data, default_institution())
         )
 
     @blp.response(204)

@@ -12,7 +12,7 @@ from app.authentication import public
 from app.domain.overlap import RouteTemplate, VmboProgramme
 from app.domain.paging import ListFilter
 from app.extensions import db
-from app.request_context import current_actor
+from app.request_context import credential_environment, current_actor
 from app.schemas.learners import WithdrawSchema
 from app.schemas.registry import ListArgs, page_of
 from app.schemas.vmbo import (
@@ -157,9 +157,18 @@ class CompletionWithdrawAction(MethodView):
     @blp.arguments(WithdrawSchema)
     @blp.response(200, CompletionSchema)
     def post(self, data: dict[str, Any], learner_id: str, completion_id: int):
-        """Withdraw a completion and its evidence (kept, marked withdrawn)."""
+        """Withdraw a completion and its evidence (kept, marked withdrawn).
+
+        Issued credentials whose achievement is no longer earned without it are suspended
+        ("onderbouwing ingetrokken"); staff lift that with `/credentials/{id}/unsuspend`.
+        """
         return vmbo.withdraw_completion(
-            db.session, current_actor(), learner_id, completion_id, data["reason"]
+            db.session,
+            current_actor(),
+            credential_environment(),
+            learner_id,
+            completion_id,
+            data["reason"],
         )
 
 

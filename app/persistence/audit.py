@@ -13,9 +13,9 @@ about a learner — recorded as changed without their value, so an erasure leave
 personal behind) and bulky documents
 (signed credentials, status-list bits).
 
-Bulk statements (``session.execute(delete(...))``) bypass flushes; the repository uses them
-only for child rows of an aggregate whose own row is written in the same use case, which is
-audited.
+Bulk statements (``session.execute(delete(...))``) bypass flushes: `_record_bulk_write` records
+each row an ORM bulk UPDATE or DELETE of an audited table changes, and refuses bulk INSERTs, so
+that no write path escapes the trail.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import column as sql_column
 from sqlalchemy import event, inspect, select
 from sqlalchemy import table as sql_table
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.domain.access import Principal
 from app.persistence.models.access import AuditRow
@@ -63,11 +63,42 @@ class Audited:
     institution: Callable[[Any], object] | None = None
     learner: Callable[[Any], object] | None = None
     unit: Callable[[Any], object] | None = None
+    #: For child rows: (institution, learner) read from the parent (see `_ScopeLookup`).
+    scope: Callable[[Any, _ScopeLookup], tuple[object, object]] | None = None
 
 
 def _col(name: str) -> Callable[[Any], object]:
     return lambda row: getattr(row, name, None)
 
+
+def _via(table: str, key: str, value: str, learner: bool = False) -> Callable[..., Any]:
+    """The scope of a child row: the institution (and learner) of its parent row."""
+
+    def scope(row: Any, lookup: _ScopeLookup) -> tuple[object, object]:
+        parent = getattr(row, value, None)
+        return (
+            lookup.read(table, key, "institution", parent),
+            lookup.read(table, key, "learner", parent) if learner else None,
+        )
+
+    return scope
+
+
+def _via_programme(row: Any, lookup: _ScopeLookup) -> tuple[object, object]:
+    return lookup.read("vmbo_programmes", "code", "institution", row.programme), None
+
+
+def _via_assignment(row: Any, lookup: _ScopeLookup) -> tuple[object, object]:
+    programme = lookup.read("vmbo_assignments", "code", "programme", row.assignment)
+    return lookup.read("vmbo_programmes", "code", "institution", programme), None
+
+
+def _via_completion(row: Any, lookup: _ScopeLookup) -> tuple[object, object]:
+    return None, lookup.read("vmbo_completions", "id", "learner", row.completion)
+
+
+_QUALIFICATION = _via("qualifications", "code", "qualification")
+_CREDENTIAL = _via("issued_credentials", "id", "credential", learner=True)
 
 AUDITED: dict[str, Audited] = {
     "institutions": Audited("institution", _col("code"), institution=_col("code")),
@@ -76,13 +107,17 @@ AUDITED: dict[str, Audited] = {
     "prerequisites": Audited("unit", _col("unit"), "prerequisite", unit=_col("unit")),
     "outcome_relations": Audited("outcome-relation", _col("id")),
     "qualifications": Audited("qualification", _col("code"), institution=_col("institution")),
-    "qualification_units": Audited("qualification", _col("qualification"), "unit"),
-    "qualification_epas": Audited("qualification", _col("qualification"), "epa"),
-    "qualification_entry_requirements": Audited(
-        "qualification", _col("qualification"), "entry-requirement"
+    "qualification_units": Audited(
+        "qualification", _col("qualification"), "unit", scope=_QUALIFICATION
     ),
-    "epas": Audited("epa", _col("code")),
-    "epa_outcomes": Audited("epa", _col("epa"), "outcome"),
+    "qualification_epas": Audited(
+        "qualification", _col("qualification"), "epa", scope=_QUALIFICATION
+    ),
+    "qualification_entry_requirements": Audited(
+        "qualification", _col("qualification"), "entry-requirement", scope=_QUALIFICATION
+    ),
+    "epas": Audited("epa", _col("code"), institution=_col("institution")),
+    "epa_outcomes": Audited("epa", _col("epa"), "outcome", scope=_via("epas", "code", "epa")),
     "supervision_levels": Audited("supervision-level", _col("level")),
     "learners": Audited("learner", _col("id"), institution=_col("institution"), learner=_col("id")),
     "evidence": Audited("evidence", _col("id"), learner=_col("learner")),
@@ -92,15 +127,23 @@ AUDITED: dict[str, Audited] = {
     "issued_credentials": Audited(
         "credential", _col("id"), institution=_col("institution"), learner=_col("learner")
     ),
-    "credential_status_entries": Audited("credential", _col("credential"), "status-entry"),
-    "credential_status_events": Audited("credential", _col("credential"), "status-event"),
+    "credential_status_entries": Audited(
+        "credential", _col("credential"), "status-entry", scope=_CREDENTIAL
+    ),
+    "credential_status_events": Audited(
+        "credential", _col("credential"), "status-event", scope=_CREDENTIAL
+    ),
     "status_lists": Audited("status-list", _col("id"), institution=_col("institution")),
     "vmbo_programmes": Audited("vmbo-programme", _col("code"), institution=_col("institution")),
-    "vmbo_assignments": Audited("vmbo-assignment", _col("code")),
-    "vmbo_mappings": Audited("vmbo-assignment", _col("assignment"), "mapping"),
+    "vmbo_assignments": Audited("vmbo-assignment", _col("code"), scope=_via_programme),
+    "vmbo_mappings": Audited(
+        "vmbo-assignment", _col("assignment"), "mapping", scope=_via_assignment
+    ),
     "vmbo_completions": Audited("vmbo-completion", _col("id"), learner=_col("learner")),
-    "vmbo_completion_outcomes": Audited("vmbo-completion", _col("completion"), "outcome"),
-    "vmbo_routes": Audited("route", _col("code")),
+    "vmbo_completion_outcomes": Audited(
+        "vmbo-completion", _col("completion"), "outcome", scope=_via_completion
+    ),
+    "vmbo_routes": Audited("route", _col("code"), scope=_via_programme),
     "accounts": Audited(
         "account", _col("id"), institution=_col("institution"), learner=_col("learner")
     ),
@@ -168,26 +211,42 @@ def _changes(table: str, row: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 class _ScopeLookup:
-    """Institution of a learner or unit, read once per flush on the flush's connection."""
+    """Scope facts of parent rows (a learner's or unit's institution, …), read once per flush on
+    the flush's connection; rows of the flush itself are remembered first, so that a parent
+    deleted in the same flush still gives its children their scope."""
+
+    SCOPE_COLUMNS = ("institution", "learner", "programme")
 
     def __init__(self, session: Session) -> None:
         self.connection = session.connection()
-        self.cache: dict[tuple[str, str], str | None] = {}
+        self.cache: dict[tuple[str, str, str], Any] = {}
 
-    def _read(self, table: str, key: str, column: str, value: str) -> str | None:
-        if (table, value) not in self.cache:
+    def remember(self, table: str, row: Any) -> None:
+        mapper = inspect(row).mapper
+        keys = mapper.primary_key
+        value = getattr(row, keys[0].key, None) if len(keys) == 1 else None
+        if value is None:
+            return
+        columns = {attribute.key for attribute in mapper.column_attrs}
+        for column in columns.intersection(self.SCOPE_COLUMNS):
+            self.cache[(table, column, str(value))] = getattr(row, column)
+
+    def read(self, table: str, key: str, column: str, value: object) -> Any:
+        if value is None:
+            return None
+        cached = (table, column, str(value))
+        if cached not in self.cache:
             source = sql_table(table, sql_column(key), sql_column(column))
-            found = self.connection.execute(
+            self.cache[cached] = self.connection.execute(
                 select(source.c[column]).where(source.c[key] == value)
             ).scalar()
-            self.cache[(table, value)] = found
-        return self.cache[(table, value)]
+        return self.cache[cached]
 
     def of_learner(self, learner: str) -> str | None:
-        return self._read("learners", "id", "institution", learner)
+        return self.read("learners", "id", "institution", learner)  # type: ignore[no-any-return]
 
     def of_unit(self, unit: str) -> str | None:
-        return self._read("units", "code", "institution", unit)
+        return self.read("units", "code", "institution", unit)  # type: ignore[no-any-return]
 
 
 def _entry(
@@ -198,19 +257,26 @@ def _entry(
     at: dt.datetime,
     lookup: _ScopeLookup,
     reason: str | None,
+    change: tuple[dict[str, Any], dict[str, Any]] | None = None,
 ) -> dict[str, Any] | None:
+    """The entry of one row's change (`change`: its before/after when no flush knows them)."""
     spec = AUDITED[table]
+    values: tuple[dict[str, Any] | None, dict[str, Any] | None]
     if action == "update":
-        before, after = _changes(table, row)
+        before, after = change or _changes(table, row)
         if not after:
             return None
-        values: tuple[dict[str, Any] | None, dict[str, Any] | None] = (before, after)
+        values = (before, after)
     elif action == "create":
         values = (None, _snapshot(table, row))
     else:
         values = (_snapshot(table, row), None)
     learner = spec.learner(row) if spec.learner else None
     institution = spec.institution(row) if spec.institution else None
+    if spec.scope is not None:
+        parent_institution, parent_learner = spec.scope(row, lookup)
+        institution = institution if institution is not None else parent_institution
+        learner = learner if learner is not None else parent_learner
     if institution is None and learner is not None:
         institution = lookup.of_learner(str(learner))
     if institution is None and spec.unit is not None:
@@ -256,6 +322,8 @@ def _record_changes(session: Session, flush_context: Any) -> None:
         )
     at = dt.datetime.now(dt.UTC)
     lookup = _ScopeLookup(session)
+    for row, _ in changed:
+        lookup.remember(str(_table_of(row)), row)
     reason = session.info.get(REASON_KEY)
     entries = [
         entry
@@ -264,6 +332,64 @@ def _record_changes(session: Session, flush_context: Any) -> None:
     ]
     if entries:
         session.connection().execute(AuditRow.__table__.insert(), entries)
+
+
+def _raw(row: Any) -> dict[str, Any]:
+    return {name: getattr(row, name, None) for name in _columns(row)}
+
+
+def _record_bulk_write(state: ORMExecuteState) -> Any:
+    """Record each row an ORM bulk UPDATE or DELETE of an audited table changes.
+
+    The rows are read before the statement runs (and, for an update, again after it), so the
+    entries say what changed exactly as a flush would; a bulk INSERT, a statement without an
+    ORM entity and one without a bound principal are refused.
+    """
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return None
+    table = getattr(getattr(state.statement, "table", None), "name", None)
+    if table not in AUDITED:
+        return None
+    session = state.session
+    principal = bound_principal(session)
+    if principal is None:
+        raise UnattributedWrite(f"a write without an authorized principal: {table}")
+    mapper = state.bind_mapper
+    if state.is_insert or mapper is None:
+        raise UnattributedWrite(
+            f"a bulk write to the audited table {table} would escape the audit trail; "
+            "write its rows through the session (add, delete) or an ORM update or delete"
+        )
+    where = state.statement.whereclause  # type: ignore[attr-defined]
+    query = select(mapper.class_) if where is None else select(mapper.class_).where(where)
+    rows = session.scalars(query).all()
+    at, lookup, reason = (
+        dt.datetime.now(dt.UTC),
+        _ScopeLookup(session),
+        session.info.get(REASON_KEY),
+    )
+    for row in rows:
+        lookup.remember(table, row)
+    if state.is_delete:
+        entries = [_entry(table, row, "delete", principal, at, lookup, reason) for row in rows]
+        result = state.invoke_statement()
+    else:
+        before = [(row, _raw(row)) for row in rows]
+        result = state.invoke_statement()
+        entries = []
+        for row, old in before:
+            session.refresh(row)
+            new = _raw(row)
+            changed = [name for name in old if old[name] != new[name]]
+            change = (
+                {name: _shown(table, name, old[name]) for name in changed},
+                {name: _shown(table, name, new[name]) for name in changed},
+            )
+            entries.append(_entry(table, row, "update", principal, at, lookup, reason, change))
+    written = [entry for entry in entries if entry]
+    if written:
+        session.connection().execute(AuditRow.__table__.insert(), written)
+    return result
 
 
 def _forget_principal(session: Session) -> None:
@@ -276,5 +402,6 @@ def install_audit_trail() -> None:
     """Attach the audit listeners to every ORM session (idempotent; called by `create_app`)."""
     if not event.contains(Session, "after_flush", _record_changes):
         event.listen(Session, "after_flush", _record_changes)
+        event.listen(Session, "do_orm_execute", _record_bulk_write)
         event.listen(Session, "after_commit", _forget_principal)
         event.listen(Session, "after_rollback", _forget_principal)

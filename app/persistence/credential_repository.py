@@ -77,3 +77,36 @@ def all_for_learner(session: Session, learner_id: str) -> list[IssuedCredential]
         .order_by(IssuedCredentialRow.issued_at)
     )
     return [from_row(r) for r in rows]
+
+
+def held_for(
+    session: Session, learner_id: str, achievement_type: str, achievement_code: str
+) -> list[IssuedCredential]:
+    """The learner's credentials for the achievement that are not revoked, newest first."""
+    rows = session.scalars(
+        select(IssuedCredentialRow)
+        .where(
+            IssuedCredentialRow.learner == learner_id,
+            IssuedCredentialRow.achievement_type == achievement_type,
+            IssuedCredentialRow.achievement_code == achievement_code,
+            IssuedCredentialRow.revoked_at.is_(None),
+        )
+        .order_by(IssuedCredentialRow.issued_at.desc(), IssuedCredentialRow.id)
+    )
+    return [from_row(r) for r in rows]
+
+
+def active_rows(session: Session, learner_id: str) -> list[IssuedCredentialRow]:
+    """The learner's credentials that are neither revoked nor suspended, as rows (whose status
+    a use case may change), oldest first."""
+    return list(
+        session.scalars(
+            select(IssuedCredentialRow)
+            .where(
+                IssuedCredentialRow.learner == learner_id,
+                IssuedCredentialRow.revoked_at.is_(None),
+                IssuedCredentialRow.suspended.is_(False),
+            )
+            .order_by(IssuedCredentialRow.issued_at, IssuedCredentialRow.id)
+        )
+    )

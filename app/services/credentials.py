@@ -39,14 +39,15 @@ from app.domain.credentials.verification import (
 from app.domain.errors import AchievementNotEarned, InvalidData, NotFound
 from app.domain.model import Institution, Unit
 from app.domain.paging import ListFilter, Page
-from app.domain.path.achievements import missing_unit_outcomes
+from app.domain.path.achievements import missing_unit_outcomes, unearned
+from app.domain.path.catalog import Catalog
 from app.persistence import credential_repository as store
 from app.persistence import learner_repository as records
 from app.persistence import registry_repository as repo
 from app.persistence.credential_repository import IssuedCredential
 from app.services import status
 from app.services.access import authorize
-from app.services.learners import compute_learner_path, load_catalog, load_record, read_learner
+from app.services.learners import load_catalog, load_record, read_learner
 
 #: How each evidence source is named as a type of assessment (EU micro-credential element 9).
 ASSESSMENT_NAMES = {
@@ -111,11 +112,20 @@ def issue_credential(
     env: CredentialEnvironment,
     learner_id: str,
     achievement: dict[str, str],
-) -> IssuedCredential:
+) -> tuple[IssuedCredential, bool]:
     """Issue, sign and store a credential for `achievement` (``{"type", "code"}``).
 
     ``type`` is ``unit`` (a unit certificate), ``epa`` (an entrustment at the learner's current
     supervision level) or ``qualification`` (a diploma, only for a complete path).
+
+    Idempotent: when the learner already holds a credential for the achievement that is not
+    revoked (suspended ones included) and whose key is not retired, that one is returned and
+    nothing is minted. The institution's first key is made only when a credential is signed.
+
+    Returns
+    -------
+    tuple of IssuedCredential and bool
+        The credential, and whether it was minted now (False: the one already held).
 
     Raises
     ------
@@ -124,11 +134,15 @@ def issue_credential(
     AchievementNotEarned
         The learner has not achieved it; ``missing`` lists what is lacking.
     """
+    unknown = InvalidData([{"pointer": "/learner", "message": f"unknown learner '{learner_id}'"}])
     learner = records.get_learner(session, learner_id)
     if learner is None:
-        raise InvalidData([{"pointer": "/learner", "message": f"unknown learner '{learner_id}'"}])
+        raise unknown
     target = Target("learner", learner_id, institution=learner.institution, learner=learner_id)
-    actor = authorize(session, actor, "credential.issue", target)
+    try:
+        actor = authorize(session, actor, "credential.issue", target)
+    except NotFound:
+        raise unknown from None  # a learner outside your scope is as unknown as a missing one
     builders = {
         "unit": _unit_credential,
         "epa": _epa_credential,
@@ -139,11 +153,24 @@ def issue_credential(
         raise InvalidData(
             [{"pointer": "/achievement/type", "message": f"unknown achievement type '{kind}'"}]
         )
+    catalog = load_catalog(session)
+    _require_known(session, catalog, kind, code)
+    held = next(
+        (c for c in store.held_for(session, learner_id, kind, code) if _key_is_live(env, c)), None
+    )
+    if held is not None:
+        return held, False
+    on = today()
+    shortfall = unearned(
+        catalog, load_record(session, learner_id), kind, code, on, learner_id=learner_id
+    )
+    if shortfall is not None:
+        raise shortfall
     institution = repo.get_institution(session, learner.institution)
     assert institution is not None  # a learner's institution is a foreign key
     key = env.issuers.keys.active(institution.code) or env.issuers.keys.create(institution.code)
     issuance = Issuance(
-        env, learner_id, institution, key, str(uuid.uuid4()), now().replace(microsecond=0), today()
+        env, learner_id, institution, key, str(uuid.uuid4()), now().replace(microsecond=0), on
     )
     document, name = builders[kind](session, issuance, code)
     issued = IssuedCredential(
@@ -157,7 +184,26 @@ def issue_credential(
         issuance.issued_at,
         {},
     )
-    return _sign_and_store(session, actor, env, key, document, issued)
+    return _sign_and_store(session, actor, env, key, document, issued), True
+
+
+def _key_is_live(env: CredentialEnvironment, credential: IssuedCredential) -> bool:
+    """Whether the key that signed `credential` is not retired (else it no longer verifies, and
+    a new credential is minted in its place)."""
+    key = env.issuers.keys.find(credential.institution, credential.key_id)
+    return key is not None and key.status != "retired"
+
+
+def _require_known(session: Session, catalog: Catalog, kind: str, code: str) -> None:
+    """422 for an achievement the registry does not have."""
+    if kind == "unit":
+        known, noun = code in catalog.units, "unit"
+    elif kind == "epa":
+        known, noun = bool(repo.get_epas(session, [code])), "EPA"
+    else:
+        known, noun = code in catalog.qualifications, "qualification"
+    if not known:
+        raise InvalidData([{"pointer": "/achievement/code", "message": f"unknown {noun} '{code}'"}])
 
 
 def _unit_credential(session: Session, issuance: Issuance, code: str) -> tuple[dict[str, Any], str]:
@@ -165,14 +211,6 @@ def _unit_credential(session: Session, issuance: Issuance, code: str) -> tuple[d
     if unit is None:
         raise InvalidData([{"pointer": "/achievement/code", "message": f"unknown unit '{code}'"}])
     env, on = issuance.env, issuance.on
-    missing = missing_unit_outcomes(
-        load_catalog(session), load_record(session, issuance.learner_id), code, on
-    )
-    if missing:
-        raise AchievementNotEarned(
-            f"unit '{code}' is not achieved: {len(missing)} outcome(s) missing",
-            {"outcomes": list(missing)},
-        )
     evidence = [
         e for e in records.learner_record_items(session, issuance.learner_id)[0] if _counts(e, on)
     ]
@@ -209,10 +247,6 @@ def _epa_credential(session: Session, issuance: Issuance, code: str) -> tuple[di
         for e in records.learner_record_items(session, issuance.learner_id)[1]
         if e.epa == code and not e.withdrawn and e.date <= on
     ]
-    if not decisions:
-        raise AchievementNotEarned(
-            f"learner has no entrustment decision for EPA '{code}'", {"epas": [code]}
-        )
     latest = max(decisions, key=lambda e: (e.date, e.id))
     owner = repo.known_codes(session).outcome_units
     units = repo.get_units(session, {owner[o] for o in epa.draws_on if o in owner})
@@ -260,19 +294,6 @@ def _diploma_credential(
             [{"pointer": "/achievement/code", "message": f"unknown qualification '{code}'"}]
         )
     env = issuance.env
-    path = compute_learner_path(session, issuance.learner_id, code, issuance.on)
-    if not path.complete:
-        missing: dict[str, list[Any]] = {
-            "units": list(path.order),
-            "outcomes": [o for u in path.remaining_units for o in u.missing_outcomes],
-            "epas": [e.epa for e in path.remaining_epas],
-            "entry_requirements": [
-                {"any_of": list(codes)} for codes in path.missing_entry_requirements
-            ],
-        }
-        if path.electives.shortfall_hours:
-            missing["elective_hours"] = [path.electives.shortfall_hours]
-        raise AchievementNotEarned(f"the path to '{code}' is not complete", missing)
     catalog, record = load_catalog(session), load_record(session, issuance.learner_id)
     achieved_options = [
         u

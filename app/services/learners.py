@@ -10,21 +10,27 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.adapters.credential_environment import CredentialEnvironment
 from app.clock import now, today
 from app.domain.access import AccessDenied, Principal, Role, Target
+from app.domain.credentials.epa import stated_level
 from app.domain.errors import Conflict, InvalidData, NotFound
 from app.domain.learner import DiplomaItem, EnrolmentItem, EntrustmentItem, EvidenceItem, Learner
 from app.domain.paging import ListFilter, Page
+from app.domain.path.achievements import unearned
 from app.domain.path.catalog import Catalog
 from app.domain.path.engine import compute_path, rank_paths
 from app.domain.path.hours import DEFAULT_HOURS_PER_WEEK
 from app.domain.path.record import LearnerRecord
 from app.domain.path.results import PathResult, PathSummary
+from app.persistence import credential_repository as credential_store
 from app.persistence import engine_inputs
 from app.persistence import learner_repository as records
 from app.persistence import registry_repository as repo
+from app.persistence.models.credentials import IssuedCredentialRow
 from app.persistence.versions import CatalogCache, PathCaches
 from app.services.access import authorize
+from app.services.status import apply_status_change
 
 
 def new_learner_id() -> str:
@@ -80,17 +86,101 @@ def require_writable_learner(
     return authorize(session, actor, action, learner_target(session, learner_id))
 
 
-def _withdraw(session: Session, row: Any, kind: str, row_id: int, reason: str, convert: Any) -> Any:
-    """Mark `row` withdrawn with `reason` (never deleted) and commit; 404 / 409 otherwise."""
+def _withdraw(
+    session: Session,
+    env: CredentialEnvironment,
+    actor: Principal,
+    learner_id: str,
+    row: Any,
+    kind: str,
+    row_id: int,
+    reason: str,
+    convert: Any,
+) -> Any:
+    """Mark `row` withdrawn with `reason` (never deleted), suspend the credentials that rested
+    on it, and commit; 404 / 409 otherwise."""
     if row is None:
         raise NotFound(kind, str(row_id))
     if row.withdrawn_at is not None:
         raise Conflict(f"{kind} {row_id} was already withdrawn")
+    on = today()
+    resting = earned_credentials(session, learner_id, on)
     row.withdrawn_at, row.withdrawn_reason = now(), reason
     session.flush()
+    suspend_unearned(session, env, learner_id, resting, actor.id, on)
     item = convert(row)
     session.commit()
     return item
+
+
+# --- credentials resting on the record --------------------------------------------------------
+
+#: The reason in a credential's status history when a withdrawal took its ground away.
+GROUND_WITHDRAWN = "onderbouwing ingetrokken"
+
+
+def earned_credentials(session: Session, learner_id: str, on: dt.date) -> list[IssuedCredentialRow]:
+    """The learner's active credentials (neither revoked nor suspended) whose achievement the
+    record earns on `on`, by the rules of issuing: those a withdrawal can take the ground from.
+
+    Taken before a withdrawal and handed to :func:`suspend_unearned` after it.
+    """
+    rows = credential_store.active_rows(session, learner_id)
+    if not rows:
+        return []
+    catalog, record = build_catalog(session), load_record(session, learner_id)
+    return [row for row in rows if _still_earned(catalog, record, row, on)]
+
+
+def suspend_unearned(
+    session: Session,
+    env: CredentialEnvironment,
+    learner_id: str,
+    credentials: Sequence[IssuedCredentialRow],
+    actor_id: str,
+    on: dt.date,
+) -> list[str]:
+    """Suspend those of `credentials` whose achievement the record no longer earns on `on`.
+
+    In the caller's transaction (it commits), with :data:`GROUND_WITHDRAWN` as the reason and
+    `actor_id` as who; a credential of a retired key is left alone (it no longer verifies, and
+    its status list can no longer be signed). New evidence never lifts the suspension: staff
+    unsuspend explicitly. Returns the ids of the credentials suspended.
+    """
+    if not credentials:
+        return []
+    session.flush()
+    catalog, record = build_catalog(session), load_record(session, learner_id)
+    suspended = []
+    for row in credentials:
+        if _still_earned(catalog, record, row, on):
+            continue
+        key = env.issuers.keys.find(row.institution, row.key_id)
+        if key is None or key.status == "retired":
+            continue
+        apply_status_change(session, env, row, "suspend", GROUND_WITHDRAWN, actor_id)
+        suspended.append(row.id)
+    return suspended
+
+
+def _still_earned(
+    catalog: Catalog, record: LearnerRecord, credential: IssuedCredentialRow, on: dt.date
+) -> bool:
+    kind = credential.achievement_type
+    level = stated_level(credential.document) if kind == "epa" else None
+    try:
+        shortfall = unearned(
+            catalog,
+            record,
+            kind,
+            credential.achievement_code,
+            on,
+            learner_id=credential.learner,
+            level=level,
+        )
+    except NotFound:  # the unit or qualification left the registry: nothing to judge by
+        return True
+    return shortfall is None
 
 
 def list_learners(
@@ -177,12 +267,30 @@ def list_evidence(
 
 
 def withdraw_evidence(
-    session: Session, actor: Principal | None, learner_id: str, evidence_id: int, reason: str
+    session: Session,
+    actor: Principal | None,
+    env: CredentialEnvironment,
+    learner_id: str,
+    evidence_id: int,
+    reason: str,
 ) -> EvidenceItem:
-    """Withdraw evidence: it is kept, marked withdrawn, and no longer counts."""
+    """Withdraw evidence: it is kept, marked withdrawn, and no longer counts.
+
+    Issued credentials whose achievement is no longer earned without it are suspended.
+    """
     actor = require_writable_learner(session, actor, learner_id)
     row = records.get_evidence_row(session, learner_id, evidence_id)
-    return _withdraw(session, row, "evidence", evidence_id, reason, records.evidence_from_row)
+    return _withdraw(
+        session,
+        env,
+        actor,
+        learner_id,
+        row,
+        "evidence",
+        evidence_id,
+        reason,
+        records.evidence_from_row,
+    )
 
 
 # --- entrustments -----------------------------------------------------------------------------
@@ -214,13 +322,30 @@ def list_entrustments(
 
 
 def withdraw_entrustment(
-    session: Session, actor: Principal | None, learner_id: str, entrustment_id: int, reason: str
+    session: Session,
+    actor: Principal | None,
+    env: CredentialEnvironment,
+    learner_id: str,
+    entrustment_id: int,
+    reason: str,
 ) -> EntrustmentItem:
-    """Withdraw an entrustment decision: kept, marked withdrawn, no longer counting."""
+    """Withdraw an entrustment decision: kept, marked withdrawn, no longer counting.
+
+    Issued credentials whose achievement is no longer earned without it are suspended (an EPA
+    credential when the learner's level falls below the one it states).
+    """
     actor = require_writable_learner(session, actor, learner_id)
     row = records.get_entrustment_row(session, learner_id, entrustment_id)
     return _withdraw(
-        session, row, "entrustment", entrustment_id, reason, records.entrustment_from_row
+        session,
+        env,
+        actor,
+        learner_id,
+        row,
+        "entrustment",
+        entrustment_id,
+        reason,
+        records.entrustment_from_row,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.adapters.credential_environment import CredentialEnvironment
 from app.clock import now, today
 from app.domain.access import Principal, Target
 from app.domain.errors import Conflict, DuplicateCode, InvalidData, NotFound
@@ -30,7 +31,12 @@ from app.persistence import learner_repository as records
 from app.persistence import registry_repository as repo
 from app.persistence import vmbo_repository as store
 from app.services.access import authorize
-from app.services.learners import read_learner, require_writable_learner
+from app.services.learners import (
+    earned_credentials,
+    read_learner,
+    require_writable_learner,
+    suspend_unearned,
+)
 
 # --- programmes -------------------------------------------------------------------------------
 
@@ -331,15 +337,25 @@ def list_completions(
 
 
 def withdraw_completion(
-    session: Session, actor: Principal | None, learner_id: str, completion_id: int, reason: str
+    session: Session,
+    actor: Principal | None,
+    env: CredentialEnvironment,
+    learner_id: str,
+    completion_id: int,
+    reason: str,
 ) -> VmboCompletion:
-    """Withdraw a completion and the evidence it created (kept, marked withdrawn)."""
-    require_writable_learner(session, actor, learner_id)
+    """Withdraw a completion and the evidence it created (kept, marked withdrawn).
+
+    Issued credentials whose achievement is no longer earned without it are suspended.
+    """
+    actor = require_writable_learner(session, actor, learner_id)
     row = store.get_completion_row(session, learner_id, completion_id)
     if row is None:
         raise NotFound("vmbo completion", str(completion_id))
     if row.withdrawn_at is not None:
         raise Conflict(f"vmbo completion {completion_id} was already withdrawn")
+    on = today()
+    resting = earned_credentials(session, learner_id, on)
     stamp = now()
     row.withdrawn_at, row.withdrawn_reason = stamp, reason
     for evidence_id in store.completion_evidence_ids(session, completion_id):
@@ -347,6 +363,7 @@ def withdraw_completion(
         if evidence is not None and evidence.withdrawn_at is None:
             evidence.withdrawn_at, evidence.withdrawn_reason = stamp, reason
     session.flush()
+    suspend_unearned(session, env, learner_id, resting, actor.id, on)
     withdrawn = store.completions(session, [row])[0]
     session.commit()
     return withdrawn

@@ -8,12 +8,13 @@ The JSON API under /api serves programs; the blueprint `web` serves learners and
 ``/credentials/<id>``          the public page of one issued credential (QR code, JSON download)
 ``/registry``                  units and qualifications: browse, search, edit
 ``/vmbo/<programme>``          vmbo assignments × mbo outcomes, mapping form, overlap
+``/login``, ``/logout``        signing in (account or API token) and out; ``/mijn-leerpad``
 
-One module per page group (`learner_pages`, `credential_pages`, `registry_pages`, `vmbo_pages`),
-each adding its routes to the blueprint `app.web.blueprint.web`; view models beside them
-(`path_view_model`, `graph_view`, `unit_form`, `credential_meaning`). Pages read and write only
-through `app.services`. Errors on these paths are Dutch HTML pages (see `errors.py`); /api keeps
-its problem documents.
+One module per page group (`learner_pages`, `credential_pages`, `registry_pages`, `vmbo_pages`,
+`session_pages`), each adding its routes to the blueprint `app.web.blueprint.web`; view models
+beside them (`path_view_model`, `graph_view`, `unit_form`, `credential_meaning`). Pages read
+and write only through `app.services`. Errors on these paths are Dutch HTML pages (see
+`errors.py`); /api keeps its problem documents.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def register_web(app: Flask) -> None:
         filters,
         learner_pages,
         registry_pages,
+        session_pages,
         vmbo_pages,
     )
     from app.web.blueprint import web

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import segno
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from app.authentication import public
@@ -109,10 +109,23 @@ def credential_page(credential_id: str) -> Response | str:
             json.dumps(issued.document, ensure_ascii=False), mimetype=wanted
         )
         return response
-    url = credentials.credential_url(current_app.config["LEERLIJN_BASE_URL"], credential_id)
+    base_url = current_app.config["LEERLIJN_BASE_URL"]
+    url = credentials.credential_url(base_url, credential_id)
     return render_template(
-        "web/credential.html", issued=issued, url=url, qr=_qr_svg(url), **_verdict(issued.document)
+        "web/credential.html",
+        issued=issued,
+        url=url,
+        qr=_qr_svg(url),
+        download_url=base_url + _app_path("web.credential_json", credential_id=credential_id),
+        verify_url=base_url + _app_path("web.verify_form"),
+        **_verdict(issued.document),
     )
+
+
+def _app_path(endpoint: str, **values: Any) -> str:
+    """The path of `endpoint` inside the app, to be put under ``LEERLIJN_BASE_URL`` (which
+    already names any prefix the app is served under)."""
+    return url_for(endpoint, **values).removeprefix(request.script_root)
 
 
 def _download(document: dict[str, Any], credential_id: str) -> Response:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from app.authentication import public
@@ -31,6 +31,7 @@ from app.domain.errors import (
 from app.domain.model import Prerequisite, Unit
 from app.domain.paging import ListFilter
 from app.extensions import db
+from app.request_context import default_institution
 from app.schemas.registry import PrerequisiteInSchema, UnitSchema, to_unit
 from app.services import registry
 from app.web.blueprint import web
@@ -141,7 +142,7 @@ def save_unit_form(code: str | None) -> Response | tuple[str, int]:
     status = 422
     try:
         data = UnitSchema().load(payload)
-        unit = to_unit(data, current_app.config["LEERLIJN_DEFAULT_INSTITUTION"])
+        unit = to_unit(data, default_institution())
         if current is None:
             saved = registry.create_unit(db.session, web_actor(), unit)
         else:

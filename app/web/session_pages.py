@@ -7,7 +7,10 @@ counted by Flask-Limiter on the 401 answers only).
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from dataclasses import dataclass
+from typing import Any
+
+from flask import has_request_context, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app.authentication import (
@@ -29,6 +32,40 @@ ROLE_NAMES = {
     Role.VMBO_TEACHER: "vmbo-docent",
     Role.LEARNER: "leerling",
 }
+
+#: The pages a "back to this page" after signing in never points at.
+SESSION_PAGES = frozenset({"web.login", "web.login_submit", "web.logout"})
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """Who is signed in, as the page header shows it."""
+
+    name: str
+    role: str
+    institution: str | None
+    is_learner: bool
+
+
+@web.app_context_processor
+def signed_in_context() -> dict[str, Any]:
+    """`signed_in` (None: nobody) and `login_url` (back to this page) for the header."""
+    principal = current_principal() if has_request_context() else None
+    if principal is not None:
+        shown = SignedIn(
+            name=principal.name or principal.id,
+            role=ROLE_NAMES.get(principal.role, principal.role.value),
+            institution=principal.institution,
+            is_learner=principal.learner is not None,
+        )
+        return {"signed_in": shown, "login_url": None}
+    back = None
+    if has_request_context() and request.method == "GET" and request.endpoint not in SESSION_PAGES:
+        back = safe_next(request.full_path)
+    return {
+        "signed_in": None,
+        "login_url": url_for("web.login", next=None if back == "/" else back),
+    }
 
 
 def _home_of(role: Role) -> str:

@@ -86,6 +86,30 @@ def issued(client: FlaskClient, learner: str, code: str) -> dict[str, Any]:
     return response.get_json()  # type: ignore[no-any-return]
 
 
+def held(client: FlaskClient, learner: str, code: str, kind: str = "unit") -> dict[str, Any]:
+    """The learner's credential for an achievement: issued now (201), or the one the learner
+    already holds (200; issuing is idempotent), for fixtures several tests share."""
+    response = client.post(
+        "/api/credentials", json={"learner": learner, "achievement": {"type": kind, "code": code}}
+    )
+    assert response.status_code in (200, 201), response.get_data(as_text=True)
+    return response.get_json()  # type: ignore[no-any-return]
+
+
+def new_holder(client: FlaskClient, *units: str, name: str = "Eigen leerling") -> str:
+    """A new learner (of the default institution) with exam evidence for every outcome of
+    `units`: a test that needs credentials of its own issues them to one, since issuing the
+    same achievement to the same learner again answers the credential already held."""
+    learner = client.post("/api/learners", json={"name": name}).get_json()["id"]
+    outcomes = [
+        o["code"] for u in units for o in client.get(f"/api/units/{u}").get_json()["outcomes"]
+    ]
+    items = [{"outcome": o, "source": "exam", "date": "2024-03-01"} for o in outcomes]
+    response = client.post(f"/api/learners/{learner}/evidence", json=items)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return learner  # type: ignore[no-any-return]
+
+
 def credential_key(document: dict[str, Any]) -> str:
     """The `{id}` that /api/credentials/{id} takes, from the credential's own `id`."""
     return document["id"].rsplit("/", 1)[1]
@@ -166,7 +190,8 @@ def unit_bc(api: FlaskClient) -> dict[str, Any]:
 
 @pytest.fixture
 def certificate(api: FlaskClient, l5: str) -> dict[str, Any]:
-    return issued(api, l5, "BC-VV-B1K1")
+    """DEMO-L5's BC-VV-B1K1 certificate (issued once in the module, then the one held)."""
+    return held(api, l5, "BC-VV-B1K1")
 
 
 def institution_name(client: FlaskClient, code: str = "MBO-ZW") -> str:
@@ -213,7 +238,7 @@ def test_the_credential_is_vc_ld_json_only_when_accept_asks_for_it(
     api: FlaskClient, l5: str, accept: str | None, media_type: str
 ) -> None:
     headers = {"Accept": accept} if accept else {}
-    response = issue(api, l5, "BC-VV-B1K2", headers=headers)
+    response = issue(api, new_holder(api, "BC-VV-B1K2"), "BC-VV-B1K2", headers=headers)
     assert response.status_code == 201 and response.mimetype == media_type
     fetched = api.get(response.headers["Location"], headers=headers)
     assert fetched.status_code == 200 and fetched.mimetype == media_type
@@ -560,7 +585,7 @@ def test_keys_create_makes_a_key_and_a_second_create_rotates_the_first(seeded_ap
         statuses.values()
     )
     assert len(document["assertionMethod"]) == 2
-    after = issued(client, learner_id(client, "DEMO-L5"), "AV-NL-2F")
+    after = issued(client, learner_id(client, "DEMO-L5"), "AV-REK-2F")
     assert public_key_from_did_key(before["issuer"]["id"]) == decode_ed25519_public_multikey(
         statuses["rotated"]
     )

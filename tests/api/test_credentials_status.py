@@ -32,6 +32,7 @@ from tests.api.test_credentials import (  # noqa: F401  (module-scoped app fixtu
     issued,
     learner_id,
     local_app,
+    new_holder,
     verify,
     web_app,
 )
@@ -106,14 +107,17 @@ def status_message(report: Document) -> str:
 
 
 class Issuer:
-    """Issues a new unit certificate to DEMO-L5 per call (units in turn; re-issuing is allowed)."""
+    """Issues a new unit certificate per call: units in turn, to a new learner holding them all
+    whenever they ran out (issuing a held achievement again answers the credential held)."""
 
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
-        self.learner = learner_id(client, "DEMO-L5")
         self.count = 0
+        self.learner = ""
 
     def __call__(self) -> Document:
+        if self.count % len(UNITS) == 0:
+            self.learner = new_holder(self.client, *UNITS)
         unit = UNITS[self.count % len(UNITS)]
         self.count += 1
         return issued(self.client, self.learner, unit)

@@ -9,7 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
+from app.domain.access import SYSTEM
 from app.extensions import db
+from app.persistence.audit import bind_principal
 from app.persistence.models.learners import EvidenceRow
 from app.persistence.versions import current_version
 from tests.helpers import admin_client
@@ -76,6 +78,7 @@ def test_a_bulk_statement_on_a_record_table_invalidates_every_learner(seeded_app
     learner = demo(client, "DEMO-L5")
     assert "BC-VV-B1K1" not in path(client, learner)["order"]
     with seeded_app.app_context():
+        bind_principal(db.session, SYSTEM)  # a bulk write is audited like any other
         db.session.execute(
             update(EvidenceRow)
             .where(EvidenceRow.outcome == "VV:B1-K1-W1")

@@ -1,12 +1,19 @@
-"""Fixtures of the browser tests: a seeded app served on a free port, Debian's chromium."""
+"""Fixtures of the browser tests: a seeded app served on a free port, Debian's chromium.
+
+The live app has one account per role that signs in on the pages (`ACCOUNTS`, all with
+`PASSWORD`); `log_in` signs a browser tab in through the real ``/login`` form. Calls to the
+API from the tests themselves carry the bearer token of `api_token` (an admin token).
+"""
 
 from __future__ import annotations
 
 import os
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from flask import Flask
@@ -14,8 +21,10 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from app import create_app
 from app.config import TestConfig
-from app.domain.access import SYSTEM
+from app.domain.access import SYSTEM, Role
 from app.extensions import db
+from app.persistence import learner_repository
+from app.services import access
 from app.services.seeding import load_seed
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,6 +39,77 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+# --- who signs in ------------------------------------------------------------------------------
+
+#: The password of every account of the live app (at least 12 characters).
+PASSWORD = "paard-batterij-nietje-2025"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A sign-in account of the live app; a learner account names a demo learner's number."""
+
+    email: str
+    name: str
+    role: Role
+    institution: str | None = None
+    learner_number: str | None = None
+    programme: str | None = None
+
+
+ACCOUNTS = {
+    "learner": Account(
+        "lotte@leerlijn.test", "Lotte Leerling", Role.LEARNER, learner_number="DEMO-L5"
+    ),
+    "school-admin": Account(
+        "beheer@mbo-zw.test", "Sam Schoolbeheer", Role.SCHOOL_ADMIN, institution="MBO-ZW"
+    ),
+    "assessor": Account(
+        "examinator@mbo-zw.test", "Eva Examinator", Role.ASSESSOR, institution="MBO-ZW"
+    ),
+    "vmbo-teacher": Account(
+        "docent@vmbo-zw.test", "Vera Vmbodocent", Role.VMBO_TEACHER, programme="VMBO-ZW-WLC"
+    ),
+}
+
+
+def demo_learner_id(number: str, institution: str = "MBO-ZW") -> str:
+    """The id of a seeded demo learner (DEMO-L1, DEMO-L5, …); needs an app context."""
+    learner = learner_repository.find_learner_by_external_id(db.session, institution, number)
+    assert learner is not None, number
+    return learner.id
+
+
+def create_accounts() -> None:
+    """Create `ACCOUNTS` as the platform operator (needs an app context)."""
+    for account in ACCOUNTS.values():
+        access.create_account(
+            db.session,
+            SYSTEM,
+            email=account.email,
+            name=account.name,
+            password=PASSWORD,
+            role=account.role,
+            institution=account.institution,
+            learner=demo_learner_id(account.learner_number) if account.learner_number else None,
+            programme=account.programme,
+        )
+
+
+def log_in(page: Any, live_url: str, who: str, then: str | None = None) -> Any:
+    """Sign `page` in as `ACCOUNTS[who]` through the /login form; the response to the form.
+
+    `then` is the local path to return to (the ``next`` of the login page).
+    """
+    page.goto(f"{live_url}/login" + (f"?next={quote(then, safe='')}" if then else ""))
+    page.get_by_label("E-mailadres").fill(ACCOUNTS[who].email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Inloggen", exact=True).click()
+    assert "/login" not in page.url, f"{who} was not signed in"
+    return navigation.value
 
 
 # --- a real server for the browser ---------------------------------------------------------------
@@ -78,12 +158,31 @@ def live_app(
         load_seed(
             db.session, SYSTEM, app.config["SEED_DIR"], app.config["LEERLIJN_DEFAULT_INSTITUTION"]
         )
+        create_accounts()
         db.session.remove()
     forward.app = app
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def api_token(live_app: Flask) -> str:
+    """An admin bearer token, for the tests' own calls to the live API."""
+    with live_app.app_context():
+        issued = access.create_token(db.session, SYSTEM, Role.ADMIN, label="browser tests")
+        db.session.remove()
+    return issued.secret
+
+
+@pytest.fixture(scope="module")
+def demo_learners(live_app: Flask) -> dict[str, str]:
+    """{student number: learner id} of the seeded demo learners the tests use."""
+    with live_app.app_context():
+        ids = {number: demo_learner_id(number) for number in ("DEMO-L1", "DEMO-L5", "DEMO-L9")}
+        db.session.remove()
+    return ids
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """The pages in a real browser (Debian's chromium via Playwright) against a live server.
 
-Each test saves a screenshot under test-artifacts/ for a human to look at.
+Each test saves a screenshot under test-artifacts/ for a human to look at. The learner's path
+is personal: the learner signs in first; verifying and a credential's page are public.
 """
 
 from __future__ import annotations
@@ -12,22 +13,23 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.helpers import ON
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _get_json(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=10) as response:
+def _get_json(url: str, token: str) -> Any:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
 
 
-def _post_json(url: str, body: Any) -> Any:
+def _post_json(url: str, body: Any, token: str) -> Any:
     request = urllib.request.Request(
         url,
         data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -35,22 +37,25 @@ def _post_json(url: str, body: Any) -> Any:
 
 
 @pytest.fixture(scope="module")
-def lotte(live_url: str) -> str:
-    return str(_get_json(f"{live_url}/api/learners?external_id=DEMO-L5")["items"][0]["id"])
+def lotte(live_url: str, api_token: str) -> str:
+    found = _get_json(f"{live_url}/api/learners?external_id=DEMO-L5", api_token)
+    return str(found["items"][0]["id"])
 
 
 @pytest.fixture(scope="module")
-def credential(live_url: str, lotte: str) -> dict[str, Any]:
+def credential(live_url: str, api_token: str, lotte: str) -> dict[str, Any]:
     return _post_json(
         f"{live_url}/api/credentials",
         {"learner": lotte, "achievement": {"type": "unit", "code": "BC-VV-B1K1"}},
+        api_token,
     )
 
 
 def test_path_page_shows_the_graph_and_the_remaining_units(
     page: Any, live_url: str, lotte: str
 ) -> None:
-    page.goto(f"{live_url}/leerlingen/{lotte}?op={ON}")
+    log_in(page, live_url, "learner", then=f"/leerlingen/{lotte}?op={ON}")
+    page.wait_for_url(f"**/leerlingen/{lotte}?op={ON}")
     assert page.locator("html").get_attribute("lang") == "nl"
     graph = page.locator("svg.graph-svg")
     assert graph.is_visible()

@@ -1,6 +1,8 @@
 """Registry and vmbo pages in a real browser (Debian's chromium via Playwright), live server.
 
 Each test saves screenshots under test-artifacts/ (desktop and phone width) for a human to look at.
+Reading the registry and the matrix is public; editing signs in first, through the /login form:
+units as MBO-ZW's school-admin, mappings as the vmbo-teacher of VMBO-ZW-WLC.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -51,6 +53,7 @@ def test_registry_search_unit_and_qualification_pages(page: Any, live_url: str) 
 
 
 def test_unit_form_shows_a_validation_error_next_to_the_field(page: Any, live_url: str) -> None:
+    log_in(page, live_url, "school-admin")
     page.goto(f"{live_url}/registry/units/nieuw")
     page.get_by_label("Code", exact=True).first.fill("BC-NIEUW-1")
     page.get_by_label("Titel", exact=True).first.fill("Nieuwe eenheid")
@@ -78,6 +81,7 @@ def test_unit_form_shows_a_validation_error_next_to_the_field(page: Any, live_ur
 
 
 def test_adding_a_prerequisite_that_makes_a_cycle_shows_the_path(page: Any, live_url: str) -> None:
+    log_in(page, live_url, "school-admin")
     page.goto(f"{live_url}/registry/units/BC-VV-B1K1/bewerken")
     page.get_by_label("Vereiste toevoegen (code)").fill("BC-VP-P2K1")
     page.get_by_role("button", name="Toevoegen").click()
@@ -102,6 +106,7 @@ def test_the_matrix_shows_the_seeded_mappings(page: Any, live_url: str) -> None:
 
 
 def test_adding_a_mapping_changes_the_overlap_report(page: Any, live_url: str) -> None:
+    log_in(page, live_url, "vmbo-teacher")
     page.goto(f"{live_url}/vmbo/VMBO-ZW-WLC")
     page.get_by_label("Kwalificatie", exact=True).select_option("Q-HZW")
     page.get_by_role("button", name="Toon").click()

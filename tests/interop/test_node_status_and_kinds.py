@@ -18,6 +18,7 @@ import base64
 import copy
 import gzip
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,7 +27,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.api.test_credentials import issued, learner_id, local_app, web_app  # noqa: F401
+from tests.api.test_credentials import (  # noqa: F401
+    dispose,
+    issued,
+    learner_id,
+    local_app,
+    make_seeded_app,
+    web_app,
+)
 from tests.helpers import admin_client
 from tests.interop.test_node_verifier import node, run_verifier  # noqa: F401
 
@@ -110,6 +118,18 @@ def api(local_app: Flask) -> FlaskClient:
     return admin_client(local_app)
 
 
+@pytest.fixture
+def fresh_api(tmp_path: Path) -> Iterator[FlaskClient]:
+    """An admin client of a newly seeded app: what a test issues there is minted anew.
+
+    Issuing is idempotent (an achievement already held returns the credential held), so a test
+    that must mint its own credential does not share the module's app with `kinds`.
+    """
+    application = make_seeded_app(tmp_path / "keys")
+    yield admin_client(application)
+    dispose(application)
+
+
 @pytest.fixture(scope="module")
 def kinds(local_app: Flask) -> dict[str, Document]:
     """An EPA credential (DEMO-L9, BAZ-5 at level 2), the Q-VIG diploma and DEMO-L5's CLR."""
@@ -168,8 +188,9 @@ def test_a_tampered_api_record_is_rejected(
     ],
 )
 def test_a_revoked_credential_is_rejected_by_digital_bazaar(
-    node: str, api: FlaskClient, tmp_path: Path, external_id: str, kind: str, code: str
+    node: str, fresh_api: FlaskClient, tmp_path: Path, external_id: str, kind: str, code: str
 ) -> None:
+    api = fresh_api
     credential = issue_kind(api, external_id, kind, code)
     before = documents_file(api, credential, tmp_path / "before.json")
     assert run_verifier(node, credential, "--documents", str(before)) == OK

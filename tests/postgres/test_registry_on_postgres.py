@@ -23,8 +23,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import MIGRATIONS_DIR
+from app.domain.access import SYSTEM
 from app.extensions import db
 from app.persistence import registry_repository as repository
+from app.persistence.audit import bind_principal
 from app.persistence.models.registry import OutcomeRow, PrerequisiteRow, UnitRow
 from tests.helpers import admin_client
 from tests.postgres.conftest import PostgresServer, postgres_app, run_cli, wait_until
@@ -251,6 +253,7 @@ def test_deleting_a_referenced_unit_is_refused(pg_seeded_client: FlaskClient) ->
 
 def test_an_invalid_import_writes_nothing(pg_seeded_app: Flask) -> None:
     client = admin_client(pg_seeded_app)
+    client.sign_in()  # its token (and the token's audit entry) exist before the snapshot
     before = row_counts(pg_seeded_app)
     document = {
         "units": [new_unit("BC-PG-NEW")],
@@ -278,6 +281,7 @@ def test_an_import_failing_in_the_database_halfway_writes_nothing(
 ) -> None:
     """Units and relations are flushed already when PostgreSQL refuses a row: all is rolled back."""
     client = admin_client(pg_seeded_app)
+    client.sign_in()  # its token (and the token's audit entry) exist before the snapshot
     before = row_counts(pg_seeded_app)
 
     def add_broken_prerequisite(session: Session, prerequisite: Any) -> None:
@@ -293,6 +297,38 @@ def test_an_import_failing_in_the_database_halfway_writes_nothing(
         failed.status_code == 409 and failed.mimetype == PROBLEM_JSON
     )  # the IntegrityError problem
     assert row_counts(pg_seeded_app) == before
+
+
+def test_a_token_from_the_cli_signs_in_and_its_writes_are_audited_on_postgres(
+    pg_seeded_app: Flask,
+) -> None:
+    """The way an operator starts: `flask tokens create`, the token alone on the last line."""
+    output = run_cli(
+        pg_seeded_app, "tokens", "create", "--role", "school-admin", "--institution", "MBO-ZW"
+    )
+    token = output.strip().splitlines()[-1]
+    token_id = int(output.split(":", 1)[0].removeprefix("token "))
+    assert token.startswith("llt_") and token not in output.strip().splitlines()[0]
+    client = pg_seeded_app.test_client()
+    bearer = {"Authorization": f"Bearer {token}"}
+    me = client.get("/api/me", headers=bearer).get_json()
+    assert (me["id"], me["role"], me["institution"]) == (
+        f"token:{token_id}",
+        "school-admin",
+        "MBO-ZW",
+    )
+
+    created = client.post("/api/units", json=new_unit("BC-PG-CLI"), headers=bearer)
+    assert created.status_code == 201, created.get_json()
+    trail = admin_client(pg_seeded_app).get("/api/audit?entity=unit&id=BC-PG-CLI").get_json()
+    unit_entries = [e for e in trail["items"] if e["part"] is None]
+    assert [(e["action"], e["actor"], e["actor_role"]) for e in unit_entries] == [
+        ("create", f"token:{token_id}", "school-admin")
+    ]
+
+    assert f"token {token_id} revoked" in run_cli(pg_seeded_app, "tokens", "revoke", str(token_id))
+    refused = client.get("/api/me", headers=bearer)
+    assert refused.status_code == 401 and refused.mimetype == PROBLEM_JSON
 
 
 SEARCHES = [
@@ -408,6 +444,8 @@ def test_the_same_code_inserted_in_two_sessions_fails_the_second_commit(
 ) -> None:
     engine = engine_of(pg_seeded_app)
     first, second = Session(engine), Session(engine)
+    for session in (first, second):  # every write names its author in the audit trail
+        bind_principal(session, SYSTEM)
     outcome: dict[str, BaseException] = {}
 
     def insert_again() -> None:

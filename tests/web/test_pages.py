@@ -10,7 +10,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.helpers import ON, credential_id, issue, learner_id
+from tests.helpers import ON, credential_id, issue, learner_id, signed_in_client
 
 HTML = "text/html"
 
@@ -223,7 +223,7 @@ def test_credential_page_shows_verdict_meaning_and_a_qr_code(
     qr = body[body.index('<svg role="img" aria-label="QR') :]
     assert "<title>QR-code" in qr[: qr.index("</svg>")]
     assert f"http://127.0.0.1:8000/credentials/{identifier}" in body
-    assert f'href="/credentials/{identifier}.json"' in body
+    assert f'href="http://127.0.0.1:8000/credentials/{identifier}.json"' in body
 
 
 def test_credential_json_download(seeded: FlaskClient, issued: dict[str, Any]) -> None:
@@ -261,3 +261,32 @@ def test_demo_learners_all_render(seeded: FlaskClient) -> None:
     for external in ("DEMO-L1", "DEMO-L5", "DEMO-L9"):
         response = seeded.get(f"/leerlingen/{learner_id(seeded, external)}?op={ON}")
         assert response.status_code == 200, external
+
+
+# --- signing in (header) -------------------------------------------------------------------------
+
+
+def test_the_header_offers_inloggen_or_shows_who_is_signed_in_with_a_logout_form(
+    app: Any, seeded: FlaskClient, l5: str
+) -> None:
+    anonymous = app.test_client()
+    body = assert_dutch_page(anonymous.get("/registry?q=zorg"))
+    assert 'href="/login?next=/registry?q%3Dzorg">Inloggen</a>' in body
+    assert 'action="/logout"' not in body
+    assert 'href="/login">Inloggen</a>' in assert_dutch_page(anonymous.get("/login"))
+
+    body = assert_dutch_page(seeded.get("/registry"))
+    assert ">Inloggen</a>" not in body
+    assert 'test <span class="role">(beheerder)</span>' in body
+    assert re.search(
+        r'<form method="post" action="/logout" class="logout">\s*<input type="hidden" '
+        r'name="csrf_token" value="[^"]+">',
+        body,
+    )
+
+    learner = signed_in_client(app, "learner", learner=l5)
+    body = assert_dutch_page(learner.get("/"))
+    assert 'href="/mijn-leerpad">Mijn leerpad</a>' in body and "(leerling, MBO-ZW)" in body
+    assert learner.post("/logout").status_code == 303
+    assert ">Inloggen</a>" in assert_dutch_page(learner.get("/"))
+    assert learner.get(f"/leerlingen/{l5}").headers["Location"].startswith("/login?next=")

@@ -30,6 +30,7 @@ __all__ = [
     "supervision_result_description_id",
     "supervision_level_id",
     "build_epa_credential",
+    "stated_level",
 ]
 
 
@@ -237,3 +238,21 @@ def build_epa_credential(facts: EpaCredentialFacts) -> dict[str, Any]:
         evidence=[evidence_entry("Bekwaamverklaring", "Bekwaamverklaring", narrative)],
         valid_until=facts.valid_until,
     )
+
+
+def stated_level(document: Mapping[str, Any]) -> int | None:
+    """The supervision level an EPA credential states (its result's ``achievedLevel``), or None.
+
+    >>> stated_level({"credentialSubject": {"result": [
+    ...     {"achievedLevel": "https://r.nl/epas/BAZ-1#supervisieniveau-4"}]}})
+    4
+    >>> stated_level({"credentialSubject": {}}) is None
+    True
+    """
+    subject = document.get("credentialSubject")
+    results = subject.get("result") if isinstance(subject, Mapping) else None
+    for result in results if isinstance(results, list) else []:
+        achieved = result.get("achievedLevel") if isinstance(result, Mapping) else None
+        if isinstance(achieved, str) and achieved.rpartition("-")[2].isdigit():
+            return int(achieved.rpartition("-")[2])
+    return None
