@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.authentication import public
+from app.domain.errors import InvalidData
 from app.domain.paging import ListFilter
 from app.extensions import db
 from app.request_context import credential_environment, current_actor
@@ -20,6 +21,7 @@ from app.schemas.credentials import (
     StatusChangeSchema,
     VerifiableCredentialSchema,
     VerificationSchema,
+    VerifyRequestSchema,
 )
 from app.schemas.registry import ListArgs, page_of
 from app.services import credentials, status
@@ -31,12 +33,50 @@ blp = Blueprint(
 VC_MEDIA_TYPE = "application/vc+ld+json"
 
 #: The request body of `POST /api/verify`: any JSON value is accepted (and judged), an object
-#: is expected; documented so that "Try it out" in /api/docs sends one.
+#: is expected; documented so that "Try it out" in /api/docs sends one. Either the credential
+#: itself, or ``{"credential": ..., "holder": {"name": ..., "email": ...}}`` to also check that
+#: it belongs to that person (the ``holder`` check).
 VERIFY_BODY = {
     "required": True,
-    "description": "A signed credential from any issuer, as received (JSON-LD, VC 2.0).",
-    "content": {"application/json": {"schema": VerifiableCredentialSchema}},
+    "description": (
+        "A signed credential from any issuer, as received (JSON-LD, VC 2.0); or an object with"
+        " that credential under `credential` and the person presenting it under `holder`"
+        " (`name` and/or `email`), to check it names them (check `holder`: match, no-match or"
+        " not-checked)."
+    ),
+    "content": {
+        "application/json": {"schema": {"oneOf": [VerifiableCredentialSchema, VerifyRequestSchema]}}
+    },
 }
+
+#: Longest holder name or e-mail taken in a verify request.
+MAX_HOLDER_FIELD = 1000
+
+
+def verify_request(body: Any) -> tuple[Any, dict[str, str]]:
+    """Split a verify request into the credential and the holder (empty when none is given).
+
+    A JSON object with a ``credential`` member and no ``@context`` is the wrapped form; any other
+    body is the credential itself.
+    """
+    if not (isinstance(body, dict) and "credential" in body and "@context" not in body):
+        return body, {}
+    holder = body.get("holder")
+    if holder is None:
+        return body["credential"], {}
+    if not isinstance(holder, dict):
+        raise InvalidData([{"pointer": "/holder", "message": "holder must be an object"}])
+    given: dict[str, str] = {}
+    for field in ("name", "email"):
+        value = holder.get(field)
+        if value is None:
+            continue
+        if not isinstance(value, str) or len(value) > MAX_HOLDER_FIELD:
+            raise InvalidData(
+                [{"pointer": f"/holder/{field}", "message": "a string (at most 1000 characters)"}]
+            )
+        given[field] = value
+    return body["credential"], given
 
 
 def credential_response(
@@ -145,8 +185,10 @@ class VerifyAction(MethodView):
     @blp.response(200, VerificationSchema)
     def post(self):
         """Verify a credential (any issuer's): each check with its reason; never a 500."""
-        document = request.get_json(silent=True)
-        return credentials.verify(db.session, credential_environment(), document).as_dict()
+        document, holder = verify_request(request.get_json(silent=True))
+        return credentials.verify(
+            db.session, credential_environment(), document, holder=holder
+        ).as_dict()
 
 
 STATUS_ACTIONS = {

@@ -25,13 +25,14 @@ from app.schemas.learners import (
     LearnerInSchema,
     LearnerListArgs,
     LearnerSchema,
+    LearnerUpdateSchema,
     PathArgs,
     PathsArgs,
     WithdrawSchema,
 )
 from app.schemas.paths import PathRankingSchema, PathSchema
 from app.schemas.registry import ListArgs, one_or_many, page_of
-from app.services import data_rights, learners
+from app.services import data_rights, learner_details, learners
 
 blp = Blueprint("learners", __name__, description="Learners, their records and their paths")
 
@@ -67,8 +68,13 @@ class LearnerCollection(MethodView):
     def post(self, data: dict[str, Any]):
         """Register a learner; the id is assigned by the service."""
         institution = data.get("institution") or default_institution()
-        learner = learners.create_learner(
-            db.session, current_actor(), data["name"], institution, data.get("external_id")
+        learner = learner_details.create_learner(
+            db.session,
+            current_actor(),
+            data["name"],
+            institution,
+            data.get("external_id"),
+            data.get("email"),
         )
         location = url_for("learners.LearnerResource", learner_id=learner.id)
         return learner, 201, {"Location": location}
@@ -80,6 +86,14 @@ class LearnerResource(MethodView):
     def get(self, learner_id: str):
         """Get a learner."""
         return learners.read_learner(db.session, current_actor(), learner_id)
+
+    @blp.arguments(LearnerUpdateSchema)
+    @blp.response(200, LearnerSchema)
+    def patch(self, data: dict[str, Any], learner_id: str):
+        """Set or clear the learner's e-mail address (staff of the school)."""
+        return learner_details.set_learner_email(
+            db.session, current_actor(), learner_id, data["email"]
+        )
 
 
 @blp.route("/learners/<learner_id>/export")

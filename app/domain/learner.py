@@ -19,12 +19,14 @@ __all__ = ["Learner", "EvidenceItem", "EntrustmentItem", "DiplomaItem", "Enrolme
 
 @dataclass(frozen=True, slots=True)
 class Learner:
-    """A learner: an id assigned by the registry, a name, an institution."""
+    """A learner: an id assigned by the registry, a name, an institution, optionally an e-mail."""
 
     id: str
     name: str
     institution: str
     external_id: str | None = None
+    #: Personal data: hashed into credentials as an ``emailAddress`` identifier when known.
+    email: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ REASON_KEY = "leerlijn.audit_reason"
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
 #: Personal data per table: free text about a learner, names and addresses of people.
 PERSONAL_COLUMNS: dict[str, frozenset[str]] = {
-    "learners": frozenset({"name", "external_id"}),
+    "learners": frozenset({"name", "external_id", "email"}),
     "accounts": frozenset({"name", "email"}),
     "evidence": frozenset({"note", "withdrawn_reason"}),
     "entrustments": frozenset({"note", "withdrawn_reason"}),

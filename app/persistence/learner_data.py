@@ -110,7 +110,7 @@ def _redacted_document(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def erase_personal_data(session: Session, learner_id: str, now: dt.datetime) -> None:
-    """Clear the learner's name, external id and free texts; close their accounts and tokens.
+    """Clear the learner's name, external id, e-mail, free texts; close their accounts and tokens.
 
     What stays is what the registry must keep to remain truthful: that results were recorded
     (dates, outcomes, levels) and which credentials were issued and are now revoked. Those
@@ -121,6 +121,7 @@ def erase_personal_data(session: Session, learner_id: str, now: dt.datetime) -> 
         return
     learner.name = ERASED_NAME
     learner.external_id = None
+    learner.email = None
     for row_class, columns in ERASED_COLUMNS.items():
         for row in session.scalars(select(row_class).where(row_class.learner == learner_id)):
             for column in columns:

@@ -34,7 +34,7 @@ EVIDENCE_FIELDS = (
 
 
 def learner_from_row(row: LearnerRow) -> Learner:
-    return Learner(row.id, row.name, row.institution, row.external_id)
+    return Learner(row.id, row.name, row.institution, row.external_id, row.email)
 
 
 def evidence_from_row(row: EvidenceRow) -> EvidenceItem:
@@ -106,10 +106,17 @@ def add_learner(session: Session, learner: Learner, now: dt.datetime) -> None:
             id=learner.id,
             name=learner.name,
             external_id=learner.external_id,
+            email=learner.email,
             institution=learner.institution,
             created_at=now,
         )
     )
+
+
+def set_learner_email(session: Session, learner_id: str, email: str | None) -> None:
+    row = session.get(LearnerRow, learner_id)
+    if row is not None:
+        row.email = email
 
 
 def list_learners(session: Session, flt: ListFilter, external_id: str | None = None) -> Page:

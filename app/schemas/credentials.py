@@ -147,10 +147,46 @@ class CredentialSummarySchema(Schema):
     credential = SignedDocument(VerifiableCredentialSchema, attribute="document")
 
 
+class HolderSchema(Schema):
+    """Who the person presenting the credential says they are (both optional)."""
+
+    name = fields.String(metadata=doc("full name, e.g. of the applicant in front of you"))
+    email = fields.String(metadata=doc("e-mail address"))
+
+
+class VerifyRequestSchema(Schema):
+    """A credential to verify together with the holder to check it against."""
+
+    credential = fields.Nested(VerifiableCredentialSchema, required=True)
+    holder = fields.Nested(
+        HolderSchema,
+        metadata=doc(
+            "checked against credentialSubject.identifier (hashed name / e-mail): the holder"
+            " check says match, no-match (then verified is false) or not-checked"
+        ),
+    )
+
+
 class CheckSchema(Schema):
     check = fields.String(metadata=doc("context, proof, issuer, validity, schema or status"))
     ok = fields.Boolean()
-    message = fields.String()
+    code = fields.String(
+        metadata=doc(
+            "Stable machine code of the outcome, kebab-case: valid, trusted-issuer, active,"
+            " no-status; or a failure such as undefined-terms, unknown-context, no-proof,"
+            " bad-signature, unknown-key, unknown-issuer, untrusted-issuer, retired-key,"
+            " method-not-controlled, not-yet-valid, expired, schema-invalid, revoked, suspended,"
+            " unreachable, untrusted-status-list, invalid-status, error"
+        )
+    )
+    message = fields.String(metadata=doc("Why, in English (the same as message_en)"))
+    message_en = fields.String(metadata=doc("Why, in English"))
+    message_nl = fields.String(
+        metadata=doc(
+            "Why, in Dutch; for a revoked or suspended credential of this registry"
+            " with the date and the reason"
+        )
+    )
 
 
 class IssuerStandingSchema(Schema):

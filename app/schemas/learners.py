@@ -17,12 +17,26 @@ class LearnerInSchema(StrictSchema):
     name = text(200, required=True)
     external_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
     institution = code_field(allow_none=True)
+    email = fields.String(
+        allow_none=True,
+        validate=[validate.Email(), validate.Length(max=254)],
+        metadata={"description": "Optional; credentials carry it hashed (emailAddress)"},
+    )
+
+
+class LearnerUpdateSchema(StrictSchema):
+    """The fields of a learner that can be changed later (PATCH)."""
+
+    email = fields.String(
+        required=True, allow_none=True, validate=[validate.Email(), validate.Length(max=254)]
+    )
 
 
 class LearnerSchema(Schema):
     id = fields.String()
     name = fields.String()
     external_id = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
     institution = fields.String()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -27,6 +28,7 @@ from app.domain.credentials.diploma import (
 )
 from app.domain.credentials.envelope import OutcomeFacts
 from app.domain.credentials.epa import EpaCredentialFacts, build_epa_credential
+from app.domain.credentials.holder import HolderFacts
 from app.domain.credentials.proof import add_proof
 from app.domain.credentials.unit import UnitCertificateFacts, build_unit_credential
 from app.domain.credentials.verification import (
@@ -47,6 +49,7 @@ from app.persistence import registry_repository as repo
 from app.persistence.credential_repository import IssuedCredential
 from app.services import status
 from app.services.access import authorize
+from app.services.holder_identity import holder_check, holder_facts
 from app.services.learners import load_catalog, load_record, read_learner
 
 #: How each evidence source is named as a type of assessment (EU micro-credential element 9).
@@ -81,6 +84,7 @@ class Issuance:
     credential_id: str
     issued_at: dt.datetime
     on: dt.date
+    holder: HolderFacts | None = None
 
     @property
     def url(self) -> str:
@@ -103,6 +107,7 @@ class Issuance:
             "institution_name": self.institution.name,
             "institution_brin": self.institution.brin,
             "learner_id": self.subject,
+            "holder": self.holder,
         }
 
 
@@ -170,7 +175,14 @@ def issue_credential(
     assert institution is not None  # a learner's institution is a foreign key
     key = env.issuers.keys.active(institution.code) or env.issuers.keys.create(institution.code)
     issuance = Issuance(
-        env, learner_id, institution, key, str(uuid.uuid4()), now().replace(microsecond=0), on
+        env,
+        learner_id,
+        institution,
+        key,
+        str(uuid.uuid4()),
+        now().replace(microsecond=0),
+        on,
+        holder_facts(learner),
     )
     document, name = builders[kind](session, issuance, code)
     issued = IssuedCredential(
@@ -488,11 +500,17 @@ def schema_errors(env: CredentialEnvironment, document: Any) -> list[str]:
 
 
 def verify(
-    session: Session, env: CredentialEnvironment, document: Any, at: dt.datetime | None = None
+    session: Session,
+    env: CredentialEnvironment,
+    document: Any,
+    at: dt.datetime | None = None,
+    holder: Mapping[str, Any] | None = None,
 ) -> VerificationReport:
     """Verify any received credential offline: context, proof, issuer, validity, schema, status.
 
-    A CLR record is verified with every credential embedded in it.
+    A CLR record is verified with every credential embedded in it. With a `holder`
+    (``{"name", "email"}``, either may be missing) a ``holder`` check is added (see
+    :func:`holder_check`); without one (None) there is no such check.
     """
     types = document.get("type") if isinstance(document, dict) else None
     is_clr = types == "ClrCredential" or (isinstance(types, list) and "ClrCredential" in types)
@@ -518,6 +536,11 @@ def verify(
         is_live_method=env.issuers.is_live_method,
         extra_checks=[("status", status.status_check(session, env))],
     )
+    if holder is not None:
+        held_by = holder_check(document, holder)
+        report = replace(
+            report, verified=report.verified and held_by.ok, checks=(*report.checks, held_by)
+        )
     try:
         issuer = issuer_id(document)
     except (TypeError, ValueError, AttributeError):

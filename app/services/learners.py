@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -32,30 +31,7 @@ from app.persistence.versions import CatalogCache, PathCaches
 from app.services.access import authorize
 from app.services.status import apply_status_change
 
-
-def new_learner_id() -> str:
-    return "ln-" + secrets.token_hex(6)
-
-
 # --- learners ---------------------------------------------------------------------------------
-
-
-def create_learner(
-    session: Session, actor: Principal | None, name: str, institution: str, external_id: str | None
-) -> Learner:
-    authorize(session, actor, "learner.create", Target("learner", institution=institution))
-    if repo.get_institution(session, institution) is None:
-        raise InvalidData(
-            [{"pointer": "/institution", "message": f"unknown institution '{institution}'"}]
-        )
-    if external_id and records.find_learner_by_external_id(session, institution, external_id):
-        raise Conflict(
-            f"a learner with external_id '{external_id}' already exists at {institution}"
-        )
-    learner = Learner(new_learner_id(), name, institution, external_id)
-    records.add_learner(session, learner, now())
-    session.commit()
-    return learner
 
 
 def get_learner(session: Session, learner_id: str) -> Learner:

@@ -75,14 +75,14 @@ def load_demo_learners(
         EvidenceInSchema,
     )
     from app.schemas.vmbo import CompletionInSchema
-    from app.services import learners, vmbo
+    from app.services import learner_details, learners, vmbo
 
     created = []
     for item in read_json(path)["learners"]:
         institution = item.get("institution") or default_institution
         if find_learner_by_external_id(session, institution, item["external_id"]):
             continue
-        learner = learners.create_learner(
+        learner = learner_details.create_learner(
             session, actor, item["name"], institution, item["external_id"]
         )
         for enrolment in item.get("enrolments", []):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -23,6 +24,7 @@ from app.domain.credentials.statuslist import (
     set_bit,
     status_entry,
 )
+from app.domain.credentials.verification import Verdict
 from app.domain.errors import Conflict, NotFound
 from app.persistence.models.credentials import (
     CredentialStatusEntryRow,
@@ -277,8 +279,28 @@ def status_list_document(session: Session, list_id: str) -> dict[str, Any]:
 # --- verification -----------------------------------------------------------------------------
 
 
+MONTHS_NL = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def dutch_date(at: dt.datetime) -> str:
+    """``1 december 2026``.
+
+    >>> dutch_date(dt.datetime(2026, 12, 1, 16, 0))
+    '1 december 2026'
+    """
+    return f"{at.day} {MONTHS_NL[at.month - 1]} {at.year}"
+
+
 def status_check(session: Session, env: CredentialEnvironment):  # type: ignore[no-untyped-def]
-    """Return the ``status`` check for `verify_credential`: our lists are read from the database."""
+    """Return the ``status`` check for `verify_credential`: our lists are read from the database.
+
+    A list this registry does not have (another host, an unknown list) cannot be read: the
+    verdict is ``unreachable``, never a pass. For a revoked or suspended credential of this
+    registry the messages name the date and the reason from its status history.
+    """
     prefix = f"{env.base_url}/status/"
 
     def resolve_list(url: str) -> Mapping[str, Any] | None:
@@ -302,4 +324,43 @@ def status_check(session: Session, env: CredentialEnvironment):  # type: ignore[
             return False, "the status list has another issuer than the credential"
         return True, "status list verified"
 
-    return lambda document: check_status(document, resolve_list, list_is_authentic)
+    def check(document: Mapping[str, Any]) -> Verdict:
+        verdict = check_status(document, resolve_list, list_is_authentic)
+        if verdict.code not in ("revoked", "suspended"):
+            return verdict
+        return _with_history(session, env, document, verdict)
+
+    return check
+
+
+def _with_history(
+    session: Session, env: CredentialEnvironment, document: Mapping[str, Any], verdict: Verdict
+) -> Verdict:
+    """Add when and why from the status history, for a credential this registry issued."""
+    credential_id = document.get("id")
+    prefix = f"{env.base_url}/credentials/"
+    if not isinstance(credential_id, str) or not credential_id.startswith(prefix):
+        return verdict
+    action = "revoke" if verdict.code == "revoked" else "suspend"
+    event = session.scalar(
+        select(CredentialStatusEventRow)
+        .where(
+            CredentialStatusEventRow.credential == credential_id.removeprefix(prefix),
+            CredentialStatusEventRow.action == action,
+        )
+        .order_by(CredentialStatusEventRow.id.desc())
+        .limit(1)
+    )
+    if event is None:
+        return verdict
+    word = "ingetrokken" if action == "revoke" else "geschorst"
+    reason = event.reason.strip()
+    reason_nl = f" Reden: {reason}" + ("" if reason.endswith((".", "!", "?")) else ".")
+    return Verdict(
+        False,
+        verdict.code,
+        f"{verdict.message} since {event.at.date().isoformat()}"
+        + (f"; reason: {reason}" if reason else ""),
+        f"Het credential is op {dutch_date(event.at)} {word} door de uitgever."
+        + (reason_nl if reason else ""),
+    )

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.domain.credentials.holder import dutch_message
 from app.domain.credentials.verification import IssuerStanding, IssuerTrust, VerificationReport
 from app.domain.errors import NotFound
 from app.services import learners, registry
@@ -46,7 +47,31 @@ CHECKS: dict[str, tuple[str, str, str]] = {
     "status": (
         "Status",
         "Het document is niet ingetrokken en niet geschorst.",
-        "Het document is ingetrokken of geschorst, of de status kon niet worden gecontroleerd.",
+        "De status van het document kon niet betrouwbaar worden vastgesteld.",
+    ),
+    "holder": (
+        "Houder",
+        "De naam komt overeen met de houder van dit credential.",
+        "De naam komt niet overeen met de houder van dit credential.",
+    ),
+}
+
+#: The reason line of a compared holder (the meaning line says whether it matched).
+HOLDER_REASON = (
+    "Vergeleken met de versleutelde (gehashte) naam en het e-mailadres van de houder in het"
+    " credential."
+)
+HOLDER_NOT_CHECKED = (
+    "Niet gecontroleerd telt niet mee in het oordeel: dat hangt van de andere controles af."
+)
+
+#: Status check code → what it means in Dutch (the reason line names the date and reason).
+STATUS_MEANINGS: dict[str, str] = {
+    "revoked": "Het document is ingetrokken door de uitgever: het geldt niet meer.",
+    "suspended": "Het document is geschorst door de uitgever: het geldt nu niet.",
+    "unreachable": (
+        "De status kon niet worden gecontroleerd: de statuslijst van de uitgever was niet"
+        " te lezen. Of het document is ingetrokken of geschorst, is dus onbekend."
     ),
 }
 
@@ -132,7 +157,7 @@ def issuer_meaning(standing: IssuerStanding | None, ok: bool) -> str | None:
 
 
 def check_lines(report: VerificationReport) -> tuple[CheckLine, ...]:
-    """Return each check with its Dutch label, a Dutch meaning and the technical reason."""
+    """Return each check with its Dutch label, a Dutch meaning and the Dutch reason."""
     lines = []
     for check in report.checks:
         label, good, bad = CHECKS.get(
@@ -141,7 +166,13 @@ def check_lines(report: VerificationReport) -> tuple[CheckLine, ...]:
         meaning = good if check.ok else bad
         if check.check == "issuer":
             meaning = issuer_meaning(report.issuer, check.ok) or meaning
-        lines.append(CheckLine(check.check, label, check.ok, meaning, check.message))
+        if check.check == "status":
+            meaning = STATUS_MEANINGS.get(check.code, meaning)
+        reason = check.message_nl or ("In orde." if check.ok else "Niet in orde.")
+        if check.check == "holder":
+            meaning = dutch_message(check.message) or meaning
+            reason = HOLDER_NOT_CHECKED if check.code == "not-checked" else HOLDER_REASON
+        lines.append(CheckLine(check.check, label, check.ok, meaning, reason))
     return tuple(lines)
 
 

@@ -37,6 +37,10 @@ def verify_form() -> str:
 def verify_submit() -> Response | str:
     """Verify the pasted or uploaded credential and explain the verdict and the content."""
     pasted = request.form.get("credential", "")
+    holder = {
+        "name": request.form.get("houder_naam", "")[:1000],
+        "email": request.form.get("houder_email", "")[:1000],
+    }
     upload = request.files.get("bestand")
     raw: bytes | str = pasted
     if upload is not None and upload.filename:
@@ -60,16 +64,22 @@ def verify_submit() -> Response | str:
         )
     if not isinstance(document, dict):
         return _verify_error(pasted, "Een credential is een JSON-object (begint met {).")
-    return render_template("web/verify_result.html", **_verdict(document))
+    return render_template("web/verify_result.html", **_verdict(document, holder))
 
 
 def _verify_error(pasted: str, message: str) -> tuple[str, int]:  # type: ignore[return]
-    return render_template("web/verify.html", pasted=pasted, error=message), 400  # type: ignore[return-value]
+    holder = {  # given again, so the employer need not type it twice
+        "holder_name": request.form.get("houder_naam", "")[:1000],
+        "holder_email": request.form.get("houder_email", "")[:1000],
+    }
+    page = render_template("web/verify.html", pasted=pasted, error=message, **holder)
+    return page, 400  # type: ignore[return-value]
 
 
-def _verdict(document: dict[str, Any]) -> dict[str, Any]:
+def _verdict(document: dict[str, Any], holder: dict[str, str] | None = None) -> dict[str, Any]:
+    """The verdict on `document`; with a `holder` (the /verifieren form) a holder check too."""
     env = credential_environment()
-    report = credentials.verify(db.session, env, document)
+    report = credentials.verify(db.session, env, document, holder=holder)
     meaning: Meaning = with_registry(db.session, read_credential(document), env.base_url)
     issuer_name = report.issuer.name if report.issuer else None
     return {

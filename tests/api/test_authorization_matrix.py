@@ -38,7 +38,7 @@ from app.domain.model import Prerequisite
 from app.extensions import db
 from app.persistence.audit import bind_principal
 from app.persistence.models.access import ApiTokenRow
-from app.services import access, learners, registry, vmbo
+from app.services import access, learner_details, registry, vmbo
 from app.services.seeding import load_seed
 from tests.helpers import SignedInClient, admin_client, credential_id, signed_in_client
 
@@ -112,6 +112,17 @@ POLICIES: dict[str, dict[str, str]] = {
         "school-admin": DENIED,
         "assessor": DENIED,
         "learner": HIDDEN,
+        "school-admin-b": HIDDEN,
+        "assessor-b": HIDDEN,
+        "vmbo-teacher": HIDDEN,
+        "other-learner": HIDDEN,
+    },
+    # a learner's own details (e-mail): staff who manage the school, not assessors or learners
+    "learner-update": {
+        "admin": OK,
+        "school-admin": OK,
+        "assessor": DENIED,
+        "learner": DENIED,
         "school-admin-b": HIDDEN,
         "assessor-b": HIDDEN,
         "vmbo-teacher": HIDDEN,
@@ -220,7 +231,7 @@ def _ensure_mapping(world: World) -> None:
 
 def _new_erasable_learner(world: World) -> None:
     created = world.service(
-        lambda: learners.create_learner(db.session, SYSTEM, "Te Wissen", "MBO-ZW", None)
+        lambda: learner_details.create_learner(db.session, SYSTEM, "Te Wissen", "MBO-ZW", None)
     )
     world.values["erasable"] = created.id
 
@@ -435,6 +446,9 @@ ROUTES: dict[tuple[str, str], Case] = {
         "learner-create", "/api/learners", json={"name": "Matrix", "institution": "MBO-ZW"}
     ),
     ("GET", "/api/learners/<learner_id>"): Case("learner-read", L5),
+    ("PATCH", "/api/learners/<learner_id>"): Case(
+        "learner-update", L5, json={"email": "l5@example.org"}
+    ),
     ("GET", "/api/learners/<learner_id>/export"): Case("learner-export", L5 + "/export"),
     ("POST", "/api/learners/<learner_id>/erase"): Case(
         "learner-erase",

@@ -304,9 +304,16 @@ def test_the_evidence_body_is_one_evidence_in_or_a_list_of_them(spec: Spec) -> N
 
 def test_verify_takes_any_credential_object(spec: Spec) -> None:
     media = request_schema(spec, "post", "/api/verify")
-    schema = resolve(spec, media["schema"])
+    credential, wrapped = media["schema"]["oneOf"]  # the credential, or it with a holder
+    schema = resolve(spec, credential)
     assert schema["type"] == "object" and schema.get("additionalProperties") is True
     assert {"@context", "type", "issuer", "proof"} <= set(schema["properties"])
+    request = resolve(spec, wrapped)
+    assert request["properties"]["credential"] == credential
+    assert request["required"] == ["credential"]
+    holder = request["properties"]["holder"]  # a $ref with a description: allOf [$ref]
+    holder = resolve(spec, holder["allOf"][0] if "allOf" in holder else holder)
+    assert set(holder["properties"]) == {"name", "email"}
     assert spec["paths"]["/api/verify"]["post"]["requestBody"]["required"] is True
 
 

@@ -175,7 +175,14 @@ def test_broken_fields_never_raise(verify, signed_unit, mutate) -> None:
 
 def test_extra_checks_are_appended(verify, signed_unit) -> None:
     report = verify(signed_unit, extra_checks=[("status", lambda d: (False, "revoked"))])
-    assert report.checks[-1].as_dict() == {"check": "status", "ok": False, "message": "revoked"}
+    assert report.checks[-1].as_dict() == {
+        "check": "status",
+        "ok": False,
+        "code": "failed",
+        "message": "revoked",
+        "message_en": "revoked",
+        "message_nl": "Niet in orde.",
+    }
     assert not report.verified
     crashing = verify(signed_unit, extra_checks=[("status", lambda d: 1 / 0)])
     assert "ZeroDivisionError" in crashing.check("status").message

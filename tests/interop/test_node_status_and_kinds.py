@@ -33,6 +33,7 @@ from tests.api.test_credentials import (  # noqa: F401
     learner_id,
     local_app,
     make_seeded_app,
+    new_holder,
     web_app,
 )
 from tests.helpers import admin_client
@@ -239,3 +240,24 @@ def test_did_web_a_revoked_credential_is_rejected_with_the_served_did_document(
     change(client, credential, "revoke")
     code, result = node_verify(node, client, credential, tmp_path / "after.json", did=True)
     assert code == 1 and "revoked" in result["error"]
+
+
+def test_credentials_naming_their_holder_verify_with_digital_bazaar(
+    node: str, fresh_api: FlaskClient, tmp_path: Path
+) -> None:
+    """Hashed IdentityObjects (name and e-mail, #13) use only terms of the OB 3.0 context."""
+    learner = new_holder(fresh_api, "BC-VV-B1K1", name="Holder Interop")
+    response = fresh_api.patch(f"/api/learners/{learner}", json={"email": "h@example.org"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    unit = issued(fresh_api, learner, "BC-VV-B1K1")
+    identity_types = [i["identityType"] for i in unit["credentialSubject"]["identifier"]]
+    assert identity_types == ["name", "emailAddress"]
+    assert node_verify(node, fresh_api, unit, tmp_path / "unit.json") == OK
+    for credential in (
+        issue_kind(fresh_api, "DEMO-L9", "epa", "BAZ-1"),
+        issue_kind(fresh_api, "DEMO-L5", "qualification", "Q-VIG"),
+    ):
+        assert [i["identityType"] for i in credential["credentialSubject"]["identifier"]] == [
+            "name"
+        ]
+        assert node_verify(node, fresh_api, credential, tmp_path / "kind.json") == OK

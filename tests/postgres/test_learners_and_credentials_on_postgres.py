@@ -73,9 +73,11 @@ def test_credentials_issue_verify_and_revoke_on_postgres(pg_seeded_client: Flask
     assert revoked.status_code == 200 and revoked.get_json()["status"] == "revoked"
     report = pg_seeded_client.post("/api/verify", json=credential).get_json()
     assert report["verified"] is False
-    assert [c["message"] for c in report["checks"] if c["check"] == "status"] == [
-        "the credential is revoked"
-    ]
+    [status] = [c for c in report["checks"] if c["check"] == "status"]
+    assert status["code"] == "revoked"
+    assert status["message"].startswith("the credential is revoked since ")
+    assert status["message"].endswith("; reason: fraude")
+    assert "ingetrokken" in status["message_nl"] and "Reden: fraude." in status["message_nl"]
     assert (
         pg_seeded_client.post(
             f"/api/credentials/{credential_id}/revoke", json={"reason": "x"}

@@ -35,6 +35,7 @@ from app.domain.credentials.verification import (
     ALLOWED_UNDEFINED_TERMS,
     Check,
     IssuerLookup,
+    Verdict,
     VerificationReport,
     run_check,
     verify_credential,
@@ -313,19 +314,28 @@ def clr_schema_check(
 def _embedded_check(
     verify: Callable[[Any], VerificationReport],
 ) -> Check:
-    def check(document: Mapping[str, Any]) -> tuple[bool, str]:
+    def check(document: Mapping[str, Any]) -> Verdict:
         subject = document.get("credentialSubject")
         credentials = subject.get("verifiableCredential") if isinstance(subject, Mapping) else None
         if not isinstance(credentials, list) or not credentials:
-            return False, "no embedded credentials (credentialSubject.verifiableCredential)"
+            return Verdict(
+                False,
+                "no-embedded-credentials",
+                "no embedded credentials (credentialSubject.verifiableCredential)",
+                "Het record bevat geen credentials (credentialSubject.verifiableCredential).",
+            )
         learner = subject.get("id") if isinstance(subject, Mapping) else None
         failures: list[str] = []
+        failures_nl: list[str] = []
         for index, credential in enumerate(credentials):
             label = f"verifiableCredential[{index}]"
             if isinstance(credential, Mapping) and isinstance(credential.get("id"), str):
                 label += f" ({credential['id']})"
             report = verify(credential)
             failures += [f"{label}: {c.check}: {c.message}" for c in report.checks if not c.ok]
+            failures_nl += [
+                f"{label}: {c.check}: {c.message_nl}" for c in report.checks if not c.ok
+            ]
             if isinstance(credential, Mapping):
                 inner = credential.get("credentialSubject")
                 inner_id = inner.get("id") if isinstance(inner, Mapping) else None
@@ -334,9 +344,20 @@ def _embedded_check(
                         f"{label}: credentialSubject.id {inner_id!r} is not the "
                         f"CLR subject {learner!r}"
                     )
+                    failures_nl.append(f"{label}: gaat over iemand anders dan het record")
         if failures:
-            return False, "; ".join(failures)
-        return True, f"all {len(credentials)} embedded credentials verified"
+            return Verdict(
+                False,
+                "embedded-invalid",
+                "; ".join(failures),
+                "Niet elk credential in het record is in orde: " + "; ".join(failures_nl),
+            )
+        return Verdict(
+            True,
+            "valid",
+            f"all {len(credentials)} embedded credentials verified",
+            f"Alle {len(credentials)} credentials in het record zijn in orde.",
+        )
 
     return check
 
@@ -409,8 +430,16 @@ def verify_clr(
     if not isinstance(document, Mapping):
         return report
 
-    def schema_check(clr: Mapping[str, Any]) -> tuple[bool, str]:
-        return clr_schema_check(clr, validate_clr_schema)
+    def schema_check(clr: Mapping[str, Any]) -> Verdict:
+        ok, message = clr_schema_check(clr, validate_clr_schema)
+        if ok:
+            return Verdict(True, "valid", message, "Het record voldoet aan het CLR 2.0-schema.")
+        return Verdict(
+            False,
+            "schema-invalid",
+            message,
+            "Het record voldoet niet aan het CLR 2.0-schema: " + message,
+        )
 
     checks = tuple(
         run_check("schema", schema_check, document) if c.check == "schema" else c

@@ -21,6 +21,7 @@ from app.domain.credentials.envelope import (
     level_alignments,
     open_badge_credential,
 )
+from app.domain.credentials.holder import HolderFacts
 from app.domain.model import QualificationKind
 
 __all__ = ["ComponentFacts", "DiplomaCredentialFacts", "build_diploma_credential"]
@@ -97,6 +98,8 @@ class DiplomaCredentialFacts:
     language: str = "nl"
     nlqf_levels_url: str = NLQF_LEVELS_URL
     eqf_levels_url: str = EQF_LEVELS_URL
+    #: The holder's name and e-mail with their salts (``credentialSubject.identifier``).
+    holder: HolderFacts | None = None
 
 
 def _diploma_narrative(facts: DiplomaCredentialFacts) -> str:
@@ -177,4 +180,5 @@ def build_diploma_credential(facts: DiplomaCredentialFacts) -> dict[str, Any]:
         if quality
         else [],
         valid_until=facts.valid_until,
+        holder=facts.holder,
     )

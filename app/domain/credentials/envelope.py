@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
+from app.domain.credentials.holder import HolderFacts, holder_identifiers
+
 __all__ = [
     "VC_V2_CONTEXT",
     "OB_CONTEXT",
@@ -293,10 +295,13 @@ def open_badge_credential(
     subject: dict[str, Any],
     evidence: list[dict[str, Any]],
     valid_until: datetime | None = None,
+    holder: HolderFacts | None = None,
 ) -> dict[str, Any]:
     """Return the unsigned OB 3.0 ``OpenBadgeCredential`` envelope every kind shares.
 
-    `evidence` is left out when empty; ``validUntil`` only when `valid_until` is given.
+    `evidence` is left out when empty; ``validUntil`` only when `valid_until` is given. With a
+    `holder`, the subject gets its hashed ``identifier`` list (see
+    :mod:`app.domain.credentials.holder`).
 
     Examples
     --------
@@ -307,6 +312,8 @@ def open_badge_credential(
     ['@context', 'awardedDate', 'credentialSchema', 'credentialSubject', 'id', 'issuer', 'name',
      'type', 'validFrom']
     """
+    if holder is not None:
+        subject = {**subject, "identifier": holder_identifiers(holder)}
     credential: dict[str, Any] = {
         "@context": [VC_V2_CONTEXT, OB_CONTEXT],
         "id": credential_id,

@@ -23,6 +23,7 @@ from app.domain.credentials.envelope import (
     outcome_alignments,
     outcomes_narrative,
 )
+from app.domain.credentials.holder import HolderFacts
 from app.domain.model import EpaType, SupervisionLevel
 
 __all__ = [
@@ -100,6 +101,8 @@ class EpaCredentialFacts:
     institution_url: str | None = None
     institution_brin: str | None = None
     language: str = "nl"
+    #: The holder's name and e-mail with their salts (``credentialSubject.identifier``).
+    holder: HolderFacts | None = None
 
 
 def supervision_result_description_id(achievement_id: str) -> str:
@@ -237,6 +240,7 @@ def build_epa_credential(facts: EpaCredentialFacts) -> dict[str, Any]:
         },
         evidence=[evidence_entry("Bekwaamverklaring", "Bekwaamverklaring", narrative)],
         valid_until=facts.valid_until,
+        holder=facts.holder,
     )
 
 

@@ -18,6 +18,7 @@ from app.domain.credentials.multibase import (
     multibase_decode,
     multibase_encode_base64url,
 )
+from app.domain.credentials.verdict import Verdict
 
 __all__ = [
     "LIST_SIZE",
@@ -30,6 +31,7 @@ __all__ = [
     "status_entry",
     "build_status_list_credential",
     "check_status",
+    "FLAGGED",
 ]
 
 #: Entries per list: the specification's minimum (16 KiB), for herd privacy.
@@ -127,11 +129,27 @@ def build_status_list_credential(
     }
 
 
+#: Status purpose → (code, English word, Dutch word) of a set bit.
+FLAGGED: dict[str, tuple[str, str, str]] = {
+    "revocation": ("revoked", "revoked", "ingetrokken"),
+    "suspension": ("suspended", "suspended", "geschorst"),
+}
+
+
+def _unreachable(url: object, why: str, why_nl: str) -> Verdict:
+    return Verdict(
+        False,
+        "unreachable",
+        f"status list {url!r} {why}",
+        f"De status kon niet worden gecontroleerd: de statuslijst {url} {why_nl}.",
+    )
+
+
 def check_status(
     document: Mapping[str, Any],
     resolve_list: Callable[[str], Mapping[str, Any] | None],
     list_is_authentic: Callable[[Mapping[str, Any], Mapping[str, Any]], tuple[bool, str]],
-) -> tuple[bool, str]:
+) -> Verdict:
     """Check every ``BitstringStatusListEntry`` of `document`; fail on a set bit.
 
     Parameters
@@ -139,59 +157,102 @@ def check_status(
     document : Mapping
         The credential being verified.
     resolve_list : callable
-        Status list credential for a URL, or None when it cannot be had (offline).
+        Status list credential for a URL, or None when it cannot be had (offline, unknown).
     list_is_authentic : callable
         ``(status_list_credential, credential) -> (ok, message)``: the list's proof is valid
         and its issuer is the credential's issuer.
 
     Returns
     -------
-    (bool, str)
-        False with the reason for a revoked or suspended credential or an unusable list.
+    Verdict
+        ``active`` (or ``no-status``) when nothing is flagged; ``revoked`` or ``suspended`` for
+        a set bit; ``unreachable`` when a list cannot be had or read (never a pass);
+        ``untrusted-status-list`` or ``invalid-status`` otherwise.
 
     Examples
     --------
-    >>> check_status({}, lambda url: None, lambda l, d: (True, ""))
-    (True, 'the credential carries no status information')
-    """
+    >>> check_status({}, lambda url: None, lambda l, d: (True, ""))[:3]
+    (True, 'no-status', 'the credential carries no status information')
+    >>> entry = status_entry("https://x/status/a", 7, "revocation")
+    >>> verdict = check_status({"credentialStatus": entry}, lambda url: None, lambda l, d: (True, ""))
+    >>> verdict.ok, verdict.code, verdict.message
+    (False, 'unreachable', "status list 'https://x/status/a' is not available offline")
+    """  # noqa: E501
     entries = document.get("credentialStatus")
     if entries is None:
-        return True, "the credential carries no status information"
+        return Verdict(
+            True,
+            "no-status",
+            "the credential carries no status information",
+            "Het credential heeft geen statusinformatie (intrekking of schorsing).",
+        )
     if isinstance(entries, Mapping):
         entries = [entries]
     if not isinstance(entries, Sequence) or isinstance(entries, str):
-        return False, "credentialStatus must be an object or a list of objects"
+        return Verdict(
+            False,
+            "invalid-status",
+            "credentialStatus must be an object or a list of objects",
+            "De statusinformatie (credentialStatus) heeft een onbekende vorm.",
+        )
     found: list[str] = []
     for entry in entries:
         if not isinstance(entry, Mapping) or entry.get("type") != "BitstringStatusListEntry":
-            return False, f"unsupported credentialStatus entry {entry!r}"
+            return Verdict(
+                False,
+                "invalid-status",
+                f"unsupported credentialStatus entry {entry!r}",
+                "Deze soort statusinformatie kan deze verificateur niet controleren.",
+            )
         url, purpose = entry.get("statusListCredential"), entry.get("statusPurpose")
         try:
             index = int(str(entry.get("statusListIndex")))
         except ValueError:
-            return False, f"statusListIndex {entry.get('statusListIndex')!r} is not a number"
+            return Verdict(
+                False,
+                "invalid-status",
+                f"statusListIndex {entry.get('statusListIndex')!r} is not a number",
+                "De plaats in de statuslijst (statusListIndex) is geen getal.",
+            )
         status_list = resolve_list(str(url)) if isinstance(url, str) else None
         if status_list is None:
-            return False, f"status list {url!r} is not available offline"
+            return _unreachable(url, "is not available offline", "is niet beschikbaar")
         authentic, reason = list_is_authentic(status_list, document)
         if not authentic:
-            return False, f"status list {url!r} is not trustworthy: {reason}"
+            return Verdict(
+                False,
+                "untrusted-status-list",
+                f"status list {url!r} is not trustworthy: {reason}",
+                f"De statuslijst {url} is niet betrouwbaar (niet door de uitgever ondertekend).",
+            )
         subject = status_list.get("credentialSubject", {})
         if subject.get("statusPurpose") != purpose:
-            return (
+            return Verdict(
                 False,
+                "invalid-status",
                 f"status list {url!r} is for {subject.get('statusPurpose')!r}, not {purpose!r}",
+                f"De statuslijst {url} is voor een ander doel dan het credential aangeeft.",
             )
         try:
             bit = get_bit(decode_list(subject.get("encodedList", "")), index)
         except (ValueError, IndexError) as error:
-            return False, f"status list {url!r} cannot be read: {error}"
+            return _unreachable(url, f"cannot be read: {error}", "kan niet worden gelezen")
         if bit:
-            word = {"revocation": "revoked", "suspension": "suspended"}.get(
-                str(purpose), f"flagged ({purpose})"
+            code, word, woord = FLAGGED.get(
+                str(purpose), ("flagged", f"flagged ({purpose})", f"gemarkeerd ({purpose})")
             )
-            return False, f"the credential is {word}"
+            return Verdict(
+                False,
+                code,
+                f"the credential is {word}",
+                f"Het credential is {woord} door de uitgever.",
+            )
         found.append(str(purpose))
-    return True, "not " + " and not ".join(
-        {"revocation": "revoked", "suspension": "suspended"}.get(p, p) for p in found
-    ) if found else "no status entries"
+    if not found:
+        return Verdict(True, "no-status", "no status entries", "Er is geen statusinformatie.")
+    return Verdict(
+        True,
+        "active",
+        "not " + " and not ".join(FLAGGED.get(p, ("", p, p))[1] for p in found),
+        "Niet " + " en niet ".join(FLAGGED.get(p, ("", p, p))[2] for p in found) + ".",
+    )

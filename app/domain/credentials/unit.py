@@ -55,6 +55,7 @@ from app.domain.credentials.envelope import (
     outcome_alignments,
     outcomes_narrative,
 )
+from app.domain.credentials.holder import HolderFacts
 from app.domain.model import UnitKind
 
 __all__ = ["UnitCertificateFacts", "achievement_type", "build_unit_credential"]
@@ -130,6 +131,8 @@ class UnitCertificateFacts:
     language: str = "nl"
     nlqf_levels_url: str = NLQF_LEVELS_URL
     eqf_levels_url: str = EQF_LEVELS_URL
+    #: The holder's name and e-mail with their salts (``credentialSubject.identifier``).
+    holder: HolderFacts | None = None
 
 
 def achievement_type(kind: UnitKind) -> str:
@@ -235,4 +238,5 @@ def build_unit_credential(facts: UnitCertificateFacts) -> dict[str, Any]:
         subject=subject,
         evidence=_evidence(facts),
         valid_until=facts.valid_until,
+        holder=facts.holder,
     )

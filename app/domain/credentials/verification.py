@@ -19,6 +19,11 @@ Checks, in order:
     The JSON Schema validator returns no errors.
 
 More checks (e.g. ``status``) are appended through `extra_checks`.
+
+Every check returns a :class:`Verdict`: ``ok``, a stable kebab-case ``code`` (``valid``,
+``trusted-issuer``, ``bad-signature``, ``expired``, ...) and the message in English and in
+Dutch. The Dutch texts live here, next to the check that decides; a check that still returns
+``(ok, message)`` gets a generic code and Dutch text from :func:`run_check`.
 """
 
 from __future__ import annotations
@@ -35,14 +40,15 @@ from app.domain.credentials.envelope import VC_V2_CONTEXT
 from app.domain.credentials.proof import (
     DocumentLoader,
     expand_document,
-    jsonld_error_reason,
     verify_proof,
 )
+from app.domain.credentials.verdict import Check, CheckResult, Verdict, run_check
 
 __all__ = [
     "VC_V2_CONTEXT",
     "ALLOWED_UNDEFINED_TERMS",
     "CheckResult",
+    "Verdict",
     "VerificationReport",
     "Check",
     "parse_datetime",
@@ -59,22 +65,6 @@ __all__ = [
 #: Terms tolerated although no context defines them (none by default: an undefined term is
 #: dropped from the signed RDF, so it is not protected by the proof).
 ALLOWED_UNDEFINED_TERMS: frozenset[str] = frozenset()
-
-#: A check: takes the document, returns ``(ok, message)``; may raise (reported as failure).
-Check = Callable[[Mapping[str, Any]], tuple[bool, str]]
-
-
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    """One named check and why it passed or failed."""
-
-    check: str
-    ok: bool
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return ``{"check", "ok", "message"}`` for JSON output."""
-        return {"check": self.check, "ok": self.ok, "message": self.message}
 
 
 class IssuerTrust(StrEnum):
@@ -194,19 +184,30 @@ def _proofs(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [p for p in proofs if isinstance(p, Mapping)]
 
 
+def _pass(code: str, message: str, message_nl: str) -> Verdict:
+    return Verdict(True, code, message, message_nl)
+
+
+def _fail(code: str, message: str, message_nl: str) -> Verdict:
+    return Verdict(False, code, message, message_nl)
+
+
 def check_context(
     document: Mapping[str, Any],
     loader: DocumentLoader,
     allowed_undefined: Collection[str] = ALLOWED_UNDEFINED_TERMS,
     expand: Callable[[Mapping[str, Any]], tuple[list[Any], list[str]]] | None = None,
-) -> tuple[bool, str]:
+) -> Verdict:
     """Check that every ``@context`` URL is shipped and every term is defined.
 
     Examples
     --------
-    >>> check_context({"@context": [{"x": "https://x.org/"}]}, lambda u, o=None: {})
-    (False, '@context must be a list of URLs starting with https://www.w3.org/ns/credentials/v2')
-    """
+    >>> verdict = check_context({"@context": [{"x": "https://x.org/"}]}, lambda u, o=None: {})
+    >>> verdict.ok, verdict.code, verdict.message
+    (False, 'unknown-context', '@context must be a list of URLs starting with https://www.w3.org/ns/credentials/v2')
+    >>> verdict.message_nl
+    'Het document begint niet met de context van Verifiable Credentials 2.0 (een lijst van URLs).'
+    """  # noqa: E501
     contexts = document.get("@context")
     if (
         not isinstance(contexts, list)
@@ -214,22 +215,60 @@ def check_context(
         or contexts[0] != VC_V2_CONTEXT
         or not all(isinstance(c, str) for c in contexts)
     ):
-        return False, f"@context must be a list of URLs starting with {VC_V2_CONTEXT}"
+        return _fail(
+            "unknown-context",
+            f"@context must be a list of URLs starting with {VC_V2_CONTEXT}",
+            "Het document begint niet met de context van Verifiable Credentials 2.0"
+            " (een lijst van URLs).",
+        )
     for url in contexts:
         try:
             loader(url, {})
         except jsonld.JsonLdError:
-            return False, f"context {url!r} is not known (not shipped with this verifier)"
+            return _fail(
+                "unknown-context",
+                f"context {url!r} is not known (not shipped with this verifier)",
+                f"De context {url} is onbekend: deze verificateur kent hem niet.",
+            )
     for proof in _proofs(document):
         extra = proof.get("@context")
         for url in extra if isinstance(extra, list) else [extra] if extra else []:
             if url not in contexts:
-                return False, f"proof context {url!r} is not among the document's contexts"
+                return _fail(
+                    "unknown-context",
+                    f"proof context {url!r} is not among the document's contexts",
+                    f"De context {url} van de handtekening hoort niet bij het document.",
+                )
     _expanded, found = (expand or (lambda d: expand_document(d, loader)))(document)
     terms = [term for term in found if term not in allowed_undefined]
     if terms:
-        return False, "undefined terms: " + ", ".join(terms)
-    return True, f"{len(contexts)} known contexts; every term is defined"
+        return _fail(
+            "undefined-terms",
+            "undefined terms: " + ", ".join(terms),
+            "Niet gedefinieerde begrippen (niet beschermd door de handtekening): "
+            + ", ".join(terms),
+        )
+    return _pass(
+        "valid",
+        f"{len(contexts)} known contexts; every term is defined",
+        f"{len(contexts)} bekende contexten; elk begrip is gedefinieerd.",
+    )
+
+
+#: Proof failure message (start) → code and Dutch text.
+_PROOF_FAILURES: tuple[tuple[str, str, str], ...] = (
+    ("document has no proof", "no-proof", "Het document heeft geen digitale handtekening."),
+    (
+        "signature does not match",
+        "bad-signature",
+        "De handtekening past niet bij de inhoud: het document is na ondertekening veranderd.",
+    ),
+    (
+        "verification method",
+        "unknown-key",
+        "De sleutel waarmee is ondertekend, is niet te vinden.",
+    ),
+)
 
 
 def check_proof(
@@ -237,19 +276,34 @@ def check_proof(
     loader: DocumentLoader,
     resolve_public_key: Callable[[str], bytes | None],
     expanded: list[Any] | None = None,
-) -> tuple[bool, str]:
-    """Check the eddsa-rdfc-2022 proof (see :func:`app.domain.credentials.proof.verify_proof`)."""
+) -> Verdict:
+    """Check the eddsa-rdfc-2022 proof (see :func:`app.domain.credentials.proof.verify_proof`).
+
+    >>> check_proof({"name": "x"}, lambda u, o=None: {}, lambda vm: None).code
+    'no-proof'
+    """
     result = verify_proof(
         document, resolve_public_key=resolve_public_key, loader=loader, expanded=expanded
     )
-    return result.ok, result.message
+    if result.ok:
+        return _pass(
+            "valid",
+            result.message,
+            "De digitale handtekening (eddsa-rdfc-2022) is geldig.",
+        )
+    for start, code, dutch in _PROOF_FAILURES:
+        if result.message.startswith(start):
+            return _fail(code, result.message, dutch)
+    return _fail(
+        "invalid-proof", result.message, "De digitale handtekening is onleesbaar of onvolledig."
+    )
 
 
 def check_issuer(
     document: Mapping[str, Any],
     is_known_issuer: IssuerLookup,
     is_live_method: Callable[[str], bool] | None = None,
-) -> tuple[bool, str]:
+) -> Verdict:
     """Check the issuer is trusted and its DID controls the proof's verification method.
 
     A known but untrusted issuer fails, and so does an unknown one; only a trusted
@@ -259,124 +313,131 @@ def check_issuer(
     --------
     >>> doc = {"issuer": {"id": "did:key:z6MkA"},
     ...        "proof": {"verificationMethod": "did:key:z6MkB#z6MkB"}}
-    >>> check_issuer(doc, lambda i: True)
-    (False, "verification method 'did:key:z6MkB#z6MkB' is not controlled by issuer 'did:key:z6MkA'")
-    >>> check_issuer(doc, lambda i: False)
-    (False, "unknown issuer 'did:key:z6MkA': not an issuer of this registry")
+    >>> check_issuer(doc, lambda i: True)[:3]
+    (False, 'method-not-controlled', "verification method 'did:key:z6MkB#z6MkB' is not controlled by issuer 'did:key:z6MkA'")
+    >>> check_issuer(doc, lambda i: False)[:3]
+    (False, 'unknown-issuer', "unknown issuer 'did:key:z6MkA': not an issuer of this registry")
     >>> untrusted = IssuerStanding(IssuerTrust.UNTRUSTED, "EVIL", "Nep ROC")
-    >>> check_issuer(doc, lambda i: untrusted)
-    (False, "issuer 'did:key:z6MkA' (Nep ROC) is known to this registry but not trusted")
-    """
+    >>> check_issuer(doc, lambda i: untrusted).message_nl
+    'De uitgever (Nep ROC) is bij dit register bekend, maar wordt niet vertrouwd.'
+    """  # noqa: E501
     issuer = issuer_id(document)
     standing = issuer_standing(is_known_issuer, issuer)
     if standing.trust is IssuerTrust.UNKNOWN:
-        return False, f"unknown issuer {issuer!r}: not an issuer of this registry"
+        return _fail(
+            "unknown-issuer",
+            f"unknown issuer {issuer!r}: not an issuer of this registry",
+            f"De uitgever {issuer} is geen instelling van dit register.",
+        )
     if standing.trust is IssuerTrust.UNTRUSTED:
-        return False, (
-            f"issuer {issuer!r} ({standing.name or standing.institution}) is known to this "
-            "registry but not trusted"
+        who = standing.name or standing.institution
+        return _fail(
+            "untrusted-issuer",
+            f"issuer {issuer!r} ({who}) is known to this registry but not trusted",
+            f"De uitgever ({who}) is bij dit register bekend, maar wordt niet vertrouwd.",
         )
     proofs = _proofs(document)
     if not proofs:
-        return False, "no proof, so no verification method to match the issuer"
+        return _fail(
+            "no-proof",
+            "no proof, so no verification method to match the issuer",
+            "Er is geen handtekening, dus geen sleutel om aan de uitgever te koppelen.",
+        )
     for proof in proofs:
         vm = proof.get("verificationMethod")
         if not isinstance(vm, str) or vm.partition("#")[0] != issuer or "#" not in vm:
-            return False, f"verification method {vm!r} is not controlled by issuer {issuer!r}"
+            return _fail(
+                "method-not-controlled",
+                f"verification method {vm!r} is not controlled by issuer {issuer!r}",
+                f"De sleutel {vm} is niet van de uitgever {issuer}.",
+            )
         if is_live_method is not None and not is_live_method(vm):
-            return False, f"key {vm!r} is no longer listed by issuer {issuer!r} (retired)"
+            return _fail(
+                "retired-key",
+                f"key {vm!r} is no longer listed by issuer {issuer!r} (retired)",
+                f"De uitgever gebruikt de sleutel {vm} niet meer (buiten gebruik gesteld).",
+            )
     if standing.name:
-        return True, (
-            f"a trusted institution of this registry: {standing.name}; its key signed the proof"
+        return _pass(
+            "trusted-issuer",
+            f"a trusted institution of this registry: {standing.name}; its key signed the proof",
+            f"Een instelling die dit register vertrouwt: {standing.name}; haar sleutel heeft"
+            " ondertekend.",
         )
-    return True, f"issuer {issuer!r} is trusted and controls the verification method"
+    return _pass(
+        "trusted-issuer",
+        f"issuer {issuer!r} is trusted and controls the verification method",
+        f"De uitgever {issuer} wordt vertrouwd en de sleutel is van haar.",
+    )
 
 
-def check_validity(document: Mapping[str, Any], now: datetime) -> tuple[bool, str]:
+def check_validity(document: Mapping[str, Any], now: datetime) -> Verdict:
     """Check ``validFrom`` ≤ `now` ≤ ``validUntil`` (when present).
 
     Examples
     --------
     >>> now = datetime(2025, 1, 1, tzinfo=UTC)
     >>> window = {"validFrom": "2024-01-01T00:00:00Z", "validUntil": "2024-06-01T00:00:00Z"}
-    >>> check_validity(window, now)
-    (False, 'expired: validUntil 2024-06-01T00:00:00Z is before 2025-01-01T00:00:00+00:00')
+    >>> check_validity(window, now)[:3]
+    (False, 'expired', 'expired: validUntil 2024-06-01T00:00:00Z is before 2025-01-01T00:00:00+00:00')
+    >>> check_validity(window, now).message_nl
+    'Verlopen: geldig tot 2024-06-01T00:00:00Z.'
     >>> check_validity({"validFrom": "2026-01-01T00:00:00Z"}, now)[1]
-    'not yet valid: validFrom 2026-01-01T00:00:00Z is after 2025-01-01T00:00:00+00:00'
-    """
+    'not-yet-valid'
+    """  # noqa: E501
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     if "validFrom" not in document:
-        return False, "validFrom is missing"
-    valid_from = parse_datetime(document["validFrom"])
+        return _fail(
+            "no-valid-from", "validFrom is missing", "De begindatum (validFrom) ontbreekt."
+        )
+    start = document["validFrom"]
+    valid_from = parse_datetime(start)
     if valid_from > now:
-        return False, f"not yet valid: validFrom {document['validFrom']} is after {now.isoformat()}"
+        return _fail(
+            "not-yet-valid",
+            f"not yet valid: validFrom {start} is after {now.isoformat()}",
+            f"Nog niet geldig: geldig vanaf {start}.",
+        )
     if "validUntil" in document:
-        valid_until = parse_datetime(document["validUntil"])
+        end = document["validUntil"]
+        valid_until = parse_datetime(end)
         if valid_until < now:
-            return (
-                False,
-                f"expired: validUntil {document['validUntil']} is before {now.isoformat()}",
+            return _fail(
+                "expired",
+                f"expired: validUntil {end} is before {now.isoformat()}",
+                f"Verlopen: geldig tot {end}.",
             )
         if valid_until < valid_from:
-            return False, "validUntil is before validFrom"
-        return True, f"valid from {document['validFrom']} until {document['validUntil']}"
-    return True, f"valid from {document['validFrom']}"
+            return _fail(
+                "invalid-dates",
+                "validUntil is before validFrom",
+                "De einddatum ligt voor de begindatum.",
+            )
+        return _pass("valid", f"valid from {start} until {end}", f"Geldig van {start} tot {end}.")
+    return _pass("valid", f"valid from {start}", f"Geldig vanaf {start}.")
 
 
 def check_schema(
     document: Mapping[str, Any], validate_schema: Callable[[Any], list[str]]
-) -> tuple[bool, str]:
+) -> Verdict:
     """Check the document against the JSON Schema through `validate_schema`.
 
     Examples
     --------
     >>> check_schema({}, lambda d: ["$: 'id' is a required property"])
-    (False, "$: 'id' is a required property")
-    """
+    Verdict(ok=False, code='schema-invalid', message="$: 'id' is a required property", message_nl="Het document voldoet niet aan het JSON Schema: $: 'id' is a required property")
+    """  # noqa: E501
     errors = validate_schema(document)
     if errors:
-        return False, "; ".join(errors)
-    return True, "valid against the JSON Schema"
-
-
-def run_check(name: str, check: Check, document: Mapping[str, Any]) -> CheckResult:
-    """Run one named check on `document`; an exception becomes a failed result, never escapes.
-
-    This is how :func:`verify_credential` runs each of its checks; a verifier that adds or
-    replaces a check (e.g. :func:`app.domain.credentials.clr.verify_clr`) runs it the same way.
-
-    Parameters
-    ----------
-    name : str
-        Name of the check in the report, e.g. ``"schema"``.
-    check : Check
-        ``check(document) -> (ok, message)``.
-    document : Mapping
-        The credential being verified.
-
-    Returns
-    -------
-    CheckResult
-        The check's verdict and message; for an exception, a failure whose message is the
-        innermost pyld reason (JSON-LD errors) or the exception's text.
-
-    Examples
-    --------
-    >>> run_check("validity", lambda d: (True, "valid"), {})
-    CheckResult(check='validity', ok=True, message='valid')
-    >>> run_check("issuer", lambda d: d["issuer"], {})
-    CheckResult(check='issuer', ok=False, message="'issuer'")
-    """
-    try:
-        ok, message = check(document)
-    except jsonld.JsonLdError as exc:
-        return CheckResult(name, False, f"JSON-LD processing failed: {jsonld_error_reason(exc)}")
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-        return CheckResult(name, False, str(exc) or type(exc).__name__)
-    except Exception as exc:  # noqa: BLE001 - verification must report, never raise
-        return CheckResult(name, False, f"check failed unexpectedly: {type(exc).__name__}: {exc}")
-    return CheckResult(name, bool(ok), message)
+        return _fail(
+            "schema-invalid",
+            "; ".join(errors),
+            "Het document voldoet niet aan het JSON Schema: " + "; ".join(errors),
+        )
+    return _pass(
+        "valid", "valid against the JSON Schema", "Het document voldoet aan het JSON Schema."
+    )
 
 
 def verify_credential(
@@ -450,7 +511,14 @@ def verify_credential(
     ]
     if not isinstance(document, Mapping):
         results = tuple(
-            CheckResult(name, False, "credential must be a JSON object") for name, _ in checks
+            CheckResult(
+                name,
+                False,
+                "credential must be a JSON object",
+                "not-an-object",
+                "Een credential is een JSON-object; dit is iets anders.",
+            )
+            for name, _ in checks
         )
         return VerificationReport(False, results)
     results = tuple(run_check(name, check, document) for name, check in checks)

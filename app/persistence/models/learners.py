@@ -26,6 +26,7 @@ class LearnerRow(db.Model):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     external_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
     institution: Mapped[str] = mapped_column(ForeignKey("institutions.code"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     #: Bumped by every write to the learner's record (see app.persistence.versions).
