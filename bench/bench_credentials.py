@@ -15,7 +15,14 @@ Prints p50/p95 (ms) for
   process, per-run timings, start-up excluded),
 
 and the ratios ours/theirs. Deterministic input (fixed key, fixed facts); the target is
-p50 ≤ 10 ms for sign and for verify. Needs ``cd interop && npm ci`` for the Node figures.
+p50 ≤ 10 ms for sign and for verify, and ours/theirs ≤ 1.0 for "verify credential".
+
+Then, over HTTP (skip with ``--no-http``): a seeded app (in-memory database, temporary key
+folder) issues a unit credential with its status entries; one sequential, warm client
+(Flask's test client: the full WSGI request, routing, JSON parsing, status and issuer look-ups,
+no socket) times ``POST /api/verify``, and Node verifies the same credential with its status
+lists (fetched once, as ``--documents``) in-process. Target: HTTP ours/theirs p50 ≤ 1.2.
+Needs ``cd interop && npm ci`` for the Node figures.
 """
 
 from __future__ import annotations
@@ -26,11 +33,13 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -97,12 +106,24 @@ def unit_facts(did: str) -> UnitCertificateFacts:
     )
 
 
-def node_timings(credential: dict[str, Any], runs: int, warmup: int) -> list[float] | None:
+def node_timings(
+    credential: dict[str, Any],
+    runs: int,
+    warmup: int,
+    documents: dict[str, Any] | None = None,
+) -> list[float] | None:
     node = shutil.which("node")
     if node is None or not (REPO / "interop" / "node_modules").is_dir():
         return None
+    extra: list[str] = []
+    if documents:
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".json", delete=False, encoding="utf-8"
+        ) as handle:
+            json.dump(documents, handle)
+        extra = ["--documents", handle.name]
     proc = subprocess.run(
-        [node, "verify.mjs", "-", "--repeat", str(runs + warmup)],
+        [node, "verify.mjs", "-", "--repeat", str(runs + warmup), *extra],
         input=json.dumps(credential),
         capture_output=True,
         text=True,
@@ -110,6 +131,8 @@ def node_timings(credential: dict[str, Any], runs: int, warmup: int) -> list[flo
         timeout=600,
         check=False,
     )
+    if extra:
+        Path(extra[1]).unlink()
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     if not result["verified"]:
         raise SystemExit(f"Node did not verify the credential: {result['error']}")
@@ -117,11 +140,47 @@ def node_timings(credential: dict[str, Any], runs: int, warmup: int) -> list[flo
     return timings
 
 
+def http_rows(runs: int, warmup: int, no_node: bool) -> dict[str, list[float] | None]:
+    """Time ``POST /api/verify`` (one warm sequential client) and Node on the same credential."""
+    from tests.api.test_credentials import dispose, held, learner_id, make_seeded_app
+    from tests.helpers import admin_client
+
+    with tempfile.TemporaryDirectory() as tmp:
+        application = make_seeded_app(Path(tmp) / "keys")
+        try:
+            client = admin_client(application)
+            credential = held(client, learner_id(client, "DEMO-L5"), "BC-VV-B1K1")
+            entries = credential.get("credentialStatus") or []
+            documents = {}
+            for entry in entries if isinstance(entries, list) else [entries]:
+                url = entry["statusListCredential"]
+                response = client.get(urlsplit(url).path)
+                assert response.status_code == 200, url
+                documents[url] = json.loads(response.get_data())
+
+            def verify_http() -> None:
+                response = client.post("/api/verify", json=credential)
+                assert response.status_code == 200 and response.get_json()["verified"], (
+                    response.get_data(as_text=True)
+                )
+
+            ours = timed(verify_http, runs, warmup)
+        finally:
+            dispose(application)
+    return {
+        "verify over HTTP (POST /api/verify)": ours,
+        "node verify, same credential + status": (
+            None if no_node else node_timings(credential, runs, warmup, documents)
+        ),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--no-node", action="store_true")
+    parser.add_argument("--no-http", action="store_true", help="skip the HTTP figures")
     args = parser.parse_args()
 
     loader = make_document_loader(load_context_documents(REPO / "schemas" / "contexts"))
@@ -166,17 +225,19 @@ def main() -> None:
             None if args.no_node else node_timings(signed, args.runs, args.warmup)
         ),
     }
+    if not args.no_http:
+        rows.update(http_rows(args.runs, args.warmup, args.no_node))
     print(
         f"OB 3.0 unit certificate, {len(json.dumps(signed))} bytes; "
         f"{args.runs} runs after {args.warmup} warm-up; times in ms"
     )
-    print(f"{'operation':34} {'p50':>8} {'p95':>8} {'mean':>8}")
+    print(f"{'operation':38} {'p50':>8} {'p95':>8} {'mean':>8}")
     for name, samples in rows.items():
         if samples is None:
-            print(f"{name:34} {'(skipped: node or interop/node_modules missing)':>26}")
+            print(f"{name:38} {'(skipped: node or interop/node_modules missing)':>26}")
             continue
         print(
-            f"{name:34} {percentile(samples, 0.5):8.2f} {percentile(samples, 0.95):8.2f} "
+            f"{name:38} {percentile(samples, 0.5):8.2f} {percentile(samples, 0.95):8.2f} "
             f"{statistics.fmean(samples):8.2f}"
         )
     theirs = rows["node verify (@digitalbazaar/vc)"]
@@ -186,6 +247,11 @@ def main() -> None:
             ours = rows[name]
             assert ours is not None
             print(f"ratio ours/theirs p50, {name}: {percentile(ours, 0.5) / node_p50:.2f}")
+    http_ours = rows.get("verify over HTTP (POST /api/verify)")
+    http_theirs = rows.get("node verify, same credential + status")
+    if http_ours and http_theirs:
+        ratio = percentile(http_ours, 0.5) / percentile(http_theirs, 0.5)
+        print(f"ratio ours/theirs p50, verify over HTTP vs node in-process: {ratio:.2f}")
     sign_p50 = percentile(rows["sign (add_proof)"] or [0.0], 0.5)
     verify_p50 = percentile(rows["verify proof (verify_proof)"] or [0.0], 0.5)
     target = "met" if sign_p50 <= 10 and verify_p50 <= 10 else "NOT met"

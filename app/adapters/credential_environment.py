@@ -18,6 +18,7 @@ from app.adapters.issuers import IssuerDirectory
 from app.adapters.json_schemas import load_clr_validator, load_credential_validator
 from app.adapters.jsonld import OfflineDocumentLoader, load_context_documents, make_document_loader
 from app.adapters.keystore import KeyStore
+from app.domain.credentials.proof import ProofResult
 
 
 class CredentialEnvironment:
@@ -37,6 +38,8 @@ class CredentialEnvironment:
         self.base_url = base_url
         self.schemas_dir = schemas_dir
         self.issuers = IssuerDirectory(base_url, KeyStore(keys_dir))
+        #: Status-list proofs that verified, by content and key (see `services.status`).
+        self.verified_status_lists: dict[tuple[bytes, str, bytes], ProofResult] = {}
 
     @cached_property
     def contexts(self) -> dict[str, dict[str, Any]]:

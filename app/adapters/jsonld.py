@@ -31,7 +31,7 @@ from app.domain.credentials.did_key import did_key_document
 __all__ = ["OfflineDocumentLoader", "load_context_documents", "make_document_loader"]
 
 #: Resolved contexts kept per loader; a credential touches 2–4 contexts, scoped ones add more.
-CONTEXT_CACHE_SIZE = 256
+CONTEXT_CACHE_SIZE = 1024
 
 
 def load_context_documents(contexts_dir: Path) -> dict[str, dict[str, Any]]:
@@ -96,6 +96,18 @@ class OfflineDocumentLoader:
     def urls(self) -> frozenset[str]:
         """The URLs served (without did:key)."""
         return frozenset(self.documents)
+
+    def serves(self, url: str) -> bool:
+        """Whether :meth:`load` would return a document for `url` (without copying one)."""
+        if not isinstance(url, str):
+            return False
+        if url in self.documents:
+            return True
+        try:
+            self.load(url)
+        except JsonLdError:
+            return False
+        return True
 
     def load(self, url: str) -> dict[str, Any]:
         """Return a copy of the JSON document at `url`, or raise JsonLdError."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -14,7 +16,7 @@ from app.adapters.credential_environment import CredentialEnvironment
 from app.adapters.keystore import IssuerKey
 from app.clock import now
 from app.domain.access import Principal, Target
-from app.domain.credentials.proof import add_proof, verify_proof
+from app.domain.credentials.proof import ProofResult, add_proof, verify_proof
 from app.domain.credentials.statuslist import (
     LIST_SIZE,
     StatusPurpose,
@@ -312,9 +314,7 @@ def status_check(session: Session, env: CredentialEnvironment):  # type: ignore[
     def list_is_authentic(
         status_list: Mapping[str, Any], credential: Mapping[str, Any]
     ) -> tuple[bool, str]:
-        proof = verify_proof(
-            status_list, resolve_public_key=env.issuers.resolve_public_key, loader=env.loader
-        )
+        proof = verified_list_proof(env, status_list)
         if not proof.ok:
             return False, proof.message
         credential_issuer = credential.get("issuer")
@@ -331,6 +331,43 @@ def status_check(session: Session, env: CredentialEnvironment):  # type: ignore[
         return _with_history(session, env, document, verdict)
 
     return check
+
+
+#: Verified status lists kept per app (a plain dict: atomic under threads; cleared when full).
+VERIFIED_LISTS_MAX = 256
+
+
+def verified_list_proof(env: CredentialEnvironment, status_list: Mapping[str, Any]) -> ProofResult:
+    """`verify_proof` of a status list credential, remembered per app while it verifies.
+
+    Every verification checks the status lists' own proofs; a list changes only when a status
+    bit does, so a successful result is kept under the list's exact content (sha256 of its
+    sorted JSON), the verification method and that method's current public key. A changed
+    list, or a key that no longer resolves (or resolves to another key), is verified afresh;
+    failures are never kept.
+    """
+    proof = status_list.get("proof")
+    if isinstance(proof, list) and len(proof) == 1:
+        proof = proof[0]
+    method = proof.get("verificationMethod") if isinstance(proof, Mapping) else None
+    public_key = env.issuers.resolve_public_key(method) if isinstance(method, str) else None
+    if not isinstance(method, str) or public_key is None:
+        return verify_proof(
+            status_list, resolve_public_key=env.issuers.resolve_public_key, loader=env.loader
+        )
+    content = json.dumps(status_list, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    key = (hashlib.sha256(content.encode("utf-8")).digest(), method, public_key)
+    known = env.verified_status_lists.get(key)
+    if known is not None:
+        return known
+    result = verify_proof(
+        status_list, resolve_public_key=env.issuers.resolve_public_key, loader=env.loader
+    )
+    if result.ok:
+        if len(env.verified_status_lists) >= VERIFIED_LISTS_MAX:
+            env.verified_status_lists.clear()
+        env.verified_status_lists[key] = result
+    return result
 
 
 def _with_history(

@@ -36,6 +36,7 @@ Document = dict[str, Any]
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 CLR_CONTEXT = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+EDUCREDENTIAL_CONTEXT = "https://leerlijn.nl/contexts/educredential-v1.jsonld"
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -275,7 +276,7 @@ def test_the_record_is_a_signed_clr_embedding_every_credential_of_the_learner(
     api: FlaskClient, l5: str, l5_record: tuple[Document, list[Document]]
 ) -> None:
     clr, own = l5_record
-    assert clr["@context"] == [VC_V2, CLR_CONTEXT, OB_CONTEXT]
+    assert clr["@context"] == [VC_V2, CLR_CONTEXT, OB_CONTEXT, EDUCREDENTIAL_CONTEXT]
     assert clr["type"] == ["VerifiableCredential", "ClrCredential"]
     assert clr["proof"] and clr["issuer"]["id"] == own[0]["issuer"]["id"]
     subject = clr["credentialSubject"]

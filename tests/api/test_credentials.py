@@ -33,6 +33,7 @@ LOCAL_BASE = TestConfig.LEERLIJN_BASE_URL
 CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    "https://leerlijn.nl/contexts/educredential-v1.jsonld",
 ]
 CHECKS = ["context", "proof", "issuer", "validity", "schema"]
 

@@ -8,14 +8,19 @@ from datetime import UTC, datetime
 import pytest
 
 from app.domain.credentials.did_key import public_key_from_did_key
-from app.domain.credentials.envelope import OB_CONTEXT, OB_CREDENTIAL_SCHEMA, VC_V2_CONTEXT
+from app.domain.credentials.envelope import (
+    EDUCREDENTIAL_CONTEXT,
+    OB_CONTEXT,
+    OB_CREDENTIAL_SCHEMA,
+    VC_V2_CONTEXT,
+)
 from app.domain.credentials.proof import canonicalize, undefined_terms, verify_proof
 from app.domain.credentials.unit import achievement_type, build_unit_credential
 
 
 def test_envelope(unit_facts) -> None:
     vc = build_unit_credential(unit_facts)
-    assert vc["@context"] == [VC_V2_CONTEXT, OB_CONTEXT]
+    assert vc["@context"] == [VC_V2_CONTEXT, OB_CONTEXT, EDUCREDENTIAL_CONTEXT]
     assert vc["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert vc["id"] == unit_facts.credential_id
     assert vc["validFrom"] == "2024-09-01T12:00:00Z"
@@ -33,7 +38,7 @@ def test_achievement(unit_facts) -> None:
     assert subject["type"] == ["AchievementSubject"] and subject["id"] == unit_facts.learner_id
     achievement = subject["achievement"]
     assert achievement["id"] == unit_facts.achievement_id
-    assert achievement["type"] == ["Achievement"]
+    assert achievement["type"] == ["Achievement", "EducredentialAchievement"]
     assert achievement["humanCode"] == "BC-ZW-01"
     assert achievement["achievementType"] == "Certificate"
     assert achievement["creditsAvailable"] == 120 and achievement["inLanguage"] == "nl"

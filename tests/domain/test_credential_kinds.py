@@ -28,7 +28,12 @@ from app.domain.credentials.diploma import (
     DiplomaCredentialFacts,
     build_diploma_credential,
 )
-from app.domain.credentials.envelope import OB_CONTEXT, VC_V2_CONTEXT, OutcomeFacts
+from app.domain.credentials.envelope import (
+    EDUCREDENTIAL_CONTEXT,
+    OB_CONTEXT,
+    VC_V2_CONTEXT,
+    OutcomeFacts,
+)
 from app.domain.credentials.epa import (
     EpaCredentialFacts,
     build_epa_credential,
@@ -216,7 +221,7 @@ def signed_clr(issuer, sign_with, signed_unit, signed_unit_b) -> dict[str, Any]:
 
 def test_epa_achievement_and_supervision_scale(epa_facts) -> None:
     vc = build_epa_credential(epa_facts)
-    assert vc["@context"] == [VC_V2_CONTEXT, OB_CONTEXT]
+    assert vc["@context"] == [VC_V2_CONTEXT, OB_CONTEXT, EDUCREDENTIAL_CONTEXT]
     achievement = vc["credentialSubject"]["achievement"]
     assert achievement["achievementType"] == "ext:EPA" and achievement["humanCode"] == "BAZ-2"
     assert (
@@ -373,7 +378,7 @@ def test_registry_associations() -> None:
 
 
 def test_clr_shape(signed_clr, signed_unit, signed_unit_b) -> None:
-    assert signed_clr["@context"] == [VC_V2_CONTEXT, CLR_CONTEXT, OB_CONTEXT]
+    assert signed_clr["@context"] == [VC_V2_CONTEXT, CLR_CONTEXT, OB_CONTEXT, EDUCREDENTIAL_CONTEXT]
     assert signed_clr["type"] == ["VerifiableCredential", "ClrCredential"]
     subject = signed_clr["credentialSubject"]
     assert subject["type"] == ["ClrSubject"] and subject["id"] == f"{BASE}/learners/l-001"

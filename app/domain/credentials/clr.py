@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any, Literal, get_args
 
 from app.domain.credentials.envelope import (
+    EDUCREDENTIAL_CONTEXT,
     OB_CONTEXT,
     VC_V2_CONTEXT,
     format_datetime,
@@ -202,7 +203,7 @@ def _achievements(credentials: Sequence[Mapping[str, Any]]) -> list[dict[str, An
 def build_clr_credential(facts: ClrFacts) -> dict[str, Any]:
     """Return the unsigned CLR 2.0 ``ClrCredential`` embedding the learner's credentials.
 
-    ``@context`` is ``[VC 2.0, CLR 2.0.1, OB 3.0.3]`` (the order 1EdTech's validator expects).
+    ``@context`` is ``[VC 2.0, CLR 2.0.1, OB 3.0.3, European metadata]`` (the first three in the
     ``achievement`` lists each distinct achievement of the embedded credentials, in order.
 
     Raises
@@ -257,7 +258,7 @@ def build_clr_credential(facts: ClrFacts) -> dict[str, Any]:
             for association in facts.associations
         ]
     credential: dict[str, Any] = {
-        "@context": [VC_V2_CONTEXT, CLR_CONTEXT, OB_CONTEXT],
+        "@context": [VC_V2_CONTEXT, CLR_CONTEXT, OB_CONTEXT, EDUCREDENTIAL_CONTEXT],
         "id": facts.credential_id,
         "type": ["VerifiableCredential", "ClrCredential"],
         "name": facts.name,

@@ -1,10 +1,10 @@
 """Diploma credentials (unsigned): one OB 3.0 ``OpenBadgeCredential`` per awarded qualification.
 
 The Achievement is the qualification (``achievementType`` ``Diploma``, for an mbo diploma and a
-czo route alike), its CREBO code in ``otherIdentifier``, the units it was awarded on (and the
-required EPAs of a czo route) in the criteria narrative, their study load in
-``creditsAvailable``. The envelope, issuer, level alignments and evidence come from
-:mod:`app.domain.credentials.envelope`.
+czo route alike), its CREBO code in ``otherIdentifier`` and, as edubadges carries it, in
+``educationProgramIdentifier``, the units it was awarded on (and the required EPAs of a czo
+route) in the criteria narrative, their study load in ``SBU`` and ``creditsAvailable``. The
+envelope, issuer, level alignments and evidence come from :mod:`app.domain.credentials.envelope`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from app.domain.credentials.envelope import (
     EQF_LEVELS_URL,
     NLQF_LEVELS_URL,
+    european_metadata,
     evidence_entry,
     issuer_of,
     level_alignments,
@@ -158,6 +159,7 @@ def build_diploma_credential(facts: DiplomaCredentialFacts) -> dict[str, Any]:
         achievement["otherIdentifier"] = [
             {"type": "IdentifierEntry", "identifier": facts.crebo, "identifierType": "ext:CREBO"}
         ]
+    achievement = european_metadata(achievement, study_load_hours=credits, crebo=facts.crebo)
     alignments = level_alignments(
         facts.nlqf_level, facts.eqf_level, facts.nlqf_levels_url, facts.eqf_levels_url
     )

@@ -2,8 +2,9 @@
 
 Unit certificates (:mod:`~app.domain.credentials.unit`), EPA entrustments
 (:mod:`~app.domain.credentials.epa`) and diplomas (:mod:`~app.domain.credentials.diploma`) are
-all one unsigned ``OpenBadgeCredential`` (VC Data Model 2.0, OB 3.0.3 context, no extra JSON-LD
-context) built by :func:`open_badge_credential`; they differ only in their
+all one unsigned ``OpenBadgeCredential`` (VC Data Model 2.0, OB 3.0.3 context and this
+registry's European-metadata context :data:`EDUCREDENTIAL_CONTEXT`) built by
+:func:`open_badge_credential`; they differ only in their
 ``credentialSubject``. The CLR record (:mod:`~app.domain.credentials.clr`) reuses the issuer
 profile. What is shared:
 
@@ -11,6 +12,10 @@ profile. What is shared:
   :data:`OB_CONTEXT`),
 * the issuer ``Profile`` (:func:`issuer_profile`, :func:`issuer_of`),
 * outcome and NLQF/EQF level ``Alignment`` entries, the criteria narrative,
+* the European metadata on the achievement in the edubadges OB 3.0 extension style
+  (:func:`european_metadata`: type ``EducredentialAchievement``, ``SBU`` study load in hours,
+  ``educationProgramIdentifier`` = crebo, ``learningOutcome``; levels as alignments with
+  ``targetType`` ``ext:NLQF`` / ``ext:EQF``; language as OB 3.0's ``inLanguage``),
 * ``Evidence`` entries,
 * the ``credentialSchema`` entry pointing at the published OB 3.0 JSON Schema (type
   ``1EdTechJsonSchemaValidator2019``, made resolvable by a one-term embedded context, see
@@ -32,6 +37,8 @@ from app.domain.credentials.holder import HolderFacts, holder_identifiers
 __all__ = [
     "VC_V2_CONTEXT",
     "OB_CONTEXT",
+    "EDUCREDENTIAL_CONTEXT",
+    "EDUCREDENTIAL_ACHIEVEMENT",
     "OB_CREDENTIAL_SCHEMA",
     "OB_SCHEMA_VALIDATOR",
     "OB_SCHEMA_VALIDATOR_IRI",
@@ -43,6 +50,7 @@ __all__ = [
     "outcomes_narrative",
     "outcome_alignments",
     "level_alignments",
+    "european_metadata",
     "issuer_profile",
     "issuer_of",
     "evidence_entry",
@@ -55,6 +63,14 @@ __all__ = [
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 #: The Open Badges 3.0.3 context (second ``@context`` of every OB credential).
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+#: This registry's JSON-LD context for the European metadata on achievements (third ``@context``
+#: of every OB credential; shipped as ``schemas/contexts/leerlijn-educredential-v1.jsonld``). It
+#: defines the edubadges OB 3.0 extension terms we use (``EducredentialAchievement``, ``SBU``,
+#: ``educationProgramIdentifier``, with edubadges' IRIs) and ``learningOutcome``; see
+#: ``schemas/contexts/README.md`` for why the edubadges context is not shipped verbatim.
+EDUCREDENTIAL_CONTEXT = "https://leerlijn.nl/contexts/educredential-v1.jsonld"
+#: Achievement type whose scoped context defines the European-metadata terms.
+EDUCREDENTIAL_ACHIEVEMENT = "EducredentialAchievement"
 #: Published URL of the OB 3.0 AchievementCredential JSON Schema (used in the spec examples).
 OB_CREDENTIAL_SCHEMA = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
@@ -188,6 +204,7 @@ def level_alignments(
         alignments.append(
             {
                 "type": ["Alignment"],
+                "targetType": "ext:NLQF",
                 "targetName": f"NLQF niveau {nlqf_level}",
                 "targetCode": str(nlqf_level),
                 "targetFramework": "NLQF",
@@ -198,6 +215,7 @@ def level_alignments(
         alignments.append(
             {
                 "type": ["Alignment"],
+                "targetType": "ext:EQF",
                 "targetName": f"EQF level {eqf_level}",
                 "targetCode": str(eqf_level),
                 "targetFramework": "EQF",
@@ -205,6 +223,42 @@ def level_alignments(
             }
         )
     return alignments
+
+
+def european_metadata(
+    achievement: dict[str, Any],
+    *,
+    study_load_hours: int | None = None,
+    crebo: str | None = None,
+    outcomes: Sequence[OutcomeFacts] = (),
+) -> dict[str, Any]:
+    """Return `achievement` with the European metadata terms of :data:`EDUCREDENTIAL_CONTEXT`.
+
+    Adds the type ``EducredentialAchievement`` (whose scoped context defines the terms),
+    ``SBU`` (study load in hours), ``educationProgramIdentifier`` (the crebo, a number as in
+    edubadges' examples when it is all digits) and ``learningOutcome`` (one "code: title" string
+    per outcome), each only when given. Language stays OB 3.0's ``inLanguage`` and the
+    NLQF/EQF levels stay alignments (:func:`level_alignments`), as in edubadges' examples.
+
+    Examples
+    --------
+    >>> a = european_metadata({"type": ["Achievement"]}, study_load_hours=120, crebo="25960",
+    ...     outcomes=[OutcomeFacts("LR1", "Plant zorg", "https://r.nl/o/LR1")])
+    >>> a["type"], a["SBU"], a["educationProgramIdentifier"], a["learningOutcome"]
+    (['Achievement', 'EducredentialAchievement'], 120, 25960, ['LR1: Plant zorg'])
+    """
+    result = dict(achievement)
+    types = list(result.get("type") or ["Achievement"])
+    if EDUCREDENTIAL_ACHIEVEMENT not in types:
+        types.append(EDUCREDENTIAL_ACHIEVEMENT)
+    result["type"] = types
+    if study_load_hours is not None:
+        result["SBU"] = study_load_hours
+    if crebo:
+        result["educationProgramIdentifier"] = int(crebo) if crebo.isdigit() else crebo
+    if outcomes:
+        result["learningOutcome"] = [f"{o.code}: {o.title}" for o in outcomes]
+    return result
 
 
 def issuer_profile(
@@ -315,7 +369,7 @@ def open_badge_credential(
     if holder is not None:
         subject = {**subject, "identifier": holder_identifiers(holder)}
     credential: dict[str, Any] = {
-        "@context": [VC_V2_CONTEXT, OB_CONTEXT],
+        "@context": [VC_V2_CONTEXT, OB_CONTEXT, EDUCREDENTIAL_CONTEXT],
         "id": credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": name,

@@ -17,6 +17,7 @@ from typing import Any
 
 from app.domain.credentials.envelope import (
     OutcomeFacts,
+    european_metadata,
     evidence_entry,
     issuer_of,
     open_badge_credential,
@@ -213,6 +214,7 @@ def build_epa_credential(facts: EpaCredentialFacts) -> dict[str, Any]:
     }
     if facts.outcomes:
         achievement["alignment"] = outcome_alignments(facts.outcomes)
+    achievement = european_metadata(achievement, outcomes=facts.outcomes)
     level = levels[facts.level]
     narrative = (
         f"Op {facts.entrusted_on.isoformat()} bekwaam verklaard voor {facts.epa_code} op "

@@ -29,7 +29,10 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyld import jsonld
+from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
+from pyld.identifier_issuer import IdentifierIssuer
+from pyld.resolved_context import ResolvedContext
 
 from app.domain.credentials.multibase import multibase_decode, multibase_encode_base58btc
 
@@ -85,8 +88,100 @@ def jsonld_options(loader: DocumentLoader, **extra: Any) -> dict[str, Any]:
     ['algorithm', 'contextResolver', 'documentLoader']
     """
     cache = getattr(loader, "context_cache", None)
-    resolver = ContextResolver({} if cache is None else cache, loader)
+    resolver = _ReusingContextResolver({} if cache is None else cache, loader)
     return {"documentLoader": loader, "contextResolver": resolver, **extra}
+
+
+#: Active-context keys that pyld's ``_clone_active_context`` keeps (plus its ``_uuid``).
+_CLONE_KEYS = frozenset({"mappings", "@base", "@language", "@vocab", "previousContext", "_uuid"})
+
+
+def _processed_key(active_ctx: Mapping[str, Any]) -> Any:
+    """Cache key of `active_ctx` for processed contexts: its ``_uuid``, except for a clone.
+
+    pyld clones the active context (a new dict with a fresh random ``_uuid``) before applying
+    every non-propagating (type-scoped) context, so its uuid-keyed cache never hits for them
+    and every type-scoped context of the OB 3.0 context is re-processed for every node, on
+    every call. A clone holds nothing but its parent's mappings, base, language and vocab, and
+    the parent as ``previousContext``; such a context is keyed by its parent's uuid instead
+    (same inputs, same processed result).
+    """
+    previous = active_ctx.get("previousContext")
+    if (
+        previous is not None
+        and previous is not active_ctx
+        and "_uuid" in previous
+        and _CLONE_KEYS.issuperset(active_ctx)
+        and all(
+            (key in active_ctx) == (key in previous) and active_ctx.get(key) == previous.get(key)
+            for key in ("@base", "@language", "@vocab")
+        )
+        and active_ctx["mappings"] == previous["mappings"]
+    ):
+        return ("clone-of", previous["_uuid"])
+    return active_ctx["_uuid"]
+
+
+class _ReusingResolvedContext(ResolvedContext):  # type: ignore[misc]
+    """A resolved context whose processed forms are also found for cloned active contexts."""
+
+    def get_processed(self, active_ctx: Mapping[str, Any]) -> Any:
+        return self.cache.get(_processed_key(active_ctx))
+
+    def set_processed(self, active_ctx: Mapping[str, Any], processed_ctx: Any) -> None:
+        self.cache[_processed_key(active_ctx)] = processed_ctx
+
+
+def _scoped_contexts(node: Any) -> Iterator[dict[str, Any]]:
+    """Yield every object-valued ``@context`` nested in a context document."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _scoped_contexts(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context" and isinstance(value, dict):
+                yield value
+            yield from _scoped_contexts(value)
+
+
+class _ReusingContextResolver(ContextResolver):  # type: ignore[misc]
+    """pyld's ``ContextResolver``, reusing processed contexts across calls.
+
+    * Resolved contexts are :class:`_ReusingResolvedContext` (see :func:`_processed_key`).
+    * A scoped context that is part of a resolved *remote* context document (never a
+      caller's document) is looked up by identity instead of by its canonical JSON, which
+      pyld computes anew for every node it is applied to. Those documents are never
+      changed once resolved, and the registry keeps them alive, so identity is stable.
+
+    All state lives in the shared cache (the loader's ``context_cache``), none in the module.
+    """
+
+    def resolve(
+        self, active_ctx: Any, context: Any, base: Any, cycles: Any = None
+    ) -> list[ResolvedContext]:
+        local = context.get("@context", context) if isinstance(context, dict) else context
+        if isinstance(local, dict):
+            hit = self.shared_cache.get(("scoped", id(local)))
+            if hit is not None and hit[0] is local:
+                return [hit[1]]
+        resolved: list[ResolvedContext] = super().resolve(active_ctx, context, base, cycles)
+        for item in resolved:
+            if type(item) is ResolvedContext:
+                item.__class__ = _ReusingResolvedContext
+        if (
+            isinstance(local, dict)
+            and len(resolved) == 1
+            and self.shared_cache.get(("registered", id(local))) is local
+        ):
+            self.shared_cache[("scoped", id(local))] = (local, resolved[0])
+        return resolved
+
+    def _resolve_remote_context(self, active_ctx: Any, url: Any, base: Any, cycles: Any) -> Any:
+        resolved = super()._resolve_remote_context(active_ctx, url, base, cycles)
+        for item in resolved if isinstance(resolved, list) else [resolved]:
+            for scoped in _scoped_contexts(item.document):
+                self.shared_cache[("registered", id(scoped))] = scoped
+        return resolved
 
 
 def canonicalize(document: Mapping[str, Any], loader: DocumentLoader) -> str:
@@ -117,9 +212,34 @@ def canonicalize_expanded(expanded: Sequence[Any], loader: DocumentLoader) -> st
     >>> canonicalize_expanded(expanded, lambda u, o=None: {})
     '_:c14n0 <https://schema.org/name> "Zorg" .\\n'
     """
-    options = jsonld_options(loader, algorithm="URDNA2015", format="application/n-quads")
-    result: str = jsonld.normalize(list(expanded), options)
+    # What ``jsonld.normalize`` does after expanding its input (``to_rdf`` has no option to
+    # skip expansion; re-expanding expanded JSON-LD changes nothing and costs as much as the
+    # rest): node map, RDF dataset, RDFC-1.0. The node map may rewrite blank-node types in
+    # place, so it gets a copy.
+    del loader  # expanded input refers to no context
+    processor = jsonld.JsonLdProcessor()
+    issuer = IdentifierIssuer("_:b")
+    node_map: dict[str, Any] = {"@default": {}}
+    processor._create_node_map(_copy_json(list(expanded)), node_map, "@default", issuer)
+    options = {"produceGeneralizedRdf": False, "processingMode": "json-ld-1.1"}
+    dataset = {
+        name: processor._graph_to_rdf(graph, issuer, options)
+        for name, graph in sorted(node_map.items())
+        if name == "@default" or jsonld._is_absolute_iri(name)
+    }
+    result: str = URDNA2015().main(
+        dataset, {"algorithm": "URDNA2015", "format": "application/n-quads"}
+    )
     return result
+
+
+def _copy_json(value: Any) -> Any:
+    """Return a deep copy of JSON data (faster than :func:`copy.deepcopy`)."""
+    if isinstance(value, dict):
+        return {key: _copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(item) for item in value]
+    return value
 
 
 def is_xsd_datetime(value: object) -> bool:

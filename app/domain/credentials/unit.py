@@ -17,12 +17,15 @@ country/region of the issuer       ``issuer.address.addressCountryCode`` ("NL") 
 awarding body                      ``issuer`` (``id`` = DID, ``name``, ``url``, BRIN in
                                    ``otherIdentifier``)
 date of issuing                    ``validFrom`` (issue) and ``awardedDate`` (date awarded)
-learning outcomes                  ``achievement.criteria.narrative`` (Markdown list) and one
+learning outcomes                  ``achievement.learningOutcome`` ("code: title" strings),
+                                   ``achievement.criteria.narrative`` (Markdown list) and one
                                    ``achievement.alignment`` per outcome
-notional workload                  ``achievement.creditsAvailable`` (study-load hours, SBU) and
+notional workload                  ``achievement.SBU`` (study-load hours, edubadges extension),
+                                   also ``achievement.creditsAvailable`` and
                                    ``credentialSubject.creditsEarned``
-level (EQF / NLQF)                 ``achievement.alignment`` with ``targetFramework`` "NLQF" /
-                                   "EQF" and the level as ``targetCode``
+level (EQF / NLQF)                 ``achievement.alignment`` with ``targetType`` "ext:NLQF" /
+                                   "ext:EQF" (as edubadges), ``targetFramework`` "NLQF" / "EQF"
+                                   and the level as ``targetCode``
 type of assessment                 ``evidence[]`` entry named "Beoordeling" whose ``genre`` is
                                    the assessment type (e.g. "Examen", "EVC")
 form of participation              ``evidence[]`` entry named "Vorm van deelname" whose
@@ -33,6 +36,8 @@ dates of the learning activity     ``credentialSubject.activityStartDate`` / ``a
 language                           ``achievement.inLanguage``
 =================================  ===========================================================
 
+The terms ``EducredentialAchievement``, ``SBU`` and ``learningOutcome`` are defined by the
+registry's context :data:`app.domain.credentials.envelope.EDUCREDENTIAL_CONTEXT`.
 ``credentialSchema`` points at the published OB 3.0 JSON Schema (see
 :func:`app.domain.credentials.envelope.credential_schema_entry`).
 """
@@ -47,6 +52,7 @@ from app.domain.credentials.envelope import (
     EQF_LEVELS_URL,
     NLQF_LEVELS_URL,
     OutcomeFacts,
+    european_metadata,
     evidence_entry,
     format_datetime,
     issuer_of,
@@ -219,6 +225,9 @@ def build_unit_credential(facts: UnitCertificateFacts) -> dict[str, Any]:
         "inLanguage": facts.language,
         "alignment": _alignments(facts),
     }
+    achievement = european_metadata(
+        achievement, study_load_hours=facts.study_load_hours, outcomes=facts.outcomes
+    )
     subject: dict[str, Any] = {
         "id": facts.learner_id,
         "type": ["AchievementSubject"],
