@@ -32,22 +32,13 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.domain.access import Principal
 from app.persistence.models.access import AuditRow
+from app.persistence.personal_data import PERSONAL_COLUMNS
 
 PRINCIPAL_KEY = "leerlijn.principal"
 REASON_KEY = "leerlijn.audit_reason"
 
 #: Columns whose values are never written into the trail.
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
-#: Personal data per table: free text about a learner, names and addresses of people.
-PERSONAL_COLUMNS: dict[str, frozenset[str]] = {
-    "learners": frozenset({"name", "external_id", "email"}),
-    "accounts": frozenset({"name", "email"}),
-    "evidence": frozenset({"note", "withdrawn_reason"}),
-    "entrustments": frozenset({"note", "withdrawn_reason"}),
-    "held_diplomas": frozenset({"note"}),
-    "vmbo_completions": frozenset({"withdrawn_reason"}),
-    "credential_status_events": frozenset({"reason"}),
-}
 BULKY_COLUMNS = frozenset({"document", "bits", "record_version"})
 
 PERSONAL = "(personal data, not recorded)"

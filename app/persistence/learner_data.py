@@ -22,6 +22,7 @@ from app.persistence.models.learners import (
     LearnerRow,
 )
 from app.persistence.models.vmbo import VmboCompletionOutcomeRow, VmboCompletionRow
+from app.persistence.personal_data import PERSONAL_COLUMNS
 
 #: export section → (row class, column that names the learner)
 LEARNER_TABLES: dict[str, tuple[type[Any], str]] = {
@@ -40,10 +41,8 @@ NOT_EXPORTED = frozenset({"password_hash", "token_hash", "record_version"})
 
 #: Free-text and identifying columns cleared by an erasure, per row class.
 ERASED_COLUMNS: dict[type[Any], tuple[str, ...]] = {
-    EvidenceRow: ("note", "withdrawn_reason"),
-    EntrustmentRow: ("note", "withdrawn_reason"),
-    HeldDiplomaRow: ("note",),
-    VmboCompletionRow: ("withdrawn_reason",),
+    row_class: tuple(sorted(PERSONAL_COLUMNS[row_class.__tablename__]))
+    for row_class in (EvidenceRow, EntrustmentRow, HeldDiplomaRow, VmboCompletionRow)
 }
 
 ERASED_NAME = "(gewist)"

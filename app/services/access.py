@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -38,8 +39,15 @@ from app.persistence.models.access import AccountRow, ApiTokenRow
 TOKEN_PREFIX = "llt_"
 MIN_PASSWORD_LENGTH = 12
 _HASHER = PasswordHasher()
-#: Verified against when an e-mail address is unknown, so that both cases take equally long.
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when an e-mail address is unknown, so both cases take equally long.
+
+    Made on the first sign-in, not at import (an argon2 hash costs tens of milliseconds).
+    """
+    return _HASHER.hash(secrets.token_urlsafe(16))
 
 
 def _now() -> dt.datetime:
@@ -199,24 +207,31 @@ def _scope_of_staff(principal: Principal) -> str | None:
     raise AccessDenied("accounts.manage")
 
 
+def _in_staff_scope(
+    principal: Principal, row: ApiTokenRow | AccountRow | None, kind: str, row_id: int
+) -> None:
+    """Refuse (NotFound) a missing row or one of a school `principal` does not manage."""
+    scope = _scope_of_staff(principal)
+    if row is None or (scope is not None and row.institution != scope):
+        raise NotFound(kind, str(row_id))
+
+
 def list_tokens(session: Session, principal: Principal | None) -> list[TokenInfo]:
     return store.list_tokens(session, _scope_of_staff(require_principal(principal)))
 
 
 def get_token(session: Session, principal: Principal | None, token_id: int) -> TokenInfo:
-    scope = _scope_of_staff(require_principal(principal))
     row = store.token_row(session, token_id)
-    if row is None or (scope is not None and row.institution != scope):
-        raise NotFound("token", str(token_id))
+    _in_staff_scope(require_principal(principal), row, "token", token_id)
+    assert row is not None
     return store.token_info(row)
 
 
 def revoke_token(session: Session, principal: Principal | None, token_id: int) -> TokenInfo:
     principal = require_principal(principal)
-    scope = _scope_of_staff(principal)
     row = store.token_row(session, token_id)
-    if row is None or (scope is not None and row.institution != scope):
-        raise NotFound("token", str(token_id))
+    _in_staff_scope(principal, row, "token", token_id)
+    assert row is not None
     if row.revoked_at is not None:
         raise Conflict(f"token {token_id} was already revoked")
     bind_principal(session, principal)
@@ -292,10 +307,9 @@ def deactivate_account(
     session: Session, principal: Principal | None, account_id: int
 ) -> AccountInfo:
     principal = require_principal(principal)
-    scope = _scope_of_staff(principal)
     row = store.account_row(session, account_id)
-    if row is None or (scope is not None and row.institution != scope):
-        raise NotFound("account", str(account_id))
+    _in_staff_scope(principal, row, "account", account_id)
+    assert row is not None
     bind_principal(session, principal)
     row.active = False
     session.commit()
@@ -307,7 +321,7 @@ def sign_in(session: Session, email: str, password: str) -> Principal | None:
     row = store.account_row_by_email(session, email)
     try:
         if row is None or not row.active:
-            _HASHER.verify(_DUMMY_HASH, password + "-")
+            _HASHER.verify(_dummy_hash(), password + "-")
             return None
         _HASHER.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
