@@ -31,7 +31,6 @@ __all__ = [
     "load_credential_validator",
     "load_clr_validator",
     "load_schema",
-    "validate_status_set",
 ]
 
 OB_SCHEMA_FILE = "ob-v3p0-achievementcredential-schema.json"
@@ -78,66 +77,7 @@ def load_credential_validator(schema_dir: Path, name: str = OB_SCHEMA_FILE) -> S
     def validate_once(document: Any) -> list[str]:
         return [f"{e.json_path}: {e.message}" for e in _by_path(validator.iter_errors(document))]
 
-    entry_schema = schema.get("properties", {}).get("credentialStatus")
-    entry_validator = (
-        Draft201909Validator(
-            {"$defs": schema.get("$defs", {}), **entry_schema}, format_checker=FormatChecker()
-        )
-        if isinstance(entry_schema, dict)
-        else None
-    )
-
-    def validate_entry(entry: Any) -> list[str]:
-        if entry_validator is None:
-            return validate_once({"credentialStatus": entry})
-        return [
-            f"$.credentialStatus{e.json_path[1:]}: {e.message}"
-            for e in entry_validator.iter_errors(entry)
-        ]
-
-    def validate(document: Any) -> list[str]:
-        return validate_status_set(document, validate_once, validate_entry)
-
-    return validate
-
-
-def validate_status_set(
-    document: Any, validate_once: SchemaValidator, validate_entry: SchemaValidator | None = None
-) -> list[str]:
-    """Validate a document whose ``credentialStatus`` may be a list of entries.
-
-    VC 2.0 allows a set of status entries (we issue one for revocation and one for
-    suspension); the OB 3.0 JSON Schema of 2024 types ``credentialStatus`` as one object. The
-    document is validated with its first entry in that position, and every further entry on
-    its own against the schema's ``credentialStatus`` definition (`validate_entry`).
-
-    >>> def check(d):
-    ...     return [] if isinstance(d.get("credentialStatus", {}), dict) else ["not an object"]
-    >>> validate_status_set({"credentialStatus": [{"a": 1}, {"b": 2}]}, check)
-    []
-    >>> validate_status_set({"credentialStatus": []}, check)
-    ['$.credentialStatus: an empty list of status entries']
-    """
-    entries = document.get("credentialStatus") if isinstance(document, dict) else None
-    if not isinstance(entries, list):
-        return validate_once(document)
-    if not entries:
-        return ["$.credentialStatus: an empty list of status entries"]
-    errors = [
-        m.replace("$.credentialStatus", "$.credentialStatus[0]", 1)
-        for m in validate_once({**document, "credentialStatus": entries[0]})
-    ]
-    for index, entry in enumerate(entries[1:], start=1):
-        found = (
-            validate_entry(entry)
-            if validate_entry
-            else validate_once({**document, "credentialStatus": entry})
-        )
-        for message in found:
-            located = message.replace("$.credentialStatus", f"$.credentialStatus[{index}]", 1)
-            if located not in errors:
-                errors.append(located)
-    return errors
+    return validate_once
 
 
 def described_message(error: ValidationError) -> str:
@@ -164,7 +104,7 @@ def load_clr_validator(schema_dir: Path, name: str = CLR_SCHEMA_FILE) -> SchemaV
     """Return ``validate(document) -> list[str]`` for the CLR 2.0 ``ClrCredential`` schema.
 
     Validated exactly like the OB 3.0 schema (draft 2019-09, offline ``$ref``, ``format``
-    checks), without the OB status-set adaptation: messages read ``"<json path>: <error>"``
+    checks): messages read ``"<json path>: <error>"``
     (see :func:`described_message`), sorted by path; an empty list means valid. Embedded
     credentials are only required to be objects: the domain verifies each one on its own.
     """

@@ -226,4 +226,6 @@ class CredentialStatusResource(MethodView):
     @blp.response(200, CredentialStatusSchema)
     def get(self, credential_id: str):
         """The credential's status and its history."""
-        return status.credential_status(db.session, current_actor(), credential_id)
+        return status.credential_status(
+            db.session, current_actor(), credential_environment(), credential_id
+        )

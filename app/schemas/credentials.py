@@ -213,9 +213,25 @@ class StatusEventSchema(Schema):
     at = fields.String()
 
 
+class StatusBitSchema(Schema):
+    purpose = fields.String(metadata=doc("revocation or suspension"))
+    statusListCredential = fields.String(metadata=doc("URL of the signed status list"))
+    statusListIndex = fields.String(metadata=doc("the credential's bit in that list"))
+    named_in_credential = fields.Boolean(
+        metadata=doc("whether the credential's own credentialStatus names this bit")
+    )
+
+
 class CredentialStatusSchema(Schema):
     id = fields.String()
     status = fields.String(metadata=doc("active, suspended or revoked"))
     revoked = fields.Boolean()
     suspended = fields.Boolean()
     history = fields.List(fields.Nested(StatusEventSchema))
+    entries = fields.List(
+        fields.Nested(StatusBitSchema),
+        metadata=doc(
+            "where the credential's status bits are published: the revocation bit named in the"
+            " credential, the suspension bit kept by the registry"
+        ),
+    )

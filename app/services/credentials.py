@@ -412,7 +412,7 @@ def _sign_and_store(
 ) -> IssuedCredential:
     """Give the credential its status entries, sign it, store it: one transaction."""
     reserved = status.reserve_status_entries(session, env, key)
-    document["credentialStatus"] = status.status_entries_json(env, reserved)
+    document["credentialStatus"] = status.published_status_entry(env, reserved)
     signed = replace(issued, document=sign(env, document, key))
     store.add(session, signed, actor.id)
     session.flush()

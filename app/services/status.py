@@ -67,12 +67,21 @@ def reserve_status_entries(
     return reserved
 
 
-def status_entries_json(
+def published_status_entry(
     env: CredentialEnvironment, reserved: list[tuple[StatusListRow, int]]
-) -> list[dict[str, str]]:
-    return [
-        status_entry(status_list_url(env, row.id), index, row.purpose) for row, index in reserved
-    ]  # type: ignore[arg-type]
+) -> dict[str, str]:
+    """The one ``credentialStatus`` object a credential carries: its revocation entry.
+
+    OB 3.0 (2024 schema) allows a single status object, and Digital Bazaar's verifier reads
+    one bit per entry, so the credential names only its revocation bit. Its suspension bit is
+    reserved and published all the same (a signed suspension list per key) but tracked by
+    the registry: this registry's verifier finds it from the credential id (see
+    `status_check`). The README's "Status design" section gives the reasons.
+    """
+    for row, index in reserved:
+        if row.purpose == "revocation":
+            return status_entry(status_list_url(env, row.id), index, "revocation")
+    raise ValueError("no revocation entry was reserved")
 
 
 def record_status_entries(
@@ -175,7 +184,7 @@ def change_status(
     actor = authorize(session, actor, "credential.status", target)
     apply_status_change(session, env, credential, action, reason, actor.id)
     session.flush()
-    result = _status_of(session, credential)
+    result = _status_of(session, env, credential)
     session.commit()
     return result
 
@@ -226,7 +235,7 @@ def apply_status_change(
 
 
 def credential_status(
-    session: Session, actor: Principal | None, credential_id: str
+    session: Session, actor: Principal | None, env: CredentialEnvironment, credential_id: str
 ) -> dict[str, Any]:
     """The credential's current status and its history (for its holder and school staff)."""
     credential = session.get(IssuedCredentialRow, credential_id)
@@ -236,11 +245,21 @@ def credential_status(
         "credential", credential_id, institution=credential.institution, learner=credential.learner
     )
     authorize(session, actor, "learner.read", target)
-    return _status_of(session, credential)
+    return _status_of(session, env, credential)
 
 
-def _status_of(session: Session, credential: IssuedCredentialRow) -> dict[str, Any]:
+def _status_of(
+    session: Session, env: CredentialEnvironment, credential: IssuedCredentialRow
+) -> dict[str, Any]:
     credential_id = credential.id
+    named = credential.document.get("credentialStatus")
+    named_entries = named if isinstance(named, list) else [named]
+    named_purposes = {e.get("statusPurpose") for e in named_entries if isinstance(e, dict)}
+    entries = session.scalars(
+        select(CredentialStatusEntryRow)
+        .where(CredentialStatusEntryRow.credential == credential_id)
+        .order_by(CredentialStatusEntryRow.purpose)
+    )
     events = session.scalars(
         select(CredentialStatusEventRow)
         .where(CredentialStatusEventRow.credential == credential_id)
@@ -257,6 +276,15 @@ def _status_of(session: Session, credential: IssuedCredentialRow) -> dict[str, A
         "history": [
             {"action": e.action, "reason": e.reason, "by": e.actor, "at": e.at.isoformat()}
             for e in events
+        ],
+        "entries": [
+            {
+                "purpose": e.purpose,
+                "statusListCredential": status_list_url(env, e.status_list),
+                "statusListIndex": str(e.index),
+                "named_in_credential": e.purpose in named_purposes,
+            }
+            for e in entries
         ],
     }
 
@@ -324,8 +352,13 @@ def status_check(session: Session, env: CredentialEnvironment):  # type: ignore[
             return False, "the status list has another issuer than the credential"
         return True, "status list verified"
 
+    def check_entries(document: Mapping[str, Any]) -> Verdict:
+        return check_status(document, resolve_list, list_is_authentic)
+
     def check(document: Mapping[str, Any]) -> Verdict:
         verdict = check_status(document, resolve_list, list_is_authentic)
+        if verdict.ok:
+            verdict = _registry_suspension(session, env, document, verdict, check_entries)
         if verdict.code not in ("revoked", "suspended"):
             return verdict
         return _with_history(session, env, document, verdict)
@@ -368,6 +401,54 @@ def verified_list_proof(env: CredentialEnvironment, status_list: Mapping[str, An
             env.verified_status_lists.clear()
         env.verified_status_lists[key] = result
     return result
+
+
+def _registry_suspension(
+    session: Session,
+    env: CredentialEnvironment,
+    document: Mapping[str, Any],
+    verdict: Verdict,
+    check_entries: Any,
+) -> Verdict:
+    """Check the suspension bit the registry keeps for one of its own credentials.
+
+    The credential names only its revocation entry; its suspension entry is found by the
+    credential id and read from the published, signed suspension list like any other entry.
+    A credential that names its suspension entry itself (issued before the single-entry
+    design) was already checked by `check_status`.
+    """
+    credential_id = document.get("id")
+    prefix = f"{env.base_url}/credentials/"
+    if not isinstance(credential_id, str) or not credential_id.startswith(prefix):
+        return verdict
+    named = document.get("credentialStatus")
+    named_entries = [named] if isinstance(named, Mapping) else named or []
+    if any(
+        isinstance(e, Mapping) and e.get("statusPurpose") == "suspension" for e in named_entries
+    ):
+        return verdict
+    entry = session.get(
+        CredentialStatusEntryRow, (credential_id.removeprefix(prefix), "suspension")
+    )
+    if entry is None:
+        return verdict
+    suspension = check_entries(
+        {
+            "id": credential_id,
+            "issuer": document.get("issuer"),
+            "credentialStatus": status_entry(
+                status_list_url(env, entry.status_list), entry.index, "suspension"
+            ),
+        }
+    )
+    if not suspension.ok or verdict.code != "active":
+        return suspension
+    return Verdict(
+        True,
+        "active",
+        f"{verdict.message} and not suspended (suspension kept by the issuing registry)",
+        "Niet ingetrokken en niet geschorst.",
+    )
 
 
 def _with_history(

@@ -666,7 +666,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     )
     entries = _ok(api.get("/api/audit?entity=unit&id=BC-VV-B1K1"))["items"]
     assert entries and entries[0]["institution"] == "MBO-ZW"
-    status_list = document["credentialStatus"][0]["statusListCredential"].rsplit("/", 1)[1]
+    status_list = document["credentialStatus"]["statusListCredential"].rsplit("/", 1)[1]
     values = {
         "l5": l5,
         "l9": l9,

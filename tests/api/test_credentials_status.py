@@ -1,7 +1,8 @@
 """Credential status through HTTP: Bitstring Status Lists, revoke / suspend / unsuspend, verify.
 
-Every issued credential carries a ``revocation`` and a ``suspension``
-``BitstringStatusListEntry``; the lists are served signed at ``/status/{list}`` and re-signed
+Every issued credential names one ``revocation`` ``BitstringStatusListEntry``; its
+``suspension`` bit is kept by the registry (listed by ``/api/credentials/{id}/status``) and
+checked by this registry's verifier. The lists are served signed at ``/status/{list}`` and re-signed
 when a bit changes. The encoded lists are decoded here with the standard library only (GZIP +
 multibase base64url), not with the app's own decoder.
 
@@ -60,9 +61,16 @@ def bit(bits: bytes, index: int) -> bool:
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
-def entry(credential: Document, purpose: str) -> Document:
-    [found] = [e for e in credential["credentialStatus"] if e["statusPurpose"] == purpose]
-    return found  # type: ignore[no-any-return]
+def entry(client: FlaskClient, credential: Document, purpose: str) -> Document:
+    """The credential's status entry for `purpose`: the revocation entry is the one the
+    credential names; the suspension entry is kept by the registry and listed by
+    ``GET /api/credentials/{id}/status`` (staff and the holder see it)."""
+    named = credential["credentialStatus"]
+    if named["statusPurpose"] == purpose:
+        return named  # type: ignore[no-any-return]
+    [found] = [e for e in state(client, credential)["entries"] if e["purpose"] == purpose]
+    url, index = found["statusListCredential"], found["statusListIndex"]
+    return {"statusListCredential": url, "statusListIndex": index, "statusPurpose": purpose}
 
 
 def status_list(client: FlaskClient, url: str) -> Document:
@@ -74,7 +82,7 @@ def status_list(client: FlaskClient, url: str) -> Document:
 
 def flagged(client: FlaskClient, credential: Document, purpose: str) -> bool:
     """Whether the credential's bit for `purpose` is set in the list as served now."""
-    item = entry(credential, purpose)
+    item = entry(client, credential, purpose)
     served = status_list(client, item["statusListCredential"])
     return bit(
         decode_list(served["credentialSubject"]["encodedList"]), int(item["statusListIndex"])
@@ -145,7 +153,7 @@ def new_credential(api: FlaskClient) -> Issuer:
 
 
 @pytest.mark.parametrize("kind", ["unit", "epa"])
-def test_every_issued_credential_has_a_revocation_and_a_suspension_entry(
+def test_every_issued_credential_names_one_revocation_entry_and_the_registry_keeps_its_suspension(
     api: FlaskClient, kind: str
 ) -> None:
     if kind == "unit":
@@ -160,21 +168,28 @@ def test_every_issued_credential_has_a_revocation_and_a_suspension_entry(
         )
         assert response.status_code == 201, response.get_data(as_text=True)
         credential = response.get_json()
-    entries = credential["credentialStatus"]
-    assert isinstance(entries, list) and len(entries) == 2
-    assert sorted(e["statusPurpose"] for e in entries) == ["revocation", "suspension"]
-    for item in entries:
-        assert item["type"] == "BitstringStatusListEntry"
+    # One status object, as the OB 3.0 schema allows: the revocation entry.
+    named = credential["credentialStatus"]
+    assert isinstance(named, dict) and named["statusPurpose"] == "revocation"
+    assert named["type"] == "BitstringStatusListEntry"
+    listed = state(api, credential)["entries"]
+    assert sorted(e["purpose"] for e in listed) == ["revocation", "suspension"]
+    assert {e["purpose"]: e["named_in_credential"] for e in listed} == {
+        "revocation": True,
+        "suspension": False,
+    }
+    for purpose in ("revocation", "suspension"):
+        item = entry(api, credential, purpose)
         url = item["statusListCredential"]
         assert url.startswith(f"{LOCAL_BASE}/status/")
         assert item["statusListIndex"].isdigit() and 0 <= int(item["statusListIndex"]) < MIN_ENTRIES
-        assert item["id"] == f"{url}#{item['statusListIndex']}"
+    assert named["id"] == f"{named['statusListCredential']}#{named['statusListIndex']}"
     # One list per purpose.
     assert (
-        entry(credential, "revocation")["statusListCredential"]
-        != entry(credential, "suspension")["statusListCredential"]
+        entry(api, credential, "revocation")["statusListCredential"]
+        != entry(api, credential, "suspension")["statusListCredential"]
     )
-    # The entries are part of what is signed, and the credential verifies with its status.
+    # The entry is part of what is signed, and the credential verifies with both bits checked.
     report = verify(api, credential)
     assert report["verified"] is True
     assert "status" in [c["check"] for c in report["checks"]]
@@ -189,7 +204,7 @@ def test_the_status_list_is_a_signed_list_of_the_same_issuer_with_at_least_13107
     base = LOCAL_BASE if mode == "did:key" else WEB_BASE
     credential = issued(client, learner_id(client, "DEMO-L5"), "AV-NL-2F")
     for purpose in ("revocation", "suspension"):
-        item = entry(credential, purpose)
+        item = entry(client, credential, purpose)
         served = status_list(client, item["statusListCredential"])
         assert served["id"] == item["statusListCredential"]
         assert served["id"].startswith(f"{base}/status/")
@@ -215,7 +230,7 @@ def test_the_status_list_is_a_signed_list_of_the_same_issuer_with_at_least_13107
 def test_status_indexes_are_random_not_sequential(api: FlaskClient, new_credential: Issuer) -> None:
     credentials = [new_credential() for _ in range(4)]
     for purpose in ("revocation", "suspension"):
-        indexes = [int(entry(c, purpose)["statusListIndex"]) for c in credentials]
+        indexes = [int(entry(api, c, purpose)["statusListIndex"]) for c in credentials]
         assert len(set(indexes)) == len(indexes)
         steps = {b - a for a, b in zip(indexes, indexes[1:], strict=False)}
         assert steps != {1}, indexes  # not handed out one after another
@@ -233,14 +248,14 @@ def test_suspend_then_unsuspend_makes_the_credential_active_again(
     api: FlaskClient, new_credential: Issuer
 ) -> None:
     credential = new_credential()
-    assert state(api, credential) == {
+    assert {k: v for k, v in state(api, credential).items() if k != "entries"} == {
         "id": credential_key(credential),
         "status": "active",
         "revoked": False,
         "suspended": False,
         "history": [],
     }
-    suspension_url = entry(credential, "suspension")["statusListCredential"]
+    suspension_url = entry(api, credential, "suspension")["statusListCredential"]
     before = status_list(api, suspension_url)
 
     body = changed_ok(api, credential, "suspend", "Onderzoek naar fraude")
@@ -278,10 +293,10 @@ def test_suspending_twice_or_unsuspending_an_active_credential_is_a_409(
         api, credential, "suspension"
     )
     changed_ok(api, credential, "suspend", "eerste keer")
-    listed = status_list(api, entry(credential, "suspension")["statusListCredential"])
+    listed = status_list(api, entry(api, credential, "suspension")["statusListCredential"])
     assert_problem(change(api, credential, "suspend", "tweede keer"), 409)
     # A refused change leaves the list (and its proof) as it was.
-    assert status_list(api, entry(credential, "suspension")["statusListCredential"]) == listed
+    assert status_list(api, entry(api, credential, "suspension")["statusListCredential"]) == listed
     current = state(api, credential)
     assert current["status"] == "suspended"
     assert [h["reason"] for h in current["history"]] == ["eerste keer"]
@@ -291,8 +306,10 @@ def test_revoking_sets_the_revocation_bit_and_verify_says_revoked(
     api: FlaskClient, new_credential: Issuer
 ) -> None:
     credential, bystander = new_credential(), new_credential()
-    revocation_url = entry(credential, "revocation")["statusListCredential"]
-    assert entry(bystander, "revocation")["statusListCredential"] == revocation_url  # same list
+    revocation_url = entry(api, credential, "revocation")["statusListCredential"]
+    assert (
+        entry(api, bystander, "revocation")["statusListCredential"] == revocation_url
+    )  # same list
     before = status_list(api, revocation_url)
     body = changed_ok(api, credential, "revoke", "Diploma ten onrechte uitgereikt")
     assert body["status"] == "revoked" and body["revoked"] is True
@@ -309,7 +326,7 @@ def test_revoking_sets_the_revocation_bit_and_verify_says_revoked(
         for i in range(8 * n, 8 * n + 8)
         if bit(old_bits, i) != bit(new_bits, i)
     ]
-    assert flipped == [int(entry(credential, "revocation")["statusListIndex"])]
+    assert flipped == [int(entry(api, credential, "revocation")["statusListIndex"])]
     report = verify(api, credential)
     assert report["verified"] is False and failed(report) == {"status"}
     assert "revoked" in status_message(report)
@@ -325,13 +342,13 @@ def test_a_revoked_credential_can_no_longer_change(
     credential = new_credential()
     changed_ok(api, credential, "revoke", "ingetrokken")
     lists = {
-        p: status_list(api, entry(credential, p)["statusListCredential"])
+        p: status_list(api, entry(api, credential, p)["statusListCredential"])
         for p in ("revocation", "suspension")
     }
     for action in ("revoke", "suspend", "unsuspend"):
         assert_problem(change(api, credential, action, f"{action} na intrekking"), 409)
     for purpose, document in lists.items():
-        assert status_list(api, entry(credential, purpose)["statusListCredential"]) == document
+        assert status_list(api, entry(api, credential, purpose)["statusListCredential"]) == document
     current = state(api, credential)
     assert current["status"] == "revoked"
     assert [h["action"] for h in current["history"]] == ["revoke"]
@@ -412,7 +429,7 @@ def test_did_web_revocation_and_suspension_fail_verification(web: FlaskClient) -
         assert word in status_message(report)
         served = status_list(
             web,
-            entry(credential, "revocation" if word == "revoked" else "suspension")[
+            entry(web, credential, "revocation" if word == "revoked" else "suspension")[
                 "statusListCredential"
             ],
         )

@@ -473,7 +473,7 @@ def test_served_credentials_and_documents_match_the_documented_schemas(
     learner = learner_id(issuing, "DEMO-L5")
     credential = issue(issuing, learner, "BC-VV-B1K1").get_json()
     credential_id = credential["id"].rsplit("/", 1)[-1]
-    status_url = credential["credentialStatus"][0]["statusListCredential"]
+    status_url = credential["credentialStatus"]["statusListCredential"]
     served = {
         "VerifiableCredential": [
             credential,

@@ -52,7 +52,8 @@ def served_documents(
     """{URL: document} of what a verifier must fetch: status lists (and the DID document)."""
     documents: dict[str, Any] = {}
     for credential in credentials.values():
-        for entry in credential.get("credentialStatus", []):
+        named = credential.get("credentialStatus", [])
+        for entry in named if isinstance(named, list) else [named]:
             url = entry["statusListCredential"]
             response = client.get(urlsplit(url).path)
             assert response.status_code == 200, url
