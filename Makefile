@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# gunicorn.conf.py (read from the project root) sets the worker class: threads, see README.
 # The public base URL (credential ids, status lists, did:web, links, QR codes) follows HOST and
 # PORT, unless the environment sets LEERLIJN_BASE_URL (0.0.0.0 or :: serve on 127.0.0.1).
 ifeq ($(strip $(LEERLIJN_BASE_URL)),)
@@ -25,7 +26,7 @@ endif
 run: install
 	@echo "LEERLIJN_BASE_URL=$$LEERLIJN_BASE_URL"
 	$(BIN)/flask --app wsgi seed
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # Node + the independent verifier, Debian's chromium, PostgreSQL: installed once, then cached.
 test-deps: install

@@ -9,19 +9,25 @@ from flask import Flask, send_from_directory
 from app import clock
 from app.config import Config
 from app.extensions import db, migrate
+from app.instance_files import protect_instance_files
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(config: type[Config] = Config) -> Flask:
     """Build a configured app; the only module-level app lives in `wsgi.py`."""
-    app = Flask(__name__, instance_relative_config=True)
+    instance_path = config.LEERLIJN_INSTANCE_PATH
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+    )
     app.config.from_object(config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'leerlijn.sqlite3'}"
         )
+    protect_instance_files(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])
     app.json.sort_keys = False  # type: ignore[attr-defined]
     if app.config["LEERLIJN_TIMEZONE"] != clock.TIME_ZONE_NAME:
         raise ValueError(f"LEERLIJN_TIMEZONE is fixed at {clock.TIME_ZONE_NAME} (see app/clock.py)")
@@ -52,6 +58,9 @@ def create_app(config: type[Config] = Config) -> Flask:
     from app.authentication import register_authentication
     from app.cli import register_cli
     from app.persistence.audit import install_audit_trail
+    from app.request_limits import install_request_limits
+    from app.security_headers import install_security_headers
+    from app.status_cli import register_status_cli
     from app.web import register_web
 
     install_audit_trail()
@@ -62,8 +71,11 @@ def create_app(config: type[Config] = Config) -> Flask:
     register_web(app)
     register_cli(app)
     register_access_cli(app)
+    register_status_cli(app)
     _serve_api_docs_assets(app)
     _protect_forms_and_limit_rates(app)
+    install_security_headers(app)
+    install_request_limits(app)
     return app
 
 
@@ -101,6 +113,7 @@ def _protect_forms_and_limit_rates(app: Flask) -> None:
     @app.before_request
     def check_csrf_on_page_forms() -> None:
         unsafe = request.method in ("POST", "PUT", "PATCH", "DELETE")
+        unsafe = unsafe and request.routing_exception is None  # else its 404/405 answers
         if unsafe and not request.path.startswith("/api/") and app.config["WTF_CSRF_ENABLED"]:
             csrf.protect()
 

@@ -53,6 +53,13 @@ class Config:
     LEERLIJN_DEFAULT_INSTITUTION: str = os.environ.get("LEERLIJN_DEFAULT_INSTITUTION") or "MBO-ZW"
     #: The calendar of every date (fixed; `app.clock` keeps the clock, `create_app` checks this).
     LEERLIJN_TIMEZONE: str = TIME_ZONE_NAME
+    #: The instance folder (SQLite file, secret key, keys; kept 0700); None means ``instance/``
+    #: in the project root. ``LEERLIJN_INSTANCE_PATH`` (an absolute path) sets it.
+    LEERLIJN_INSTANCE_PATH: Path | None = (
+        Path(os.environ["LEERLIJN_INSTANCE_PATH"])
+        if os.environ.get("LEERLIJN_INSTANCE_PATH")
+        else None
+    )
     #: The issuers' Ed25519 keys; None means ``keys/`` in the instance folder.
     LEERLIJN_KEYS_DIR: Path | None = None
     SEED_DIR: Path = PROJECT_ROOT / "seed"
@@ -79,6 +86,20 @@ class Config:
         os.environ.get("LEERLIJN_RATE_LIMIT_VERIFY") or "600 per minute"
     )
     RATELIMIT_STORAGE_URI: str = os.environ.get("LEERLIJN_RATE_LIMIT_STORAGE") or "memory://"
+    #: Seconds a client may take to send its request body (then 408; app/request_limits.py).
+    LEERLIJN_REQUEST_BODY_TIMEOUT: float = float(
+        os.environ.get("LEERLIJN_REQUEST_BODY_TIMEOUT") or 20
+    )
+    #: Seconds a request's database work may run (then 503, rolled back); 0 means no limit.
+    LEERLIJN_REQUEST_TIMEOUT: float = float(os.environ.get("LEERLIJN_REQUEST_TIMEOUT") or 30)
+    #: Tests only (off by default): requests to this path first run an endless query.
+    LEERLIJN_TEST_SLOW_PATH: str | None = os.environ.get("LEERLIJN_TEST_SLOW_PATH") or None
+    #: Content-Security-Policy of every response (app/security_headers.py).
+    LEERLIJN_CONTENT_SECURITY_POLICY: str = (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
     RATELIMIT_HEADERS_ENABLED = True
 
     API_TITLE = "Leerlijn"

@@ -7,11 +7,13 @@ Multikey, dates) and ``{key_id}.key`` the private Multikey, created with mode 06
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +31,7 @@ from app.domain.credentials.multibase import (
 )
 
 KeyStatus = Literal["active", "rotated", "retired"]
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +84,36 @@ class KeyStore:
             for key in self.keys(folder.name)
         ]
 
+    def active_or_create(self, institution: str) -> IssuerKey:
+        """The institution's active key, made now when it has none — once, however many
+        processes ask at the same time (they wait for each other on the folder's lock)."""
+        found = self.active(institution)
+        if found is not None:
+            return found
+        with self._locked(institution):
+            return self.active(institution) or self._create_unlocked(institution)
+
     def create(self, institution: str) -> IssuerKey:
         """Make a new active key; an earlier active key becomes 'rotated' (still valid)."""
+        with self._locked(institution):
+            return self._create_unlocked(institution)
+
+    @contextmanager
+    def _locked(self, institution: str) -> Iterator[None]:
+        """Hold the institution's key lock (an exclusive ``flock`` on ``.lock`` in its folder)
+        so that key changes from several processes happen one after the other."""
         folder = self._folder(institution)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(folder, 0o700)
+        descriptor = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)  # closing releases the lock
+
+    def _create_unlocked(self, institution: str) -> IssuerKey:
+        folder = self._folder(institution)
         for key in self.keys(institution):
             if key.status == "active":
                 self._write_public(replace(key, status="rotated"))
@@ -108,12 +135,13 @@ class KeyStore:
         return key
 
     def retire(self, institution: str, key_id: str) -> IssuerKey:
-        key = self.find(institution, key_id)
-        if key is None:
-            raise KeyError(f"{institution} has no key {key_id}")
-        retired = replace(key, status="retired", retired=datetime.now(UTC).isoformat())
-        self._write_public(retired)
-        return retired
+        with self._locked(institution):
+            key = self.find(institution, key_id)
+            if key is None:
+                raise KeyError(f"{institution} has no key {key_id}")
+            retired = replace(key, status="retired", retired=datetime.now(UTC).isoformat())
+            self._write_public(retired)
+            return retired
 
     def signer(self, key: IssuerKey) -> Callable[[bytes], bytes]:
         """Return a function that signs bytes with `key`'s private half."""
@@ -128,12 +156,12 @@ class KeyStore:
         return private.sign
 
     def _folder(self, institution: str) -> Path:
-        if not SAFE_NAME.match(institution):
+        if not SAFE_NAME.fullmatch(institution):
             raise ValueError(f"unusable institution code for a key folder: {institution!r}")
         return self.directory / institution
 
     def _write_public(self, key: IssuerKey) -> None:
         path = self._folder(key.institution) / f"{key.key_id}.json"
-        temporary = path.with_suffix(".json.tmp")
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         temporary.write_text(json.dumps(asdict(key), indent=2), encoding="utf-8")
         os.replace(temporary, path)

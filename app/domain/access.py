@@ -127,6 +127,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "enrolment.electives": frozenset({_A, _S, _AS, _L}),
     "credential.issue": frozenset({_A, _AS}),
     "credential.status": frozenset({_A, _AS}),
+    "status.rebuild": frozenset({_A}),
     "credential.offer": frozenset({_A, _S, _AS, _L}),
     "vmbo.programme.write": frozenset({_A, _S}),
     "vmbo.write": frozenset({_A, _S, _T}),

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import column as sql_column
 from sqlalchemy import event, inspect, select
 from sqlalchemy import table as sql_table
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from app.domain.access import Principal
 from app.persistence.models.access import AuditRow
@@ -383,10 +383,12 @@ def _record_bulk_write(state: ORMExecuteState) -> Any:
     return result
 
 
-def _forget_principal(session: Session) -> None:
-    """A principal is bound for one transaction (one use case) only."""
-    session.info.pop(PRINCIPAL_KEY, None)
-    session.info.pop(REASON_KEY, None)
+def _forget_principal(session: Session, transaction: SessionTransaction) -> None:
+    """A principal is bound for one transaction (one use case) only: forgotten when the
+    outermost transaction ends (committed, rolled back or closed), not at a savepoint."""
+    if transaction.parent is None:
+        session.info.pop(PRINCIPAL_KEY, None)
+        session.info.pop(REASON_KEY, None)
 
 
 def install_audit_trail() -> None:
@@ -394,5 +396,4 @@ def install_audit_trail() -> None:
     if not event.contains(Session, "after_flush", _record_changes):
         event.listen(Session, "after_flush", _record_changes)
         event.listen(Session, "do_orm_execute", _record_bulk_write)
-        event.listen(Session, "after_commit", _forget_principal)
-        event.listen(Session, "after_rollback", _forget_principal)
+        event.listen(Session, "after_transaction_end", _forget_principal)

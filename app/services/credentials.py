@@ -173,7 +173,7 @@ def issue_credential(
         raise shortfall
     institution = repo.get_institution(session, learner.institution)
     assert institution is not None  # a learner's institution is a foreign key
-    key = env.issuers.keys.active(institution.code) or env.issuers.keys.create(institution.code)
+    key = env.issuers.keys.active_or_create(institution.code)
     issuance = Issuance(
         env,
         learner_id,
@@ -381,7 +381,7 @@ def learner_record_credential(
         )
     institution = repo.get_institution(session, learner.institution)
     assert institution is not None
-    key = env.issuers.keys.active(institution.code) or env.issuers.keys.create(institution.code)
+    key = env.issuers.keys.active_or_create(institution.code)
     achievement_ids = {
         c.achievement_code: c.document["credentialSubject"]["achievement"]["id"] for c in held
     }

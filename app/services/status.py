@@ -9,7 +9,8 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.adapters.credential_environment import CredentialEnvironment
@@ -28,6 +29,7 @@ from app.domain.credentials.statuslist import (
 )
 from app.domain.credentials.verification import Verdict
 from app.domain.errors import Conflict, NotFound
+from app.persistence.locks import locked, write_lock
 from app.persistence.models.credentials import (
     CredentialStatusEntryRow,
     CredentialStatusEventRow,
@@ -48,10 +50,15 @@ def status_list_url(env: CredentialEnvironment, list_id: str) -> str:
 def reserve_status_entries(
     session: Session, env: CredentialEnvironment, key: IssuerKey
 ) -> list[tuple[StatusListRow, int]]:
-    """Reserve a random free index in the open revocation and suspension lists of `key`."""
+    """Reserve a random free index in the open revocation and suspension lists of `key`.
+
+    Each list is locked (`locked`) before its entries are read and its ``allocated`` counter
+    is raised, so concurrent issues neither share an index nor lose a count, and a list stops
+    taking credentials at `LIST_FILL_LIMIT`. The lock is held until the issue commits.
+    """
     reserved = []
     for purpose in PURPOSES:
-        status_list = _open_list(session, env, key, purpose)
+        status_list = _locked_open_list(session, env, key, purpose)
         while True:
             index = secrets.randbelow(LIST_SIZE)
             taken = session.scalar(
@@ -60,7 +67,7 @@ def reserve_status_entries(
                     CredentialStatusEntryRow.index == index,
                 )
             )
-            if taken is None and all(index != i for row, i in reserved if row.id == status_list.id):
+            if taken is None:
                 break
         status_list.allocated += 1
         reserved.append((status_list, index))
@@ -95,11 +102,30 @@ def record_status_entries(
     )
 
 
-def _open_list(
+def _locked_open_list(
     session: Session, env: CredentialEnvironment, key: IssuerKey, purpose: StatusPurpose
 ) -> StatusListRow:
-    row = session.scalar(
-        select(StatusListRow)
+    """The key's list for `purpose` that still takes credentials, locked; made when none is.
+
+    Two first issues may both find no open list and both make list ``…-1``: the second insert
+    fails on the primary key (in a savepoint, so nothing else is undone) and it takes the list
+    the first one made.
+    """
+    while True:
+        open_id = session.scalar(_open_list_id(key, purpose))
+        if open_id is not None:
+            row = locked(session, StatusListRow, open_id)
+            if row is not None and row.allocated < LIST_FILL_LIMIT:
+                return row
+            continue  # filled by another issue meanwhile
+        made = _new_list(session, env, key, purpose)
+        if made is not None:
+            return made
+
+
+def _open_list_id(key: IssuerKey, purpose: StatusPurpose) -> Select[tuple[str]]:
+    return (
+        select(StatusListRow.id)
         .where(
             StatusListRow.institution == key.institution,
             StatusListRow.key_id == key.key_id,
@@ -108,8 +134,15 @@ def _open_list(
         )
         .order_by(StatusListRow.id)
     )
-    if row is not None:
-        return row
+
+
+def _new_list(
+    session: Session, env: CredentialEnvironment, key: IssuerKey, purpose: StatusPurpose
+) -> StatusListRow | None:
+    """Make the key's next list for `purpose`, or ``None`` when another issue just made it."""
+    write_lock(session, StatusListRow)
+    if session.scalar(_open_list_id(key, purpose)) is not None:
+        return None  # made (SQLite) while this issue waited for the write lock
     count = (
         session.scalar(
             select(func.count()).where(
@@ -127,15 +160,18 @@ def _open_list(
         purpose=purpose,
         bits=bits,
         allocated=0,
-        document=_signed_list(env, key, list_id, purpose, bits),
+        document=signed_status_list(env, key, list_id, purpose, bits),
         updated_at=now(),
     )
-    session.add(row)
-    session.flush()
-    return row
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return None
+    return locked(session, StatusListRow, list_id)
 
 
-def _signed_list(
+def signed_status_list(
     env: CredentialEnvironment, key: IssuerKey, list_id: str, purpose: StatusPurpose, bits: bytes
 ) -> dict[str, Any]:
     issued = now().replace(microsecond=0)
@@ -200,25 +236,25 @@ def apply_status_change(
     """Flip the credential's bit, re-sign its list and record the event; the caller authorized
     the change and commits (so several changes can form one use case, as an erasure does)."""
     credential_id = credential.id
-    if credential.revoked_at is not None:
-        raise Conflict(f"credential {credential_id} is revoked; its status can no longer change")
-    if action == "suspend" and credential.suspended:
-        raise Conflict(f"credential {credential_id} is already suspended")
-    if action == "unsuspend" and not credential.suspended:
-        raise Conflict(f"credential {credential_id} is not suspended")
+    _refuse_impossible(credential, action)
     entry = session.get(CredentialStatusEntryRow, (credential_id, TRANSITIONS[action]))
     if entry is None:
         raise Conflict(f"credential {credential_id} has no {TRANSITIONS[action]} status entry")
-    at = now()
-    status_list = session.get(StatusListRow, entry.status_list)
+    # Lock the list, then read the credential again: a change that committed meanwhile (the
+    # same credential revoked twice at once, another bit of the same list) is seen, not undone.
+    session.flush()
+    status_list = locked(session, StatusListRow, entry.status_list)
     assert status_list is not None  # foreign key
+    session.refresh(credential)
+    _refuse_impossible(credential, action)
+    at = now()
     status_list.bits = set_bit(status_list.bits, entry.index, action != "unsuspend")
     key = env.issuers.keys.find(status_list.institution, status_list.key_id)
     if key is None or key.status == "retired":
         raise Conflict(
             f"the key of status list {status_list.id} is retired; the list cannot be re-signed"
         )
-    status_list.document = _signed_list(
+    status_list.document = signed_status_list(
         env, key, status_list.id, status_list.purpose, status_list.bits
     )  # type: ignore[arg-type]
     status_list.updated_at = at
@@ -232,6 +268,15 @@ def apply_status_change(
         )
     )
     session.flush()
+
+
+def _refuse_impossible(credential: IssuedCredentialRow, action: str) -> None:
+    if credential.revoked_at is not None:
+        raise Conflict(f"credential {credential.id} is revoked; its status can no longer change")
+    if action == "suspend" and credential.suspended:
+        raise Conflict(f"credential {credential.id} is already suspended")
+    if action == "unsuspend" and not credential.suspended:
+        raise Conflict(f"credential {credential.id} is not suspended")
 
 
 def credential_status(

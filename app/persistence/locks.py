@@ -1,0 +1,54 @@
+"""Row locks that hold on both databases: one writer at a time for a row's read-modify-write.
+
+PostgreSQL locks the row (``SELECT … FOR UPDATE``) until the transaction ends. SQLite has no
+row locks and takes its one write lock only at the first write of a transaction, so a row read
+before that can be overwritten by a writer that committed in between (a lost update): there
+the lock is taken first, by a write that changes nothing, and the row is read after it.
+Either way the caller reads the row as it is after every earlier writer committed, and no
+later writer reads it before this transaction ends.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+Row = TypeVar("Row")
+
+
+def locked(session: Session, model: type[Row], key: Any) -> Row | None:
+    """Lock the row of `model` whose primary key is `key` and return it read afresh.
+
+    Returns ``None`` (and holds no row lock on PostgreSQL) when there is no such row.
+    """
+    table = model.__table__  # type: ignore[attr-defined]
+    [primary] = list(table.primary_key.columns)
+    if session.get_bind().dialect.name == "sqlite":
+        # A no-op UPDATE through the connection: it takes SQLite's write lock now (waiting for
+        # the busy timeout) and, being no ORM statement, writes no audit entry.
+        session.connection().execute(
+            update(table).where(primary == key).values({primary.name: primary})
+        )
+    statement = (
+        select(model)
+        .where(primary == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return session.scalar(statement)
+
+
+def write_lock(session: Session, model: type[Any]) -> None:
+    """On SQLite, take the database's write lock now (PostgreSQL: nothing to do).
+
+    For a check-then-insert on SQLite: with the lock held, what the check reads stays true
+    until the transaction ends. PostgreSQL callers rely on unique keys instead.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        table = model.__table__
+        [primary] = list(table.primary_key.columns)
+        session.connection().execute(
+            update(table).where(primary.is_(None)).values({primary.name: primary})
+        )
