@@ -38,6 +38,7 @@ def create_app(config: type[Config] = Config) -> Flask:
     from app.persistence.models import (  # noqa: F401  (register the tables)
         access,
         credentials,
+        jobs,
         learners,
         registry,
         vmbo,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -14,8 +16,10 @@ from app.domain.access import SYSTEM
 from app.domain.errors import InvalidData, RegistryError
 from app.extensions import db
 from app.request_context import credential_environment
+from app.schemas.registry import import_document, load_import_document, to_import_document
 from app.services import access
-from app.services.seeding import load_registry_file, load_seed, summarize
+from app.services.importer import import_registry_in_steps, package_size
+from app.services.seeding import load_seed, read_json, summarize
 
 
 def ensure_schema() -> None:
@@ -49,12 +53,19 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("import")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_command(file: Path) -> None:
-        """Import a registry document, exactly as POST /api/import does."""
+        """Import a registry document, exactly as POST /api/import does.
+
+        A large document (more items than LEERLIJN_IMPORT_JOB_THRESHOLD) is written in short
+        steps, as the API's import jobs do, with a progress bar.
+        """
         ensure_schema()
+        institution = current_app.config["LEERLIJN_DEFAULT_INSTITUTION"]
         try:
-            report = load_registry_file(
-                db.session, SYSTEM, file, current_app.config["LEERLIJN_DEFAULT_INSTITUTION"]
-            )
+            body = read_json(file)
+            if package_size(body) > current_app.config["LEERLIJN_IMPORT_JOB_THRESHOLD"]:
+                report = _import_with_progress_bar(body, institution)
+            else:
+                report = import_document(db.session, SYSTEM, body, institution)
         except InvalidData as error:
             _fail(error.errors)
         except (RegistryError, json.JSONDecodeError) as error:
@@ -112,6 +123,35 @@ def register_cli(app: Flask) -> None:
         """Create or upgrade the database schema."""
         ensure_schema()
         click.echo("database is up to date")
+
+
+def _import_with_progress_bar(body: object, institution: str) -> dict[str, object]:
+    """Check the whole document, then write it step by step behind a progress bar (stderr)."""
+    click.echo("checking the document …", err=True)
+    data, field_errors, unparsed = load_import_document(body)
+    document = to_import_document(data, institution)
+    bar: Any = None  # a click progress bar, made once the total is known
+
+    def progress(session: object, stage: str, done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=stage, file=sys.stderr)
+        bar.label = stage
+        bar.update(done - bar.pos)
+
+    try:
+        report = import_registry_in_steps(
+            db.session,
+            SYSTEM,
+            document,
+            field_errors=field_errors,
+            unparsed=unparsed,
+            progress=progress,
+        )
+    finally:
+        if bar is not None:
+            bar.render_finish()
+    return report.as_dict()
 
 
 def _fail(errors: list[dict[str, object]]) -> None:

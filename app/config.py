@@ -67,6 +67,10 @@ class Config:
     PROBLEM_BASE_URI: str = "https://leerlijn.nl/problems/"
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    #: POST /api/import of more items than this runs as a job (202); `flask import` shows a bar.
+    LEERLIJN_IMPORT_JOB_THRESHOLD: int = 2_000
+    #: A running job whose process has not reported for this long reads as failed.
+    LEERLIJN_JOB_STALE_SECONDS: float = 120.0
 
     #: Signs the page session cookie. Unset: a random key kept in the instance folder (0600),
     #: shared by every worker of this installation.

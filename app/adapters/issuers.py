@@ -19,6 +19,7 @@ from app.domain.credentials.did_key import (
     public_key_from_did_key,
 )
 from app.domain.credentials.multibase import decode_ed25519_public_multikey
+from app.domain.text import is_institution_code
 
 
 def is_loopback_url(base_url: str) -> bool:
@@ -97,8 +98,9 @@ class IssuerDirectory:
                 (k for k in self.keys.all_keys() if k.public_key_multibase == multikey), None
             )
         prefix = self.did_web_prefix + ":issuers:"
-        if did.startswith(prefix):
-            return self.keys.find(unquote(did.removeprefix(prefix)), fragment)
+        code = unquote(did.removeprefix(prefix))
+        if did.startswith(prefix) and is_institution_code(code):
+            return self.keys.find(code, fragment)
         return None
 
     def resolve_public_key(self, verification_method: str) -> bytes | None:
@@ -120,7 +122,7 @@ class IssuerDirectory:
         if not issuer.startswith(prefix):
             return None
         code = unquote(issuer.removeprefix(prefix))
-        return code if self.keys.keys(code) else None
+        return code if self._keys_of(code) else None
 
     def is_known_issuer(self, issuer: str) -> bool:
         """Whether `issuer` is the DID of one of our institutions' keys."""
@@ -128,8 +130,12 @@ class IssuerDirectory:
             return any(k.did_key == issuer for k in self.keys.all_keys())
         prefix = self.did_web_prefix + ":issuers:"
         return issuer.startswith(prefix) and bool(
-            self.keys.keys(unquote(issuer.removeprefix(prefix)))
+            self._keys_of(unquote(issuer.removeprefix(prefix)))
         )
+
+    def _keys_of(self, code: str) -> list[IssuerKey]:
+        """The keys of institution `code`; none for a received DID naming no possible code."""
+        return self.keys.keys(code) if is_institution_code(code) else []
 
     def is_live_method(self, verification_method: str) -> bool:
         """Whether the method's key is ours and not retired."""

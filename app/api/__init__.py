@@ -7,9 +7,11 @@ import http
 from flask import Flask, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
-from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound, UnsupportedMediaType
 
 from app.api.errors import PROBLEM_JSON, http_problem
+from app.domain.errors import InvalidData
+from app.domain.text import UNREADABLE, unreadable_characters
 from app.schemas.credentials import DOCUMENTED_SCHEMAS
 from app.schemas.problems import ProblemSchema
 
@@ -66,6 +68,46 @@ def guard_json_body() -> None:
         raise error
 
 
+#: Ids beyond a signed 64-bit integer name nothing stored (and no database can compare them).
+LARGEST_ID = 2**63 - 1
+
+
+def guard_path_ids() -> None:
+    """Answer 404 for an integer id in the path that no database column can hold."""
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, int) and not -LARGEST_ID <= value <= LARGEST_ID:
+            raise NotFound(f"no {name.replace('_', ' ')} {value}")
+
+
+def guard_unreadable_text() -> None:
+    """Refuse NUL characters and lone surrogates before any view or database sees them.
+
+    Anywhere: a path parameter, the query string, a form field or a JSON body (PostgreSQL
+    refuses NUL in text; a lone surrogate has no UTF-8 encoding). Under /api the answer is a
+    422 problem naming each field (JSON pointer or parameter); a page answers 400.
+    """
+    errors = [
+        {"parameter": name, "message": UNREADABLE}
+        for name, value in (request.view_args or {}).items()
+        if any(True for _ in unreadable_characters(value))
+    ]
+    sources = [request.args, request.form] if request.method in BODY_METHODS else [request.args]
+    for source in sources:
+        for name, values in source.lists():
+            if any(True for _ in unreadable_characters([name, *values])):
+                errors.append({"parameter": name, "message": UNREADABLE})
+    if request.method in BODY_METHODS and request.is_json:
+        body = request.get_json(silent=True)
+        errors += [
+            {"pointer": pointer, "message": UNREADABLE} for pointer in unreadable_characters(body)
+        ]
+    if not errors:
+        return
+    if request.path == "/api" or request.path.startswith("/api/"):
+        raise InvalidData(errors)
+    raise BadRequest("the request holds a NUL character or an unpaired surrogate")
+
+
 def _parsed_json() -> object:
     """The parsed body, or None when it is not JSON (absurdly deep nesting included)."""
     try:
@@ -92,6 +134,8 @@ def register_api(app: Flask) -> None:
     for name, schema in DOCUMENTED_SCHEMAS.items():
         api.spec.components.schema(name, schema=schema)
     app.before_request(guard_json_body)
+    app.before_request(guard_unreadable_text)
+    app.before_request(guard_path_ids)
     blueprints = (
         units.blp,
         qualifications.blp,

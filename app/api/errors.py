@@ -18,6 +18,7 @@ from app.domain.errors import (
     DuplicateCode,
     InvalidData,
     NotFound,
+    NothingToCertify,
     PrerequisiteCycle,
     RegistryError,
     StillReferenced,
@@ -36,6 +37,7 @@ PROBLEMS: list[tuple[type[RegistryError], int, str]] = [
     (PrerequisiteCycle, 409, "prerequisite-cycle"),
     (StillReferenced, 409, "still-referenced"),
     (AchievementNotEarned, 409, "achievement-not-earned"),
+    (NothingToCertify, 409, "nothing-to-certify"),
     (Conflict, 409, "conflict"),
     (InvalidData, 422, "invalid-data"),
     (RegistryError, 400, "registry-error"),
@@ -79,7 +81,7 @@ def http_problem(error: HTTPException) -> Response:
     """Turn a werkzeug/flask-smorest HTTP error into a problem (webargs errors keep fields)."""
     page = page_for_people(error)
     if page is not None:
-        return page
+        return _with_error_headers(page, error)
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     messages = data.get("messages") if isinstance(data, Mapping) else None
@@ -110,7 +112,11 @@ def http_problem(error: HTTPException) -> Response:
         if isinstance(data, Mapping) and data.get("message")
         else error.description
     )
-    response = problem(status, None, error.name, str(detail or error.name))
+    return _with_error_headers(problem(status, None, error.name, str(detail or error.name)), error)
+
+
+def _with_error_headers(response: Response, error: HTTPException) -> Response:
+    """Keep the headers the error carries (``Allow`` of a 405, ``Retry-After`` of a 429)."""
     for header, value in error.get_headers():
         if header.lower() not in ("content-type", "content-length"):
             response.headers[header] = value

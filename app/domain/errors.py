@@ -59,6 +59,13 @@ class AchievementNotEarned(Conflict):
         self.extensions = {"missing": self.missing}
 
 
+class NothingToCertify(Conflict, ValueError):
+    """A credential would certify nothing: e.g. a diploma of a qualification without units or EPAs.
+
+    Also a `ValueError`, as the credential builders document it.
+    """
+
+
 class InvalidData(RegistryError):
     """Semantically invalid input; `errors` holds ``{"pointer", "message"}`` items."""
 

@@ -14,21 +14,24 @@ personal behind) and bulky documents
 (signed credentials, status-list bits).
 
 Bulk statements (``session.execute(delete(...))``) bypass flushes: `_record_bulk_write` records
-each row an ORM bulk UPDATE or DELETE of an audited table changes, and refuses bulk INSERTs, so
-that no write path escapes the trail.
+each row an ORM bulk INSERT, UPDATE or DELETE of an audited table writes, so that no write path
+escapes the trail. A bulk INSERT is recorded from its rows, so it must pass them as a list of
+parameter dictionaries that name every primary key (``session.execute(insert(UnitRow), rows)``,
+as the large registry import does); one with inline ``values()`` or generated keys is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import column as sql_column
 from sqlalchemy import event, inspect, select
 from sqlalchemy import table as sql_table
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session, SessionTransaction
 
 from app.domain.access import Principal
 from app.persistence.models.access import AuditRow
@@ -39,7 +42,7 @@ REASON_KEY = "leerlijn.audit_reason"
 
 #: Columns whose values are never written into the trail.
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
-BULKY_COLUMNS = frozenset({"document", "bits", "record_version"})
+BULKY_COLUMNS = frozenset({"document", "bits", "record_version", "result"})
 
 PERSONAL = "(personal data, not recorded)"
 
@@ -141,6 +144,7 @@ AUDITED: dict[str, Audited] = {
     "api_tokens": Audited(
         "token", _col("id"), institution=_col("institution"), learner=_col("learner")
     ),
+    "jobs": Audited("job", _col("id"), institution=_col("institution")),
 }
 
 
@@ -222,6 +226,29 @@ class _ScopeLookup:
         for column in columns.intersection(self.SCOPE_COLUMNS):
             self.cache[(table, column, str(value))] = getattr(row, column)
 
+    def remember_values(self, table: str, key: object, values: Mapping[str, Any]) -> None:
+        """Remember the scope facts of a row a bulk INSERT writes (`values` by column)."""
+        for column in self.SCOPE_COLUMNS:
+            if column in values:
+                self.cache[(table, column, str(key))] = values[column]
+
+    def prefetch(self, table: str, key: str, column: str, values: Iterable[object]) -> None:
+        """Read `column` of many rows at once (a bulk statement's parents), 500 keys a query."""
+        wanted = sorted({str(v) for v in values if v is not None} - self._known(table, column))
+        source = sql_table(table, sql_column(key), sql_column(column))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found = dict(
+                self.connection.execute(
+                    select(source.c[key], source.c[column]).where(source.c[key].in_(chunk))
+                ).all()
+            )
+            for value in chunk:
+                self.cache[(table, column, value)] = found.get(value)
+
+    def _known(self, table: str, column: str) -> set[str]:
+        return {k for t, c, k in self.cache if t == table and c == column}
+
     def read(self, table: str, key: str, column: str, value: object) -> Any:
         if value is None:
             return None
@@ -250,7 +277,8 @@ def _entry(
     reason: str | None,
     change: tuple[dict[str, Any], dict[str, Any]] | None = None,
 ) -> dict[str, Any] | None:
-    """The entry of one row's change (`change`: its before/after when no flush knows them)."""
+    """The entry of one row's change (`change`: its before/after when no flush knows them,
+    as for the rows of bulk statements)."""
     spec = AUDITED[table]
     values: tuple[dict[str, Any] | None, dict[str, Any] | None]
     if action == "update":
@@ -259,7 +287,7 @@ def _entry(
             return None
         values = (before, after)
     elif action == "create":
-        values = (None, _snapshot(table, row))
+        values = (None, change[1] if change else _snapshot(table, row))
     else:
         values = (_snapshot(table, row), None)
     learner = spec.learner(row) if spec.learner else None
@@ -330,11 +358,12 @@ def _raw(row: Any) -> dict[str, Any]:
 
 
 def _record_bulk_write(state: ORMExecuteState) -> Any:
-    """Record each row an ORM bulk UPDATE or DELETE of an audited table changes.
+    """Record each row an ORM bulk INSERT, UPDATE or DELETE of an audited table writes.
 
     The rows are read before the statement runs (and, for an update, again after it), so the
-    entries say what changed exactly as a flush would; a bulk INSERT, a statement without an
-    ORM entity and one without a bound principal are refused.
+    entries say what changed exactly as a flush would; an insert is recorded from its rows
+    (`_record_bulk_insert`). A statement without an ORM entity and one without a bound
+    principal are refused.
     """
     if not (state.is_insert or state.is_update or state.is_delete):
         return None
@@ -346,11 +375,13 @@ def _record_bulk_write(state: ORMExecuteState) -> Any:
     if principal is None:
         raise UnattributedWrite(f"a write without an authorized principal: {table}")
     mapper = state.bind_mapper
-    if state.is_insert or mapper is None:
+    if mapper is None:
         raise UnattributedWrite(
             f"a bulk write to the audited table {table} would escape the audit trail; "
-            "write its rows through the session (add, delete) or an ORM update or delete"
+            "write its rows through the session (add, delete) or an ORM insert, update or delete"
         )
+    if state.is_insert:
+        return _record_bulk_insert(state, table, mapper, principal)
     where = state.statement.whereclause  # type: ignore[attr-defined]
     query = select(mapper.class_) if where is None else select(mapper.class_).where(where)
     rows = session.scalars(query).all()
@@ -380,6 +411,62 @@ def _record_bulk_write(state: ORMExecuteState) -> Any:
     written = [entry for entry in entries if entry]
     if written:
         session.connection().execute(AuditRow.__table__.insert(), written)
+    return result
+
+
+def _inserted_rows(state: ORMExecuteState, table: str, mapper: Mapper[Any]) -> list[dict[str, Any]]:
+    """The rows of a bulk INSERT, each with every column (defaults filled in), or refuse it."""
+    parameters = state.parameters
+    rows = [parameters] if isinstance(parameters, Mapping) else list(parameters or ())
+    statement = state.statement
+    inline = getattr(statement, "_values", None) or getattr(statement, "_multi_values", None)
+    keys = [attribute.key for attribute in mapper.column_attrs if attribute.columns[0].primary_key]
+    if inline or not rows or any(any(row.get(key) is None for key in keys) for row in rows):
+        raise UnattributedWrite(
+            f"a bulk write to the audited table {table} would escape the audit trail: "
+            "pass its rows, each with its primary key, as a list of parameter dictionaries"
+        )
+    defaults = {}
+    for attribute in mapper.column_attrs:
+        default = attribute.columns[0].default
+        scalar = getattr(default, "arg", None) if getattr(default, "is_scalar", False) else None
+        defaults[attribute.key] = scalar
+    return [{**defaults, **row} for row in rows]
+
+
+def _record_bulk_insert(
+    state: ORMExecuteState, table: str, mapper: Mapper[Any], principal: Principal
+) -> Any:
+    """Record every row of an ORM bulk INSERT as a flush would record it, after inserting them.
+
+    The parents' scope facts the entries need (a unit's institution for its outcomes, ...) are
+    read in a few queries for the whole statement rather than one per row.
+    """
+    session = state.session
+    rows = _inserted_rows(state, table, mapper)
+    spec = AUDITED[table]
+    result = state.invoke_statement()
+    lookup = _ScopeLookup(session)
+    keys = [attribute.key for attribute in mapper.column_attrs if attribute.columns[0].primary_key]
+    if len(keys) == 1:
+        for row in rows:
+            lookup.remember_values(table, row[keys[0]], row)
+    views = [SimpleNamespace(**row) for row in rows]
+    if spec.unit is not None:
+        lookup.prefetch("units", "code", "institution", (spec.unit(view) for view in views))
+    if spec.learner is not None and spec.institution is None:
+        lookup.prefetch("learners", "id", "institution", (spec.learner(view) for view in views))
+    left_out = BULKY_COLUMNS | SECRET_COLUMNS
+    shown = [a.key for a in mapper.column_attrs if a.key not in left_out]
+    at, reason = dt.datetime.now(dt.UTC), session.info.get(REASON_KEY)
+    entries = []
+    for view, row in zip(views, rows, strict=True):
+        after = {name: _shown(table, name, row[name]) for name in shown}
+        entry = _entry(table, view, "create", principal, at, lookup, reason, ({}, after))
+        if entry:
+            entries.append(entry)
+    if entries:
+        session.connection().execute(AuditRow.__table__.insert(), entries)
     return result
 
 

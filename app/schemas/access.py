@@ -5,16 +5,17 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.domain.access import Role
-from app.schemas.registry import StrictSchema
+from app.domain.text import CODE_LENGTH, PERSON_NAME_LENGTH
+from app.schemas.base import StrictSchema, code_field, institution_code_field
 
 ROLES = [role.value for role in Role]
 
 
 class TokenInSchema(StrictSchema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    institution = fields.String(load_default=None, validate=validate.Length(max=40))
-    learner = fields.String(load_default=None, validate=validate.Length(max=40))
-    programme = fields.String(load_default=None, validate=validate.Length(max=40))
+    institution = institution_code_field(load_default=None, allow_none=True)
+    learner = fields.String(load_default=None, validate=validate.Length(max=CODE_LENGTH))
+    programme = code_field(load_default=None, allow_none=True)
     expires_days = fields.Integer(load_default=None, validate=validate.Range(1, 3650))
     label = fields.String(load_default=None, validate=validate.Length(max=200))
 
@@ -40,14 +41,14 @@ class IssuedTokenSchema(TokenSchema):
 
 class AccountInSchema(StrictSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=PERSON_NAME_LENGTH))
     password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=12, max=1000)
     )
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    institution = fields.String(load_default=None, validate=validate.Length(max=40))
-    learner = fields.String(load_default=None, validate=validate.Length(max=40))
-    programme = fields.String(load_default=None, validate=validate.Length(max=40))
+    institution = institution_code_field(load_default=None, allow_none=True)
+    learner = fields.String(load_default=None, validate=validate.Length(max=CODE_LENGTH))
+    programme = code_field(load_default=None, allow_none=True)
 
 
 class AccountSchema(Schema):

@@ -8,18 +8,20 @@ from marshmallow import Schema, fields, post_load, validate
 
 from app.domain.learner import EnrolmentItem
 from app.domain.path.hours import DEFAULT_HOURS_PER_WEEK
+from app.domain.text import OUTCOME_CODE_LENGTH, PERSON_NAME_LENGTH, REASON_LENGTH
+from app.schemas.base import institution_code_field, long_text
 from app.schemas.registry import ListArgs, StrictSchema, code_field, date_field, text
 
 SOURCES = ["exam", "evc", "prior_diploma", "vmbo_assignment", "transfer", "formative"]
 
 
 class LearnerInSchema(StrictSchema):
-    name = text(200, required=True)
+    name = text(PERSON_NAME_LENGTH, required=True)
     external_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
-    institution = code_field(allow_none=True)
-    email = fields.String(
+    institution = institution_code_field(allow_none=True)
+    email = fields.Email(
         allow_none=True,
-        validate=[validate.Email(), validate.Length(max=254)],
+        validate=validate.Length(max=254),
         metadata={"description": "Optional; credentials carry it hashed (emailAddress)"},
     )
 
@@ -27,9 +29,7 @@ class LearnerInSchema(StrictSchema):
 class LearnerUpdateSchema(StrictSchema):
     """The fields of a learner that can be changed later (PATCH)."""
 
-    email = fields.String(
-        required=True, allow_none=True, validate=[validate.Email(), validate.Length(max=254)]
-    )
+    email = fields.Email(required=True, allow_none=True, validate=validate.Length(max=254))
 
 
 class LearnerSchema(Schema):
@@ -41,18 +41,18 @@ class LearnerSchema(Schema):
 
 
 class LearnerListArgs(ListArgs):
-    external_id = fields.String()
+    external_id = fields.String(validate=validate.Length(max=100))
 
 
 class EvidenceInSchema(StrictSchema):
-    outcome = code_field(60, required=True)
+    outcome = code_field(OUTCOME_CODE_LENGTH, required=True)
     source = fields.String(required=True, validate=validate.OneOf(SOURCES))
     date = date_field(required=True)
     valid_until = date_field(allow_none=True)
-    decided_by = fields.String(allow_none=True, validate=validate.Length(max=200))
+    decided_by = fields.String(allow_none=True, validate=validate.Length(max=PERSON_NAME_LENGTH))
     basis = fields.String(allow_none=True, validate=validate.Length(max=300))
-    assessor = fields.String(allow_none=True, validate=validate.Length(max=200))
-    note = fields.String(allow_none=True)
+    assessor = fields.String(allow_none=True, validate=validate.Length(max=PERSON_NAME_LENGTH))
+    note = long_text(allow_none=True)
     ref = fields.String(allow_none=True, validate=validate.Length(max=200))
 
 
@@ -75,15 +75,15 @@ class EvidenceSchema(Schema):
 
 
 class WithdrawSchema(StrictSchema):
-    reason = text(2000, required=True)
+    reason = text(REASON_LENGTH, required=True)
 
 
 class EntrustmentInSchema(StrictSchema):
     epa = code_field(required=True)
     level = fields.Integer(strict=True, required=True, validate=validate.Range(1, 5))
     date = date_field(required=True)
-    decided_by = text(200, required=True)
-    note = fields.String(allow_none=True)
+    decided_by = text(PERSON_NAME_LENGTH, required=True)
+    note = long_text(allow_none=True)
 
 
 class EntrustmentSchema(Schema):
@@ -103,7 +103,7 @@ class EntrustmentSchema(Schema):
 class DiplomaInSchema(StrictSchema):
     qualification = code_field(required=True)
     date = date_field(required=True)
-    note = fields.String(allow_none=True)
+    note = long_text(allow_none=True)
 
 
 class DiplomaSchema(Schema):
@@ -132,7 +132,7 @@ class EnrolmentSchema(StrictSchema):
 
 
 class PathArgs(StrictSchema):
-    qualification = fields.String()
+    qualification = fields.String(validate=validate.Length(max=40))
     on = date_field()
     hours_per_week = fields.Integer(validate=validate.Range(1, 80))
 

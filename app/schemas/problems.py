@@ -11,7 +11,8 @@ from marshmallow import Schema, fields
 
 PROBLEM_TYPE = (
     "A URI naming the kind of problem: the configured problem base URI followed by not-found, "
-    "duplicate-code, prerequisite-cycle, still-referenced, achievement-not-earned, conflict, "
+    "duplicate-code, prerequisite-cycle, still-referenced, achievement-not-earned, "
+    "nothing-to-certify, conflict, "
     "invalid-data, registry-error, malformed-json or internal-error; about:blank for other "
     "HTTP errors (e.g. 405, 413, 415)."
 )

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from app.domain.model import (
     ElectiveRule,
@@ -19,44 +18,30 @@ from app.domain.model import (
     RequiredEpa,
     Unit,
 )
+from app.domain.text import OUTCOME_CODE_LENGTH, PERSON_NAME_LENGTH
+from app.schemas.base import (  # the fields and bounds the other schemas take from here
+    EARLIEST_DATE as EARLIEST_DATE,
+)
+from app.schemas.base import (
+    LATEST_DATE as LATEST_DATE,
+)
+from app.schemas.base import (
+    MAX_HOURS,
+    StrictSchema,
+    code_field,
+    institution_code_field,
+    long_text,
+    text,
+)
+from app.schemas.base import (
+    date_field as date_field,
+)
 from app.schemas.pointers import pointer_errors
 from app.services.importer import ImportDocument
-
-CODE = validate.Regexp(
-    r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$", error="use letters, digits and . _ : / - only"
-)
-
-
-INSTITUTION_CODE = validate.Regexp(
-    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-    error="use letters, digits and . _ - only (the code names a key folder and a DID)",
-)
-#: The calendar the registry accepts: dates outside it are typing errors, not history or plans.
-EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
-#: Upper bound of any study load or hour count: far beyond any real unit or elective rule.
-MAX_HOURS = 20_000
-
-
-def date_field(**kwargs: Any) -> fields.Date:
-    """A date within the registry's calendar (1900–2199)."""
-    return fields.Date(validate=validate.Range(EARLIEST_DATE, LATEST_DATE), **kwargs)
-
-
-def code_field(max_length: int = 40, **kwargs: Any) -> fields.String:
-    return fields.String(validate=[validate.Length(min=1, max=max_length), CODE], **kwargs)
-
-
-def text(max_length: int = 300, **kwargs: Any) -> fields.String:
-    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
 
 
 def level(low: int, high: int, **kwargs: Any) -> fields.Integer:
     return fields.Integer(strict=True, validate=validate.Range(low, high), **kwargs)
-
-
-class StrictSchema(Schema):
-    class Meta:
-        unknown = RAISE
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -67,7 +52,7 @@ class ListArgs(StrictSchema):
     offset = fields.Integer(load_default=0, validate=validate.Range(0, 1_000_000_000))
     kind = fields.String()
     q = fields.String(validate=validate.Length(max=200))
-    institution = fields.String()
+    institution = fields.String(validate=validate.Length(max=40))
 
 
 class PageSchema(Schema):
@@ -94,8 +79,8 @@ def one_or_many(item: type[Schema]) -> dict[str, Any]:
 
 
 class InstitutionSchema(StrictSchema):
-    code = fields.String(required=True, validate=[validate.Length(min=1, max=40), INSTITUTION_CODE])
-    name = text(200, required=True)
+    code = institution_code_field(required=True)
+    name = text(PERSON_NAME_LENGTH, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(["mbo", "vmbo", "czo", "employer"]))
     brin = fields.String(allow_none=True, validate=validate.Length(max=16))
     trusted = fields.Boolean(
@@ -112,10 +97,10 @@ class InstitutionSchema(StrictSchema):
 
 
 class OutcomeSchema(StrictSchema):
-    code = code_field(60, required=True)
+    code = code_field(OUTCOME_CODE_LENGTH, required=True)
     dossier_code = fields.String(allow_none=True, validate=validate.Length(max=40))
     title = text(required=True)
-    description = fields.String(allow_none=True)
+    description = long_text(allow_none=True)
     nlqf_level = level(1, 8, allow_none=True)
 
     @post_load
@@ -129,12 +114,12 @@ class UnitSchema(StrictSchema):
     code = code_field(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(["BC", "VC", "AV"]))
     title = text(required=True)
-    description = fields.String(allow_none=True)
+    description = long_text(allow_none=True)
     study_load_hours = fields.Integer(
         strict=True, required=True, validate=validate.Range(1, MAX_HOURS)
     )
     nlqf_level = level(1, 8, allow_none=True)
-    institution = code_field(allow_none=True)
+    institution = institution_code_field(allow_none=True)
     language = fields.String(load_default="nl", validate=validate.Length(min=2, max=8))
     title_en = fields.String(allow_none=True, validate=validate.Length(max=300))
     outcomes = fields.List(
@@ -170,10 +155,10 @@ class PrerequisiteSchema(StrictSchema):
 
 
 class OutcomeRelationSchema(StrictSchema):
-    from_outcome = code_field(60, required=True, data_key="from")
-    to_outcome = code_field(60, required=True, data_key="to")
+    from_outcome = code_field(OUTCOME_CODE_LENGTH, required=True, data_key="from")
+    to_outcome = code_field(OUTCOME_CODE_LENGTH, required=True, data_key="to")
     type = fields.String(required=True, validate=validate.OneOf(["subsumes", "partial"]))
-    reason = fields.String(allow_none=True)
+    reason = long_text(allow_none=True)
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> OutcomeRelation:
@@ -181,7 +166,7 @@ class OutcomeRelationSchema(StrictSchema):
 
 
 class RelationListArgs(ListArgs):
-    outcome = fields.String()
+    outcome = fields.String(validate=validate.Length(max=OUTCOME_CODE_LENGTH))
 
 
 # --- qualifications ---------------------------------------------------------------------------
@@ -210,9 +195,9 @@ class QualificationSchema(StrictSchema):
     nlqf_level = level(1, 8, allow_none=True)
     eqf_level = level(1, 8, allow_none=True)
     crebo = fields.String(allow_none=True, validate=validate.Length(max=16))
-    institution = fields.String(
+    institution = institution_code_field(
         load_default=None,
-        validate=validate.Length(max=40),
+        allow_none=True,
         metadata={"description": "the school that maintains it (default: the registry's)"},
     )
     units = fields.List(code_field(), load_default=list)
@@ -263,12 +248,12 @@ class QualificationGraphSchema(Schema):
 class EpaSchema(StrictSchema):
     code = code_field(required=True)
     title = text(required=True)
-    description = fields.String(allow_none=True)
+    description = long_text(allow_none=True)
     type = fields.String(required=True, validate=validate.OneOf(["kern", "specifiek"]))
-    draws_on = fields.List(code_field(60), load_default=list)
-    institution = fields.String(
+    draws_on = fields.List(code_field(OUTCOME_CODE_LENGTH), load_default=list)
+    institution = institution_code_field(
         load_default=None,
-        validate=validate.Length(max=40),
+        allow_none=True,
         metadata={"description": "the school that maintains it (default: the registry's)"},
     )
 

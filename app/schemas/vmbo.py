@@ -10,20 +10,22 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from app.domain.overlap import COVERAGES, Module, PracticalAssignment, RouteTemplate, VmboProgramme
+from app.domain.text import NAME_LENGTH, OUTCOME_CODE_LENGTH, PERSON_NAME_LENGTH
+from app.schemas.base import institution_code_field, long_text, module_code_field
 from app.schemas.registry import StrictSchema, code_field, date_field, text
 from app.services.vmbo import VmboDocument
 
 
 class ModuleSchema(StrictSchema):
-    code = code_field(required=True)
-    name = text(200, required=True)
+    code = module_code_field(required=True)
+    name = text(PERSON_NAME_LENGTH, required=True)
 
 
 class ProgrammeSchema(StrictSchema):
     code = code_field(required=True)
     title = text(required=True)
-    institution = code_field(required=True)
-    profile = text(200, required=True)
+    institution = institution_code_field(required=True)
+    profile = text(PERSON_NAME_LENGTH, required=True)
     modules = fields.List(fields.Nested(ModuleSchema), load_default=list)
 
     @post_load
@@ -37,16 +39,18 @@ class AssignmentInSchema(StrictSchema):
 
     code = code_field(required=True)
     title = text(required=True)
-    description = fields.String(allow_none=True)
-    module = code_field(required=True)
-    keuzevakken = fields.List(text(200), load_default=list)
+    description = long_text(allow_none=True)
+    module = module_code_field(required=True)
+    keuzevakken = fields.List(
+        text(PERSON_NAME_LENGTH), load_default=list, validate=validate.Length(max=100)
+    )
 
 
 class MappingInSchema(StrictSchema):
-    outcome = code_field(60, required=True)
+    outcome = code_field(OUTCOME_CODE_LENGTH, required=True)
     coverage = fields.String(required=True, validate=validate.OneOf(list(COVERAGES)))
-    note = fields.String(allow_none=True)
-    validated_by = text(300, required=True)
+    note = long_text(allow_none=True)
+    validated_by = text(NAME_LENGTH, required=True)
     validated_on = date_field(allow_none=True)
 
 
@@ -89,7 +93,7 @@ class OverlapArgs(StrictSchema):
 class CompletionInSchema(StrictSchema):
     assignment = code_field(required=True)
     date = date_field(required=True)
-    assessor = text(200, required=True)
+    assessor = text(PERSON_NAME_LENGTH, required=True)
 
 
 class CompletionOutcomeSchema(Schema):

@@ -39,8 +39,16 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     (r"Must be one of: (.+)\.", r"Kies een van: \1."),
     (r"Unknown field\.", "Dit veld is onbekend."),
     (
-        r"use letters, digits and \. _ : / - only",
-        "Gebruik alleen letters, cijfers en . _ : / - (geen spaties).",
+        r"use letters, digits and \. _ : - only \(no spaces or /\)",
+        "Gebruik alleen letters, cijfers en . _ : - (geen spaties of /).",
+    ),
+    (
+        r"use letters, digits and \. _ - only \(the code names a key folder and a DID\)",
+        "Gebruik alleen letters, cijfers en . _ - (geen spaties, : of /).",
+    ),
+    (
+        r"must not contain NUL characters or unpaired surrogates .*",
+        "Deze tekst bevat een teken dat niet kan worden opgeslagen (NUL of een los surrogaat).",
     ),
     (r"unknown institution '(.+)'", r"Onbekende instelling ‘\1’."),
     (r"unknown unit '(.+)'", r"Er is geen leereenheid met code ‘\1’."),

@@ -23,6 +23,7 @@ from app.domain.credentials.envelope import (
     open_badge_credential,
 )
 from app.domain.credentials.holder import HolderFacts
+from app.domain.errors import NothingToCertify
 from app.domain.model import QualificationKind
 
 __all__ = ["ComponentFacts", "DiplomaCredentialFacts", "build_diploma_credential"]
@@ -122,7 +123,9 @@ def build_diploma_credential(facts: DiplomaCredentialFacts) -> dict[str, Any]:
     Raises
     ------
     ValueError
-        If a datetime is naive or there are no units and no EPAs.
+        If a datetime is naive.
+    NothingToCertify
+        If there are no units and no EPAs (a `ValueError` too).
 
     Examples
     --------
@@ -140,7 +143,10 @@ def build_diploma_credential(facts: DiplomaCredentialFacts) -> dict[str, Any]:
     ('Diploma', 480, '25960')
     """
     if not facts.units and not facts.epas:
-        raise ValueError("a diploma needs at least one unit or EPA")
+        raise NothingToCertify(
+            f"qualification '{facts.qualification_code}' has no units and no EPAs: "
+            "a diploma of it would certify nothing"
+        )
     credits = sum(unit.study_load_hours or 0 for unit in facts.units)
     kind = "Mbo-diploma" if facts.qualification_kind == "mbo" else "Czo-opleiding"
     achievement: dict[str, Any] = {
