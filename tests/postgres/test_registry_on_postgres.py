@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from app import MIGRATIONS_DIR
 from app.domain.access import SYSTEM
 from app.extensions import db
-from app.persistence import registry_repository as repository
+from app.persistence import registry_bulk
 from app.persistence.audit import bind_principal
 from app.persistence.models.registry import OutcomeRow, PrerequisiteRow, UnitRow
 from tests.helpers import admin_client
@@ -284,10 +284,12 @@ def test_an_import_failing_in_the_database_halfway_writes_nothing(
     client.sign_in()  # its token (and the token's audit entry) exist before the snapshot
     before = row_counts(pg_seeded_app)
 
-    def add_broken_prerequisite(session: Session, prerequisite: Any) -> None:
-        session.add(PrerequisiteRow(unit=prerequisite.unit, requires="NO-SUCH-UNIT"))
+    def insert_broken_prerequisites(session: Session, prerequisites: Any) -> None:
+        for prerequisite in prerequisites:
+            session.add(PrerequisiteRow(unit=prerequisite.unit, requires="NO-SUCH-UNIT"))
 
-    monkeypatch.setattr(repository, "add_prerequisite", add_broken_prerequisite)
+    # New prerequisites are bulk-inserted (app/persistence/registry_bulk.py) after the units.
+    monkeypatch.setattr(registry_bulk, "insert_prerequisites", insert_broken_prerequisites)
     document = {
         "units": [new_unit("BC-PG-HALF")],
         "prerequisites": [{"unit": "BC-PG-HALF", "requires": "BC-VV-B1K1"}],
