@@ -455,6 +455,79 @@ def save_supervision_level(session: Session, level: SupervisionLevel) -> None:
 # --- integrity helpers ------------------------------------------------------------------------
 
 
+#: Codes per ``IN (…)`` list: far below SQLite's and PostgreSQL's parameter limits.
+IN_LIST_SIZE = 500
+
+
+def _in_slices(codes: Iterable[str]) -> Iterable[list[str]]:
+    ordered = sorted(set(codes))
+    for start in range(0, len(ordered), IN_LIST_SIZE):
+        yield ordered[start : start + IN_LIST_SIZE]
+
+
+def known_codes_among(
+    session: Session,
+    *,
+    institutions: Iterable[str] = (),
+    units: Iterable[str] = (),
+    outcomes: Iterable[str] = (),
+    qualifications: Iterable[str] = (),
+    epas: Iterable[str] = (),
+) -> KnownCodes:
+    """The codes among those named that exist: what a check of one item needs to know.
+
+    `known_codes` reads every code of the registry, which a large registry makes slow for a
+    single unit or qualification; this reads only the rows of the named codes.
+    """
+
+    def found(column, wanted: Iterable[str]) -> frozenset[str]:  # type: ignore[no-untyped-def]
+        return frozenset(
+            code
+            for chunk in _in_slices(wanted)
+            for code in session.scalars(select(column).where(column.in_(chunk)))
+        )
+
+    def pairs(key, value, wanted: Iterable[str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        return {
+            code: other
+            for chunk in _in_slices(wanted)
+            for code, other in session.execute(select(key, value).where(key.in_(chunk)))
+        }
+
+    return KnownCodes(
+        institutions=found(InstitutionRow.code, institutions),
+        unit_kinds=pairs(UnitRow.code, UnitRow.kind, units),
+        outcome_units=pairs(OutcomeRow.code, OutcomeRow.unit_code, outcomes),
+        qualifications=found(QualificationRow.code, qualifications),
+        epas=found(EpaRow.code, epas),
+    )
+
+
+def required_prerequisites(session: Session, units: Iterable[str]) -> list[Prerequisite]:
+    """The prerequisites of `units` and, transitively, of every unit they require.
+
+    One query per step back along the chains (a few for a real qualification), reading only
+    the part of the prerequisite graph that `units` rest on.
+    """
+    seen = set(units)
+    frontier = set(seen)
+    found: list[Prerequisite] = []
+    while frontier:
+        reached: set[str] = set()
+        for chunk in _in_slices(frontier):
+            rows = session.execute(
+                select(PrerequisiteRow.unit, PrerequisiteRow.requires).where(
+                    PrerequisiteRow.unit.in_(chunk)
+                )
+            )
+            for unit, requires in rows:
+                found.append(Prerequisite(unit, requires))
+                reached.add(requires)
+        frontier = reached - seen
+        seen |= reached
+    return found
+
+
 def known_codes(session: Session) -> KnownCodes:
     """Return every code that exists, in five narrow queries."""
     return KnownCodes(

@@ -260,7 +260,7 @@ def _epa_credential(session: Session, issuance: Issuance, code: str) -> tuple[di
         if e.epa == code and not e.withdrawn and e.date <= on
     ]
     latest = max(decisions, key=lambda e: (e.date, e.id))
-    owner = repo.known_codes(session).outcome_units
+    owner = repo.known_codes_among(session, outcomes=epa.draws_on).outcome_units
     units = repo.get_units(session, {owner[o] for o in epa.draws_on if o in owner})
     titles = {o.code: (o.title, u.code) for u in units.values() for o in u.outcomes}
     facts = EpaCredentialFacts(

@@ -192,7 +192,9 @@ def record_evidence(
     `as_list` says the body was a JSON array, so error pointers carry the item's index.
     """
     actor = require_writable_learner(session, actor, learner_id)
-    known_outcomes = repo.known_codes(session).outcome_units
+    known_outcomes = repo.known_codes_among(
+        session, outcomes=[str(item.get("outcome")) for item in items]
+    ).outcome_units
     reference_day = today()
     errors = []
     for index, item in enumerate(items):

@@ -127,7 +127,7 @@ def create_unit(session: Session, actor: Principal | None, unit: Unit) -> Unit:
     _authorize_registry(session, actor, "unit", unit.code, unit.institution)
     if repo.get_unit(session, unit.code):
         raise DuplicateCode("unit", unit.code)
-    raise_for(unit_problems(unit, repo.known_codes(session)))
+    raise_for(unit_problems(unit, _known_for_unit(session, unit)))
     repo.save_unit(session, unit)
     session.commit()
     return unit
@@ -139,7 +139,7 @@ def replace_unit(session: Session, actor: Principal | None, code: str, unit: Uni
     _authorize_registry(session, actor, "unit", code, current.institution, unit.institution)
     if unit.code != code:
         raise InvalidData([{"pointer": "/code", "message": f"the body's code must be '{code}'"}])
-    raise_for(unit_problems(unit, repo.known_codes(session)))
+    raise_for(unit_problems(unit, _known_for_unit(session, unit)))
     _refuse_breaking_change(session, current, unit)
     repo.save_unit(session, unit)
     session.commit()
@@ -224,7 +224,12 @@ def add_prerequisite(
         )
     if repo.has_prerequisite(session, prerequisite):
         raise Conflict(f"unit '{prerequisite.unit}' already requires '{prerequisite.requires}'")
-    cycle = cycle_if_added(prerequisite_graph(session), prerequisite.unit, prerequisite.requires)
+    # A cycle needs `unit` among what `requires` already rests on: that part of the graph will do.
+    edges = [
+        (p.unit, p.requires) for p in repo.required_prerequisites(session, [prerequisite.requires])
+    ]
+    rests_on = build_prerequisite_graph([prerequisite.unit, prerequisite.requires], edges)
+    cycle = cycle_if_added(rests_on, prerequisite.unit, prerequisite.requires)
     if cycle:
         raise PrerequisiteCycle(cycle)
     repo.add_prerequisite(session, prerequisite)
@@ -291,7 +296,8 @@ def create_qualification(
     )
     if repo.get_qualification(session, qualification.code):
         raise DuplicateCode("qualification", qualification.code)
-    raise_for(qualification_problems(qualification, repo.known_codes(session)))
+    known = _known_for_qualification(session, qualification)
+    raise_for(qualification_problems(qualification, known))
     repo.save_qualification(session, qualification)
     session.commit()
     return qualification
@@ -306,19 +312,39 @@ def replace_qualification(
     )
     if qualification.code != code:
         raise InvalidData([{"pointer": "/code", "message": f"the body's code must be '{code}'"}])
-    raise_for(qualification_problems(qualification, repo.known_codes(session)))
+    known = _known_for_qualification(session, qualification)
+    raise_for(qualification_problems(qualification, known))
     repo.save_qualification(session, qualification)
     session.commit()
     return qualification
 
 
 def qualification_graph(session: Session, code: str) -> QualificationGraph:
-    """Return the qualification's units, the units they require, the edges and the order."""
+    """Return the qualification's units, the units they require, the edges and the order.
+
+    Only the part of the prerequisite graph the qualification rests on is read.
+    """
     qualification = get_qualification(session, code)
-    graph = prerequisite_graph(session)
     members = [*qualification.units, *qualification.electives.options]
+    edges = [(p.unit, p.requires) for p in repo.required_prerequisites(session, members)]
+    graph = build_prerequisite_graph(members, edges)
     units = repo.get_units(session, required_closure(graph, members))
     return build_qualification_graph(qualification, graph, units)
+
+
+def _known_for_qualification(session: Session, qualification: Qualification) -> KnownCodes:
+    return repo.known_codes_among(
+        session,
+        units=[*qualification.units, *qualification.electives.options],
+        qualifications=qualification.entry_any_qualification,
+        epas=[r.epa for r in qualification.required_epas],
+    )
+
+
+def _known_for_unit(session: Session, unit: Unit) -> KnownCodes:
+    return repo.known_codes_among(
+        session, institutions=[unit.institution], outcomes=[o.code for o in unit.outcomes]
+    )
 
 
 # --- EPAs and supervision levels --------------------------------------------------------------

@@ -174,7 +174,8 @@ def _new_mapping_version(
     session: Session, actor: Principal | None, assignment: str, item: MappingType[str, Any]
 ) -> AssignmentMapping:
     errors = []
-    if item["outcome"] not in repo.known_codes(session).outcome_units:
+    known = repo.known_codes_among(session, outcomes=[item["outcome"]])
+    if item["outcome"] not in known.outcome_units:
         errors.append({"pointer": "/outcome", "message": f"unknown outcome '{item['outcome']}'"})
     if item.get("validated_on") and item["validated_on"] > today():
         errors.append(
