@@ -40,6 +40,7 @@ def create_app(config: type[Config] = Config) -> Flask:
         credentials,
         jobs,
         learners,
+        placements,
         registry,
         vmbo,
     )

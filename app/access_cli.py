@@ -36,6 +36,7 @@ def register_access_cli(app: Flask) -> None:
     @click.option("--institution", default=None, help="school-admin, assessor: their school")
     @click.option("--learner", default=None, help="learner: their learner id")
     @click.option("--programme", default=None, help="vmbo-teacher: their vmbo programme")
+    @click.option("--workplace", default=None, help="workplace: their workplace (leerbedrijf)")
     @click.option("--expires", "expires_days", type=click.IntRange(1, 3650), default=None)
     @click.option("--label", default=None, help="what the token is for (shown in lists)")
     def tokens_create(
@@ -43,6 +44,7 @@ def register_access_cli(app: Flask) -> None:
         institution: str | None,
         learner: str | None,
         programme: str | None,
+        workplace: str | None,
         expires_days: int | None,
         label: str | None,
     ) -> None:
@@ -55,6 +57,7 @@ def register_access_cli(app: Flask) -> None:
                 institution=institution,
                 learner=learner,
                 programme=programme,
+                workplace=workplace,
                 expires_days=expires_days,
                 label=label,
             )
@@ -67,6 +70,7 @@ def register_access_cli(app: Flask) -> None:
             + (f", institution {info.institution}" if info.institution else "")
             + (f", learner {info.learner}" if info.learner else "")
             + (f", programme {info.programme}" if info.programme else "")
+            + (f", workplace {info.workplace}" if info.workplace else "")
             + f", expires {expires}. It is shown only now; keep it secret:"
         )
         click.echo(issued.secret)
@@ -100,6 +104,7 @@ def register_access_cli(app: Flask) -> None:
     @click.option("--institution", default=None)
     @click.option("--learner", default=None)
     @click.option("--programme", default=None)
+    @click.option("--workplace", default=None)
     @click.password_option(
         "--password", envvar="LEERLIJN_ACCOUNT_PASSWORD", help="asked when not given"
     )
@@ -110,6 +115,7 @@ def register_access_cli(app: Flask) -> None:
         institution: str | None,
         learner: str | None,
         programme: str | None,
+        workplace: str | None,
         password: str,
     ) -> None:
         """Create a sign-in account for the pages."""
@@ -124,6 +130,7 @@ def register_access_cli(app: Flask) -> None:
                 institution=institution,
                 learner=learner,
                 programme=programme,
+                workplace=workplace,
             )
         except RegistryError as error:
             _fail(error)

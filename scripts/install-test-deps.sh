@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the slow test suites need, only when it is missing (a re-run is quick):
-# Node + npm and the interop verifier's node_modules, Debian's chromium, PostgreSQL.
+# Node + npm and the interop verifier's node_modules, Debian's chromium, PostgreSQL, Pango.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,10 @@ command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
 [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_packages+=(postgresql)
+# Pango (with HarfBuzz and fontconfig) for WeasyPrint's PDF of a learner's path; `make run`
+# works without it (the PDF address then answers 503 and points to printing in the browser).
+compgen -G '/usr/lib/*/libpangoft2-1.0.so.0' >/dev/null || compgen -G '/usr/lib/libpangoft2-1.0.so.0' >/dev/null ||
+  apt_packages+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "installing Debian packages: ${apt_packages[*]}"
   SUDO=""

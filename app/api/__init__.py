@@ -125,6 +125,7 @@ def register_api(app: Flask) -> None:
         imports,
         issuers,
         learners,
+        placements,
         qualifications,
         units,
         vmbo,
@@ -146,6 +147,7 @@ def register_api(app: Flask) -> None:
         vmbo.routes_blp,
         credentials.blp,
         access.blp,
+        placements.blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api")

@@ -14,6 +14,9 @@ The rules, in short (the README's role table says the same for people):
 - ``vmbo-teacher`` — their programme's assignments and mappings.
 - ``learner`` — their own record, path, plan and credentials; their own enrolment's electives;
   the export of their own data.
+- ``coordinator`` — the regional stagebureau: workplaces, placement rounds, the matching and its
+  publication; sees everything in the rounds (not learners' records).
+- ``workplace`` — the praktijkopleider of one workplace: registers and increases its offers.
 
 Reading the registry is public and needs no decision at all.
 """
@@ -40,13 +43,15 @@ __all__ = [
 
 
 class Role(StrEnum):
-    """The five roles of the registry."""
+    """The seven roles of the registry."""
 
     ADMIN = "admin"
     SCHOOL_ADMIN = "school-admin"
     ASSESSOR = "assessor"
     VMBO_TEACHER = "vmbo-teacher"
     LEARNER = "learner"
+    COORDINATOR = "coordinator"
+    WORKPLACE = "workplace"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +59,8 @@ class Principal:
     """The authenticated party of a request or command.
 
     `id` is ``"account:{n}"``, ``"token:{n}"`` or ``"system"`` (command line and seed); it is
-    what histories and the audit trail record. `institution`, `learner` and `programme` bind a
-    role to its scope.
+    what histories and the audit trail record. `institution`, `learner`, `programme` and
+    `workplace` bind a role to its scope.
     """
 
     id: str
@@ -64,6 +69,7 @@ class Principal:
     learner: str | None = None
     programme: str | None = None
     name: str = ""
+    workplace: str | None = None
 
     @property
     def label(self) -> str:
@@ -88,6 +94,7 @@ class Target:
     institution: str | None = None
     learner: str | None = None
     programme: str | None = None
+    workplace: str | None = None
 
     @property
     def personal(self) -> bool:
@@ -100,12 +107,14 @@ class Decision(Enum):
     HIDE = "hide"  # 404: personal data outside the principal's scope
 
 
-_A, _S, _AS, _T, _L = (
+_A, _S, _AS, _T, _L, _C, _W = (
     Role.ADMIN,
     Role.SCHOOL_ADMIN,
     Role.ASSESSOR,
     Role.VMBO_TEACHER,
     Role.LEARNER,
+    Role.COORDINATOR,
+    Role.WORKPLACE,
 )
 
 #: action → roles that may perform it within their scope (admin: everywhere).
@@ -134,6 +143,12 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "route.write": frozenset({_A, _S}),
     "import.registry": frozenset({_A, _S}),
     "import.vmbo": frozenset({_A, _S}),
+    "workplace.write": frozenset({_A, _C}),
+    "placement.round.write": frozenset({_A, _C}),
+    "placement.round.read": frozenset({_A, _C}),
+    "placement.offer.write": frozenset({_A, _C, _W}),
+    "placement.request.write": frozenset({_A, _AS}),
+    "placement.request.list": frozenset({_A, _C, _S, _AS}),
 }
 
 
@@ -147,6 +162,10 @@ def _in_scope(principal: Principal, target: Target) -> bool:
         if target.programme is not None:
             return target.programme == principal.programme
         return False
+    if principal.role is Role.COORDINATOR:
+        return not target.personal  # the region's rounds, not learners' records
+    if principal.role is Role.WORKPLACE:
+        return target.workplace is not None and target.workplace == principal.workplace
     return target.institution is not None and target.institution == principal.institution
 
 
@@ -187,19 +206,20 @@ def decide(principal: Principal, action: str, target: Target) -> Decision:
 def may_grant(principal: Principal, role: Role, institution: str | None) -> bool:
     """Whether `principal` may create an account or token with `role` for `institution`.
 
-    An admin grants any role; a school-admin grants every role but admin, in their own
-    institution only.
+    An admin grants any role; a school-admin grants every role of a school (not admin, nor the
+    stagebureau's coordinator and workplace roles), in their own institution only.
 
     >>> school = Principal("token:2", Role.SCHOOL_ADMIN, institution="MBO-A")
     >>> may_grant(school, Role.ASSESSOR, "MBO-A"), may_grant(school, Role.ASSESSOR, "MBO-B")
     (True, False)
-    >>> may_grant(school, Role.ADMIN, None)
-    False
+    >>> may_grant(school, Role.ADMIN, None), may_grant(school, Role.COORDINATOR, "MBO-A")
+    (False, False)
     """
     if principal.role is Role.ADMIN:
         return True
     if principal.role is Role.SCHOOL_ADMIN:
-        return role is not Role.ADMIN and institution == principal.institution
+        regional = (Role.ADMIN, Role.COORDINATOR, Role.WORKPLACE)
+        return role not in regional and institution == principal.institution
     return False
 
 

@@ -28,6 +28,7 @@ class TokenInfo:
     created_by: str
     expires_at: dt.datetime | None
     revoked_at: dt.datetime | None
+    workplace: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,7 @@ class AccountInfo:
     active: bool
     created_at: dt.datetime
     last_login_at: dt.datetime | None
+    workplace: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ def _token_info(row: ApiTokenRow) -> TokenInfo:
         row.created_by,
         row.expires_at,
         row.revoked_at,
+        row.workplace,
     )
 
 
@@ -90,6 +93,7 @@ def _account_info(row: AccountRow) -> AccountInfo:
         row.active,
         row.created_at,
         row.last_login_at,
+        row.workplace,
     )
 
 
@@ -101,6 +105,7 @@ def principal_of_token(row: ApiTokenRow) -> Principal:
         learner=row.learner,
         programme=row.programme,
         name=row.label or f"token {row.id}",
+        workplace=row.workplace,
     )
 
 
@@ -112,6 +117,7 @@ def principal_of_account(row: AccountRow) -> Principal:
         learner=row.learner,
         programme=row.programme,
         name=row.name,
+        workplace=row.workplace,
     )
 
 

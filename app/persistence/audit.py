@@ -145,6 +145,12 @@ AUDITED: dict[str, Audited] = {
         "token", _col("id"), institution=_col("institution"), learner=_col("learner")
     ),
     "jobs": Audited("job", _col("id"), institution=_col("institution")),
+    "workplaces": Audited("workplace", _col("code")),
+    "placement_rounds": Audited("placement-round", _col("code")),
+    "placement_offers": Audited("placement-offer", _col("id")),
+    "placement_requests": Audited("placement-request", _col("id"), learner=_col("learner")),
+    "placement_proposals": Audited("placement-round", _col("round"), "proposal"),
+    "placements": Audited("placement", _col("id"), learner=_col("learner")),
 }
 
 

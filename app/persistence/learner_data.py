@@ -21,6 +21,7 @@ from app.persistence.models.learners import (
     HeldDiplomaRow,
     LearnerRow,
 )
+from app.persistence.models.placements import PlacementRequestRow, PlacementRow
 from app.persistence.models.vmbo import VmboCompletionOutcomeRow, VmboCompletionRow
 from app.persistence.personal_data import PERSONAL_COLUMNS
 
@@ -34,6 +35,8 @@ LEARNER_TABLES: dict[str, tuple[type[Any], str]] = {
     "credentials": (IssuedCredentialRow, "learner"),
     "accounts": (AccountRow, "learner"),
     "tokens": (ApiTokenRow, "learner"),
+    "placement_requests": (PlacementRequestRow, "learner"),
+    "placements": (PlacementRow, "learner"),
 }
 
 #: Columns never exported (secrets, and a cache counter that means nothing to a person).
@@ -109,7 +112,8 @@ def _redacted_document(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def erase_personal_data(session: Session, learner_id: str, now: dt.datetime) -> None:
-    """Clear the learner's name, external id, e-mail, free texts; close their accounts and tokens.
+    """Clear the learner's name, external id, e-mail, free texts and placement requests (their
+    home); close their accounts and tokens.
 
     What stays is what the registry must keep to remain truthful: that results were recorded
     (dates, outcomes, levels) and which credentials were issued and are now revoked. Those
@@ -133,6 +137,12 @@ def erase_personal_data(session: Session, learner_id: str, now: dt.datetime) -> 
         account.active = False
         account.name = ERASED_NAME
         account.email = f"erased-{account.id}@invalid"
+    # A placement request is the learner's home address and wishes: it goes. A published
+    # placement stays (like an issued credential, it records what was decided).
+    for request in session.scalars(
+        select(PlacementRequestRow).where(PlacementRequestRow.learner == learner_id)
+    ):
+        session.delete(request)
     for token in session.scalars(select(ApiTokenRow).where(ApiTokenRow.learner == learner_id)):
         if token.revoked_at is None:
             token.revoked_at = now

@@ -13,4 +13,5 @@ PERSONAL_COLUMNS: dict[str, frozenset[str]] = {
     "held_diplomas": frozenset({"note"}),
     "vmbo_completions": frozenset({"withdrawn_reason"}),
     "credential_status_events": frozenset({"reason"}),
+    "placement_requests": frozenset({"home_lat", "home_lon"}),
 }

@@ -87,6 +87,15 @@ def add_programme(session: Session, programme: VmboProgramme) -> None:
     )
 
 
+def update_programme(session: Session, programme: VmboProgramme) -> None:
+    """Change a stored programme's title, profile and modules (its code and school stay)."""
+    row = session.get(VmboProgrammeRow, programme.code)
+    assert row is not None
+    row.title = programme.title
+    row.profile = programme.profile
+    row.modules = [{"code": m.code, "name": m.name} for m in programme.modules]
+
+
 def list_programmes(session: Session, flt: ListFilter) -> Page:
     query = select(VmboProgrammeRow)
     if flt.institution:
@@ -128,6 +137,16 @@ def add_assignment(session: Session, assignment: PracticalAssignment) -> None:
             keuzevakken=list(assignment.keuzevakken),
         )
     )
+
+
+def update_assignment(session: Session, assignment: PracticalAssignment) -> None:
+    """Change a stored assignment's title, description, module and keuzevakken."""
+    row = session.get(VmboAssignmentRow, assignment.code)
+    assert row is not None
+    row.title = assignment.title
+    row.description = assignment.description
+    row.module = assignment.module
+    row.keuzevakken = list(assignment.keuzevakken)
 
 
 def list_assignments(session: Session, programme: str, flt: ListFilter) -> Page:

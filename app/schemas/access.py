@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, post_dump, validate
 
 from app.domain.access import Role
 from app.domain.text import CODE_LENGTH, PERSON_NAME_LENGTH
@@ -11,16 +13,29 @@ from app.schemas.base import StrictSchema, code_field, institution_code_field
 ROLES = [role.value for role in Role]
 
 
+class WorkplaceScoped(Schema):
+    """Adds the workplace a ``workplace`` principal is bound to; left out for other roles."""
+
+    workplace = fields.String(allow_none=True)
+
+    @post_dump
+    def leave_out_no_workplace(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if data.get("workplace") is None:
+            data.pop("workplace", None)
+        return data
+
+
 class TokenInSchema(StrictSchema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     institution = institution_code_field(load_default=None, allow_none=True)
     learner = fields.String(load_default=None, validate=validate.Length(max=CODE_LENGTH))
     programme = code_field(load_default=None, allow_none=True)
+    workplace = code_field(load_default=None, allow_none=True)
     expires_days = fields.Integer(load_default=None, validate=validate.Range(1, 3650))
     label = fields.String(load_default=None, validate=validate.Length(max=200))
 
 
-class TokenSchema(Schema):
+class TokenSchema(WorkplaceScoped):
     id = fields.Integer()
     role = fields.String()
     institution = fields.String(allow_none=True)
@@ -49,9 +64,10 @@ class AccountInSchema(StrictSchema):
     institution = institution_code_field(load_default=None, allow_none=True)
     learner = fields.String(load_default=None, validate=validate.Length(max=CODE_LENGTH))
     programme = code_field(load_default=None, allow_none=True)
+    workplace = code_field(load_default=None, allow_none=True)
 
 
-class AccountSchema(Schema):
+class AccountSchema(WorkplaceScoped):
     id = fields.Integer()
     email = fields.String()
     name = fields.String()
@@ -64,7 +80,7 @@ class AccountSchema(Schema):
     last_login_at = fields.DateTime(allow_none=True)
 
 
-class PrincipalSchema(Schema):
+class PrincipalSchema(WorkplaceScoped):
     id = fields.String()
     role = fields.Function(lambda p: p.role.value)
     institution = fields.String(allow_none=True)
@@ -131,6 +147,10 @@ class LearnerExportSchema(Schema):
     credentials = fields.List(fields.Dict(), metadata={"description": "with signed documents"})
     accounts = fields.List(fields.Dict())
     tokens = fields.List(fields.Dict())
+    placement_requests = fields.List(
+        fields.Dict(), metadata={"description": "internship requests (home, wishes)"}
+    )
+    placements = fields.List(fields.Dict(), metadata={"description": "published placements"})
     audit = fields.List(fields.Dict(), metadata={"description": "audit entries about them"})
 
 

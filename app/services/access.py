@@ -30,7 +30,7 @@ from app.domain.access import (
 )
 from app.domain.errors import Conflict, InvalidData, NotFound
 from app.persistence import access_repository as store
-from app.persistence import learner_repository, vmbo_repository
+from app.persistence import learner_repository, placement_repository, vmbo_repository
 from app.persistence import registry_repository as repo
 from app.persistence.access_repository import AccountInfo, AuditEntry, TokenInfo
 from app.persistence.audit import bind_principal
@@ -111,9 +111,17 @@ def _check_binding(
     institution: str | None,
     learner: str | None,
     programme: str | None,
+    workplace: str | None = None,
 ) -> tuple[str | None, str | None, str | None]:
     """Validate what a role is bound to; return (institution, learner, programme)."""
     errors = []
+    if role is Role.WORKPLACE:
+        if not workplace:
+            errors.append({"pointer": "/workplace", "message": "a workplace names its workplace"})
+        elif placement_repository.get_workplace(session, workplace) is None:
+            errors.append({"pointer": "/workplace", "message": f"unknown workplace '{workplace}'"})
+    if role in (Role.COORDINATOR, Role.WORKPLACE):
+        institution = None  # the stagebureau's roles belong to the region, not to a school
     if role is Role.LEARNER:
         if not learner:
             errors.append({"pointer": "/learner", "message": "a learner token names its learner"})
@@ -162,10 +170,13 @@ def create_token(
     programme: str | None = None,
     expires_days: int | None = None,
     label: str | None = None,
+    workplace: str | None = None,
 ) -> IssuedToken:
     """Create a bearer token for `role`; an admin grants any, a school-admin their own school's."""
     principal = require_principal(principal)
-    institution, learner, programme = _check_binding(session, role, institution, learner, programme)
+    institution, learner, programme = _check_binding(
+        session, role, institution, learner, programme, workplace
+    )
     if not may_grant(principal, role, institution):
         raise AccessDenied("accounts.manage")
     bind_principal(session, principal)
@@ -178,6 +189,7 @@ def create_token(
         institution=institution,
         learner=learner,
         programme=programme,
+        workplace=workplace if role is Role.WORKPLACE else None,
         created_at=now,
         created_by=principal.id,
         expires_at=None if expires_days is None else now + dt.timedelta(days=expires_days),
@@ -271,10 +283,13 @@ def create_account(
     institution: str | None = None,
     learner: str | None = None,
     programme: str | None = None,
+    workplace: str | None = None,
 ) -> AccountInfo:
     """Create a sign-in account; the password is stored as an argon2id hash only."""
     principal = require_principal(principal)
-    institution, learner, programme = _check_binding(session, role, institution, learner, programme)
+    institution, learner, programme = _check_binding(
+        session, role, institution, learner, programme, workplace
+    )
     if not may_grant(principal, role, institution):
         raise AccessDenied("accounts.manage")
     _check_password(password)
@@ -290,6 +305,7 @@ def create_account(
         institution=institution,
         learner=learner,
         programme=programme,
+        workplace=workplace if role is Role.WORKPLACE else None,
         active=True,
         created_at=_now(),
         created_by=principal.id,

@@ -60,6 +60,7 @@ __all__ = [
     "import_registry_in_steps",
     "package_size",
     "prerequisite_key",
+    "preview_import",
     "relation_key",
     "validate_import",
 ]
@@ -123,6 +124,25 @@ def import_registry(
     _check(session, actor, document, field_errors, unparsed)
     report = apply_import(session, document)
     session.commit()
+    return report
+
+
+def preview_import(
+    session: Session,
+    actor: Principal | None,
+    document: ImportDocument,
+    *,
+    field_errors: Sequence[dict[str, Any]] = (),
+    unparsed: Mapping[str, AbstractSet[str]] | None = None,
+) -> ImportReport:
+    """Validate and authorize `document` as `import_registry` does; what it would do.
+
+    A dry run: the report says which items would be created, updated or left unchanged, and
+    nothing is written (the pages show it before the school-admin confirms the import).
+    """
+    _check(session, actor, document, field_errors, unparsed)
+    report = plan_import(session, document).report
+    session.rollback()
     return report
 
 

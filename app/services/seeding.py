@@ -127,6 +127,12 @@ def load_seed(
     report["learners"] = load_demo_learners(
         session, actor, seed_dir / "learners.json", default_institution
     )
+    if (seed_dir / "placements.json").exists():
+        from app.services.placement_seed import load_placements
+
+        path = seed_dir / "placements.json"
+        report["learners"] += load_demo_learners(session, actor, path, default_institution)
+        report["placements"] = load_placements(session, actor, path, default_institution, read_json)
     return report
 
 

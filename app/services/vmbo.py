@@ -96,6 +96,26 @@ def list_programmes(session: Session, flt: ListFilter) -> Page:
     return store.list_programmes(session, flt)
 
 
+def replace_programme(
+    session: Session, actor: Principal | None, code: str, programme: VmboProgramme
+) -> VmboProgramme:
+    """Change programme `code`'s title, profile and modules; its code and school stay."""
+    current = get_programme(session, code)
+    _authorize_programme(session, actor, code)
+    errors = []
+    if programme.code != code:
+        errors.append({"pointer": "/code", "message": f"the body's code must be '{code}'"})
+    if programme.institution != current.institution:
+        errors.append(
+            {"pointer": "/institution", "message": f"the institution stays '{current.institution}'"}
+        )
+    if errors:
+        raise InvalidData(errors)
+    store.update_programme(session, programme)
+    session.commit()
+    return programme
+
+
 # --- assignments ------------------------------------------------------------------------------
 
 
@@ -121,6 +141,19 @@ def _add_assignment(session: Session, assignment: PracticalAssignment) -> None:
         raise DuplicateCode("vmbo assignment", assignment.code)
     store.add_assignment(session, assignment)
     session.flush()
+
+
+def replace_assignment(
+    session: Session, actor: Principal | None, code: str, assignment: PracticalAssignment
+) -> AssignmentView:
+    """Change assignment `code`'s title, description, module and keuzevakken."""
+    current = _assignment(session, code)
+    _authorize_programme(session, actor, current.programme)
+    if assignment.code != code or assignment.programme != current.programme:
+        raise InvalidData([{"pointer": "/code", "message": f"the body's code must be '{code}'"}])
+    store.update_assignment(session, assignment)
+    session.commit()
+    return get_assignment(session, code)
 
 
 def get_assignment(session: Session, code: str) -> AssignmentView:

@@ -9,6 +9,8 @@ The JSON API under /api serves programs; the blueprint `web` serves learners and
 ``/registry``                  units and qualifications: browse, search, edit
 ``/vmbo/<programme>``          vmbo assignments × mbo outcomes, mapping form, overlap
 ``/login``, ``/logout``        signing in (account or API token) and out; ``/mijn-leerpad``
+``/beheer``                    school-admins: qualifications, staff and tokens, import
+``/beheer/leerlingen``         assessors: learners, their record and credentials (``…/beheer``)
 
 One module per page group (`learner_pages`, `credential_pages`, `registry_pages`, `vmbo_pages`,
 `session_pages`), each adding its routes to the blueprint `app.web.blueprint.web`; view models
@@ -25,12 +27,19 @@ from flask import Flask
 def register_web(app: Flask) -> None:
     """Register the pages and make non-/api HTTP errors render as HTML pages."""
     from app.web import (  # noqa: F401  (routes and handlers on `web`)
+        assessor_credentials,
+        assessor_pages,
         credential_pages,
         errors,
         filters,
+        import_pages,
         learner_pages,
+        placement_pages,
         registry_pages,
+        school_admin_pages,
         session_pages,
+        staff_pages,
+        vmbo_edit_pages,
         vmbo_pages,
     )
     from app.web.blueprint import web

@@ -25,6 +25,7 @@ MESSAGES: dict[int, tuple[str, str]] = {
     413: ("Bestand te groot", "Het bestand is te groot om te verwerken."),
     415: ("Verkeerd soort gegevens", "Deze pagina kan dit soort gegevens niet verwerken."),
     500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw."),
+    503: ("Nu niet beschikbaar", "Dit kan op deze server nu niet."),
 }
 
 

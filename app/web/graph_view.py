@@ -9,17 +9,22 @@ with the one macro ``graph_figure`` in ``templates/web/_graph.html``:
 
 Only plain values go in (the layout is `app.domain.layout`), so the drawing is the same
 wherever it is shown; links are made by the caller's `link` function.
+
+Units that neither require nor are required by another unit have no place in a left-to-right
+drawing: they are `GraphView.loose` and shown as a wrapping grid of cards below it (a
+qualification without prerequisites is only such a grid), and `GraphView.caption` says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
 from app.domain.graph import unit_sort_key
-from app.domain.layout import Layout, layered_layout
+from app.domain.layout import Box, Layout, layered_layout
 from app.domain.model import Unit
 from app.domain.path.results import PathResult
 from app.domain.qualification_graph import QualificationGraph
@@ -54,7 +59,11 @@ class LegendItem:
 
 @dataclass(frozen=True, slots=True)
 class GraphView:
-    """A drawing: ids, title and description for screen readers, the boxes and the legend."""
+    """A drawing: ids, title and description for screen readers, the boxes and the legend.
+
+    `nodes` are the boxes of the drawing (units linked by a prerequisite), `loose` the units
+    without any prerequisite link, shown as a grid of cards (their x and y are 0).
+    """
 
     id: str  # prefix of the SVG's element ids, unique on the page
     title: str
@@ -63,6 +72,21 @@ class GraphView:
     nodes: tuple[GraphNode, ...]
     layout: Layout
     legend: tuple[LegendItem, ...]
+    loose: tuple[GraphNode, ...] = ()
+
+    @property
+    def caption(self) -> str:
+        """How to read the figure, matching what it shows (drawing, grid or both)."""
+        if self.nodes and self.loose:
+            return (
+                "In de tekening staat wat eerst moet links; volg de pijlen naar rechts. "
+                "De leereenheden eronder hebben geen vaste volgorde."
+            )
+        if self.nodes:
+            return "Van links naar rechts: wat eerst moet, staat links; volg de pijlen."
+        if self.loose:
+            return "Deze leereenheden hebben geen vaste volgorde: je kunt ze in elke volgorde doen."
+        return ""
 
 
 def status_graph(
@@ -71,12 +95,12 @@ def status_graph(
     """The qualification's graph on a learner's path; a remaining unit links to its item."""
     kinds = {node.code: node.kind for node in graph.nodes}
     titles = {node.code: node.title for node in graph.nodes}
-    layout = layered_layout(graph.graph, key=unit_sort_key(kinds))
+    layout, loose = split_layout(graph.graph, unit_sort_key(kinds))
     remaining = {u.unit: u for u in path.remaining_units}
     waiting = {b for u in path.remaining_units for b in u.blocked_by}
     candidates = {c.unit for c in path.electives.candidates}
     nodes = []
-    for box in layout.boxes:
+    for box in (*layout.boxes, *loose):
         code = box.node
         if code in remaining:
             unit = remaining[code]
@@ -111,7 +135,17 @@ def status_graph(
             )
         )
     legend = tuple(LegendItem(f"status-{status}", text) for status, text in STATUS_LABELS.items())
-    return GraphView("graaf", title, "status", "graph", tuple(nodes), layout, legend)
+    drawn = len(layout.boxes)
+    return GraphView(
+        "graaf",
+        title,
+        "status",
+        "graph",
+        tuple(nodes[:drawn]),
+        layout,
+        legend,
+        tuple(nodes[drawn:]),
+    )
 
 
 def qualification_graph(graph: QualificationGraph, title: str, link: Link) -> GraphView:
@@ -149,10 +183,10 @@ def kind_graph(
 ) -> GraphView:
     """Lay out `G` (edges requires → unit) coloured by kind; `info` maps a code to (kind, title)."""
     kinds = {code: kind for code, (kind, _) in info.items()}
-    layout = layered_layout(G, key=unit_sort_key(kinds))
+    layout, loose = split_layout(G, unit_sort_key(kinds))
     roles = roles or {}
     nodes = []
-    for box in layout.boxes:
+    for box in (*layout.boxes, *loose):
         kind, unit_title = info[box.node]
         role = roles.get(box.node)
         is_current = box.node == current
@@ -180,9 +214,40 @@ def kind_graph(
         legend.append(
             LegendItem("role-outside", "vooraf vereist: geen onderdeel van de kwalificatie")
         )
+    drawn = len(layout.boxes)
     return GraphView(
-        graph_id, title, "soort", "graph kind-graph", tuple(nodes), layout, tuple(legend)
+        graph_id,
+        title,
+        "soort",
+        "graph kind-graph",
+        tuple(nodes[:drawn]),
+        layout,
+        tuple(legend),
+        tuple(nodes[drawn:]),
     )
+
+
+def split_layout(G: nx.DiGraph[str], key: Callable[[str], Any]) -> tuple[Layout, tuple[Box, ...]]:
+    """Lay out the units linked by a prerequisite; the others are loose cards, sorted by `key`.
+
+    Returns
+    -------
+    tuple of (Layout, tuple of Box)
+        The layered drawing of the linked units (empty when there are none) and one zero-sized
+        box per unit without any prerequisite link, in `key` order.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("A", "B")])
+    >>> G.add_nodes_from(["D", "C"])
+    >>> layout, loose = split_layout(G, key=str)
+    >>> layout.layers, [box.node for box in loose]
+    ((('A',), ('B',)), ['C', 'D'])
+    """
+    linked = [node for node in G if G.degree(node)]
+    loose = sorted((node for node in G if not G.degree(node)), key=key)
+    layout = layered_layout(G.subgraph(linked), key=key)
+    return layout, tuple(Box(node, 0, row, 0, 0, 0, 0) for row, node in enumerate(loose))
 
 
 def _kind_label(kind: str, role: str | None, current: bool) -> str:

@@ -5,19 +5,22 @@
 ``/registry/units/<code>``                      a unit: outcomes, prerequisites, qualifications,
                                                 its neighbourhood in the graph
 ``/registry/units/<code>/bewerken``             form: change the unit; add and remove prerequisites
+``/registry/units/<code>/verwijderen``          ask, then delete (refused: what refers to it)
 ``/registry/qualifications/<code>``             a qualification: graph, elective rule, EPAs, entry
 
 Forms post the same payload as the JSON API through the same schema (`UnitSchema`,
 `PrerequisiteInSchema`) and the same services, passing the request's actor (`web_actor`).
-Success redirects (303); invalid data re-renders the form with the errors at their fields (422),
-a conflict (cycle, duplicate code, a removal something still refers to) likewise with 409.
+They follow `app.web.form_flow`: success redirects (303) with a flash message; invalid data
+re-renders the form with the error summary at the top and the errors at their fields (422), a
+conflict (cycle, duplicate code, a removal something still refers to) likewise with 409.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from marshmallow import ValidationError
 
 from app.authentication import public
@@ -35,6 +38,7 @@ from app.request_context import default_institution
 from app.schemas.registry import PrerequisiteInSchema, UnitSchema, to_unit
 from app.services import registry
 from app.web.blueprint import web
+from app.web.form_flow import FieldError, confirm_page, done, field_error
 from app.web.forms import FormErrors, dutch_message, errors_of, web_actor
 from app.web.graph_view import neighbourhood, qualification_graph
 from app.web.labels import KIND_LABELS, ROLE_LABELS
@@ -52,6 +56,9 @@ REFERENCE_LABELS: dict[str, str] = {
     "prerequisite": "vereiste",
     "credential": "credential",
 }
+#: References that name a learner or a credential: shown as a count, never by id.
+PERSONAL_REFERENCES = frozenset({"evidence", "vmbo_completion", "credential"})
+ROLE_WORDS = {"mandatory": "verplicht", "option": "keuzedeel"}
 SEARCH_LIMIT = 500
 
 
@@ -98,7 +105,6 @@ def unit_page(code: str) -> str:
         used_by=used_by,
         graph=neighbourhood(unit, requires, required_by, units, unit_link),
         kinds=KIND_LABELS,
-        saved=request.args.get("opgeslagen") == "1",
     )
 
 
@@ -147,7 +153,10 @@ def save_unit_form(code: str | None) -> Response | tuple[str, int]:
             saved = registry.create_unit(db.session, web_actor(), unit)
         else:
             saved = registry.replace_unit(db.session, web_actor(), current.code, unit)
-        return redirect(url_for("web.unit_page", code=saved.code, opgeslagen=1), 303)
+        what = "aangemaakt" if current is None else "opgeslagen"
+        return done(
+            url_for("web.unit_page", code=saved.code), f"Leereenheid {saved.code} is {what}."
+        )
     except (ValidationError, InvalidData) as error:
         form.errors = errors_of(error, rename)
     except DuplicateCode as error:
@@ -188,10 +197,15 @@ def _render_unit_form(
         codes = registry.unit_prerequisites(db.session, unit.code)["requires"]
         requires = list(registry.get_units(db.session, codes).values())  # type: ignore[arg-type]
         requires.sort(key=lambda u: u.code)
+    summary = [
+        *_field_errors(form.errors.summary(UNIT_LABELS)),
+        *_field_errors((prerequisite_errors or FormErrors()).summary(PREREQUISITE_LABELS)),
+    ]
     html = render_template(
         "registry/unit_form.html",
         unit=unit,
         form=form,
+        errors=summary,
         labels=UNIT_LABELS,
         kinds=KIND_LABELS,
         requires=requires,
@@ -240,7 +254,10 @@ def add_prerequisite(code: str) -> Response | tuple[str, int]:
     try:
         data = PrerequisiteInSchema().load(payload)
         registry.add_prerequisite(db.session, web_actor(), Prerequisite(code, data["requires"]))
-        return redirect(url_for("web.edit_unit_form", code=code) + "#vereisten", 303)
+        return done(
+            url_for("web.edit_unit_form", code=code) + "#vereisten",
+            f"{code} vereist nu {data['requires']}.",
+        )
     except (ValidationError, InvalidData) as error:
         errors = errors_of(error)
     except PrerequisiteCycle as error:
@@ -257,4 +274,93 @@ def add_prerequisite(code: str) -> Response | tuple[str, int]:
 def remove_prerequisite(code: str, requires: str) -> Response:
     """Remove "this unit requires <requires>" (a POST form with one button)."""
     registry.remove_prerequisite(db.session, web_actor(), Prerequisite(code, requires))
-    return redirect(url_for("web.edit_unit_form", code=code) + "#vereisten", 303)
+    return done(
+        url_for("web.edit_unit_form", code=code) + "#vereisten",
+        f"{code} vereist {requires} niet meer.",
+    )
+
+
+def _field_errors(items: Iterable[tuple[str | None, str]]) -> list[FieldError]:
+    """`FormErrors.summary` items as the shared error summary takes them."""
+    return [field_error(target, message) for target, message in items]
+
+
+# --- deleting a unit ----------------------------------------------------------------------------
+
+
+@web.get("/registry/units/<code>/verwijderen")
+def delete_unit_form(code: str) -> tuple[str, int]:
+    """Ask first: what deleting the unit does, and that it is refused while used."""
+    unit = registry.get_unit(db.session, code)
+    return _delete_page(unit)
+
+
+@web.post("/registry/units/<code>/verwijderen")
+def delete_unit(code: str) -> Response | tuple[str, int]:
+    """Delete the unit; refused (409) with the list of what still refers to it."""
+    unit = registry.get_unit(db.session, code)
+    try:
+        registry.delete_unit(db.session, web_actor(), code)
+    except StillReferenced as error:
+        db.session.rollback()
+        return _delete_page(unit, error.references)
+    return done(url_for("web.registry_index"), f"Leereenheid {code} ({unit.title}) is verwijderd.")
+
+
+def _delete_page(
+    unit: Unit, references: Sequence[Mapping[str, str]] | None = None
+) -> tuple[str, int]:
+    consequences = [
+        f"Leereenheid {unit.code} ‘{unit.title}’ wordt verwijderd, met haar "
+        f"{len(unit.outcomes)} leerresultaten.",
+        "Dit kan niet ongedaan worden gemaakt; het audit-logboek bewaart wel dat het gebeurde.",
+        "Het verwijderen wordt geweigerd zolang iets er nog naar verwijst: een kwalificatie, "
+        "een vereiste, een EPA, bewijs van een leerling, een vmbo-koppeling of een credential.",
+    ]
+    errors: list[FieldError] = []
+    if references is not None:
+        errors.append(
+            field_error(
+                None,
+                f"Leereenheid {unit.code} is niet verwijderd: er wordt nog naar verwezen "
+                f"({len(references)} verwijzing{'en' if len(references) != 1 else ''}).",
+            )
+        )
+    return confirm_page(
+        template="registry/unit_delete.html",
+        title=f"{unit.code} verwijderen",
+        action=url_for("web.delete_unit", code=unit.code),
+        cancel_url=url_for("web.unit_page", code=unit.code),
+        consequences=consequences,
+        button="Leereenheid verwijderen",
+        errors=errors,
+        status=409 if references is not None else 200,
+        unit=unit,
+        groups=reference_groups(references or []),
+    )
+
+
+def reference_groups(references: Sequence[Mapping[str, str]]) -> list[tuple[str, list[str]]]:
+    """What still refers to a unit, grouped by kind, in Dutch; personal data only counted.
+
+    >>> reference_groups([{"kind": "qualification", "code": "Q-VP", "role": "mandatory"},
+    ...                   {"kind": "evidence", "code": "ln-1", "outcome": "X:1"},
+    ...                   {"kind": "evidence", "code": "ln-2", "outcome": "X:1"}])
+    [('kwalificatie', ['Q-VP (verplicht)']), ('bewijs van leerling', ['2 keer vastgelegd'])]
+    """
+    grouped: dict[str, list[str]] = {}
+    counted: dict[str, int] = {}
+    for ref in references:
+        kind = ref.get("kind", "")
+        if kind in PERSONAL_REFERENCES:
+            counted[kind] = counted.get(kind, 0) + 1
+            continue
+        text = ref.get("code", "")
+        if ref.get("outcome"):
+            text += f" → {ref['outcome']}"
+        if ref.get("role"):
+            text += f" ({ROLE_WORDS.get(ref['role'], ref['role'])})"
+        grouped.setdefault(kind, []).append(text.replace(" requires ", " vereist "))
+    for kind, count in counted.items():
+        grouped.setdefault(kind, []).append(f"{count} keer vastgelegd")
+    return [(REFERENCE_LABELS.get(kind, kind), items) for kind, items in grouped.items()]

@@ -4,11 +4,17 @@
 ``/vmbo/<programme>``                          the matrix assignments × outcomes (``?kwalificatie=``
                                                adds every outcome of that qualification's units and
                                                shows the overlap report), the mapping form
-``/vmbo/<programme>/koppelingen``              POST: add or change a mapping (a new version)
-``/vmbo/<programme>/koppelingen/beeindigen``   POST: end a mapping (its versions stay as history)
+``/vmbo/<programme>/koppelingen``              GET: the mapping form on its own (``?opdracht=&
+                                               leerresultaat=`` fills it in); POST: add or change a
+                                               mapping (a new version)
+``/vmbo/<programme>/koppelingen/beeindigen``   GET: what ending a mapping does; POST: end it (its
+                                               versions stay as history)
 
 The form goes through the API's `MappingInSchema` and the service `vmbo.save_mapping`, with the
-request's actor (`web_actor`), so the checks and the versioning are the API's.
+request's actor (`web_actor`), so the checks and the versioning are the API's. The forms follow
+`app.web.form_flow`: 303 to the matrix with a flash message on success; a refused mapping shows
+the form page again (422) with the error summary at its top. Programmes and assignments are
+added and edited in `vmbo_edit_pages`.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from marshmallow import ValidationError
 
 from app.authentication import public
@@ -31,11 +37,15 @@ from app.schemas.vmbo import MappingInSchema
 from app.services import registry, vmbo
 from app.services.vmbo import AssignmentView
 from app.web.blueprint import web
-from app.web.forms import FormErrors, errors_of, put, web_actor
+from app.web.form_flow import FieldError, confirm_page, done, errors_from, field_error
+from app.web.forms import put, web_actor
 from app.web.labels import ROLE_LABELS
 
 #: Coverage → Dutch word shown in the cell (colour is never the only signal).
 COVERAGE_LABELS: dict[str, str] = {"full": "volledig", "partial": "deels", "none": "geen"}
+#: Coverage → the mark in a matrix cell (the word is in the cell too, for screen readers, and in
+#: the legend; marks keep the columns narrow enough for a laptop screen).
+COVERAGE_MARKS: dict[str, str] = {"full": "●", "partial": "◐", "none": "·"}
 MAPPING_LABELS: dict[str, str] = {
     "assignment": "Opdracht",
     "outcome": "Leerresultaat (mbo)",
@@ -87,7 +97,7 @@ class OverlapRow:
 @dataclass
 class MappingForm:
     values: dict[str, str] = field(default_factory=dict)
-    errors: FormErrors = field(default_factory=FormErrors)
+    errors: list[FieldError] = field(default_factory=list)
 
 
 def build_matrix(
@@ -151,7 +161,23 @@ def vmbo_matrix(programme: str) -> tuple[str, int]:
     return _render(programme, MappingForm(values))
 
 
-def _render(programme_code: str, form: MappingForm, status: int = 200) -> tuple[str, int]:
+@web.get("/vmbo/<programme>/koppelingen")
+@public
+def vmbo_mapping_form(programme: str) -> tuple[str, int]:
+    """The mapping form on its own page (prefilled by ``?opdracht=&leerresultaat=``)."""
+    values = {
+        "assignment": request.args.get("opdracht", ""),
+        "outcome": request.args.get("leerresultaat", ""),
+    }
+    return _render(programme, MappingForm(values), template="vmbo/mapping_form.html")
+
+
+def _render(
+    programme_code: str,
+    form: MappingForm,
+    status: int = 200,
+    template: str = "vmbo/matrix.html",
+) -> tuple[str, int]:
     programme = vmbo.get_programme(db.session, programme_code)  # NotFound → Dutch 404 page
     wanted = (request.values.get("kwalificatie") or "").strip()
     qualification = registry.get_qualification(db.session, wanted) if wanted else None
@@ -163,7 +189,7 @@ def _render(programme_code: str, form: MappingForm, status: int = 200) -> tuple[
     report = vmbo.overlap(db.session, programme.code, qualification.code) if qualification else None
     _prefill(form, matrix)
     html = render_template(
-        "vmbo/matrix.html",
+        template,
         programme=programme,
         matrix=matrix,
         qualification=qualification,
@@ -172,11 +198,11 @@ def _render(programme_code: str, form: MappingForm, status: int = 200) -> tuple[
         rows=overlap_rows(report) if report else (),
         outcomes=outcome_units,
         form=form,
+        errors=form.errors,
         labels=MAPPING_LABELS,
         coverage=COVERAGE_LABELS,
+        marks=COVERAGE_MARKS,
         roles=ROLE_LABELS,
-        saved=request.args.get("opgeslagen", ""),
-        ended=request.args.get("beeindigd", ""),
     )
     return html, status
 
@@ -204,10 +230,13 @@ def vmbo_save_mapping(programme: str) -> Response | tuple[str, int]:
     views = vmbo.list_assignments(db.session, found.code, ListFilter(limit=LIST_LIMIT)).items
     codes = {view.assignment.code for view in views}
     if not values["assignment"]:
-        form.errors.add("assignment", "Kies een opdracht.")
+        form.errors.append(field_error("assignment", "Opdracht: kies een opdracht."))
     elif values["assignment"] not in codes:
-        form.errors.add(
-            "assignment", f"Opdracht ‘{values['assignment']}’ hoort niet bij dit programma."
+        form.errors.append(
+            field_error(
+                "assignment",
+                f"Opdracht: ‘{values['assignment']}’ hoort niet bij dit programma.",
+            )
         )
     payload: dict[str, Any] = {}
     for name in ("outcome", "coverage", "validated_by"):
@@ -217,23 +246,58 @@ def vmbo_save_mapping(programme: str) -> Response | tuple[str, int]:
     try:
         data = MappingInSchema().load(payload)
     except ValidationError as error:
-        _merge(form.errors, errors_of(error))
+        form.errors += errors_from(error, MAPPING_LABELS)
         data = None
     if data is not None and not form.errors:
         try:
             saved = vmbo.save_mapping(db.session, web_actor(), values["assignment"], data)
         except (InvalidData, NotFound) as error:
-            _merge(form.errors, errors_of(error))
+            form.errors += errors_from(error, MAPPING_LABELS)
         else:
             target = url_for(
                 "web.vmbo_matrix",
                 programme=found.code,
                 kwalificatie=request.form.get("kwalificatie") or None,
-                opgeslagen=f"{saved.assignment} → {saved.outcome} (versie {saved.version})",
             )
-            return redirect(target + "#matrix", 303)
+            return done(
+                target + "#matrix",
+                f"Koppeling opgeslagen: {saved.assignment} → {saved.outcome} "
+                f"(versie {saved.version}).",
+            )
     db.session.rollback()
-    return _render(found.code, form, 422)
+    return _render(found.code, form, 422, template="vmbo/mapping_form.html")
+
+
+@web.get("/vmbo/<programme>/koppelingen/beeindigen")
+def vmbo_end_mapping_form(programme: str) -> tuple[str, int]:
+    """Ask first: what ending the mapping ``?opdracht=&leerresultaat=`` does."""
+    found = vmbo.get_programme(db.session, programme)
+    assignment = (request.args.get("opdracht") or "").strip()
+    outcome = (request.args.get("leerresultaat") or "").strip()
+    current = _current_mapping(found.code, assignment, outcome)
+    qualification = (request.args.get("kwalificatie") or "").strip()
+    who = f", gevalideerd door {current.validated_by}" if current.validated_by else ""
+    hidden = {"assignment": assignment, "outcome": outcome}
+    if qualification:
+        hidden["kwalificatie"] = qualification
+    back = url_for("web.vmbo_matrix", programme=found.code, kwalificatie=qualification or None)
+    return confirm_page(
+        title=f"Koppeling {assignment} → {outcome} beëindigen",
+        eyebrow=f"vmbo → mbo · {found.code}",
+        action=url_for("web.vmbo_end_mapping", programme=found.code),
+        cancel_url=back + f"#koppeling-{assignment}-{outcome}",
+        consequences=[
+            f"Opdracht {assignment} telt niet meer voor leerresultaat {outcome}: de koppeling "
+            f"(versie {current.version}, {COVERAGE_LABELS[current.coverage]}{who}) eindigt "
+            "vandaag.",
+            "De matrix en de overlap tellen deze koppeling daarna niet meer mee; wat al is "
+            "vastgelegd bij leerlingen (afgeronde opdrachten) blijft staan.",
+            "De versies blijven bewaard als geschiedenis. Terugzetten kan alleen door de "
+            "koppeling opnieuw vast te leggen en te laten valideren.",
+        ],
+        button="Koppeling beëindigen",
+        hidden=hidden,
+    )
 
 
 @web.post("/vmbo/<programme>/koppelingen/beeindigen")
@@ -249,13 +313,16 @@ def vmbo_end_mapping(programme: str) -> Response:
         "web.vmbo_matrix",
         programme=found.code,
         kwalificatie=request.form.get("kwalificatie") or None,
-        beeindigd=f"{assignment} → {outcome}",
     )
-    return redirect(target + "#matrix", 303)
+    return done(target + "#matrix", f"Koppeling beëindigd: {assignment} → {outcome}.")
 
 
-def _merge(into: FormErrors, other: FormErrors) -> None:
-    for name, messages in other.fields.items():
-        for message in messages:
-            into.add(name, message)
-    into.general += other.general
+def _current_mapping(programme: str, assignment: str, outcome: str) -> AssignmentMapping:
+    """The current mapping of the pair, of an assignment of `programme` (404 otherwise)."""
+    view = vmbo.get_assignment(db.session, assignment)
+    if view.assignment.programme != programme:
+        raise NotFound("vmbo assignment", assignment)
+    for mapping in view.mappings:
+        if mapping.outcome == outcome:
+            return mapping
+    raise NotFound("vmbo mapping", f"{assignment} → {outcome}")

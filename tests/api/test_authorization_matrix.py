@@ -175,12 +175,33 @@ POLICIES: dict[str, dict[str, str]] = {
     "staff-list": {"admin": OK, "school-admin": OK, "school-admin-b": OK},
     "staff-grant": {"admin": OK, "school-admin": OK},
     "staff-item": {"admin": OK, "school-admin": OK, "school-admin-b": HIDDEN},
+    # stagematching: the stagebureau's coordinator (not among these principals; see
+    # tests/api/test_placements.py for the coordinator and workplace roles) and admins
+    "stagebureau": {"admin": OK},
+    # a learner's placement request: an assessor of their school; another school's is unknown
+    "placement-request": {"admin": OK, "assessor": OK, "assessor-b": UNKNOWN_IN_BODY},
+    "placement-request-list": {
+        "admin": OK,
+        "school-admin": OK,
+        "school-admin-b": OK,
+        "assessor": OK,
+        "assessor-b": OK,
+    },
+    # published placements: each sees their own part (a vmbo teacher has none)
+    "placement-read": {**dict.fromkeys(PRINCIPALS, OK), "vmbo-teacher": DENIED},
     # a job (a large import): whoever started it — here the command line — and admins
     "job-read": {
         "admin": OK,
         **dict.fromkeys(
-            ("school-admin", "school-admin-b", "assessor", "assessor-b", "vmbo-teacher",
-             "learner", "other-learner"),
+            (
+                "school-admin",
+                "school-admin-b",
+                "assessor",
+                "assessor-b",
+                "vmbo-teacher",
+                "learner",
+                "other-learner",
+            ),
             HIDDEN,
         ),
     },
@@ -290,6 +311,82 @@ NEW_UNIT_FORM = {
     "outcomes-0-title": "Eerste resultaat",
 }
 REASON = {"reason": "matrix"}
+PROGRAMME_FORM = {
+    "code": "VMBO-MATRIX",
+    "title": "Matrixprogramma",
+    "institution": "VMBO-ZW",
+    "profile": "Zorg en welzijn",
+}
+ASSIGNMENT_FORM = {"code": "VA-MATRIX", "title": "Matrixopdracht", "module": "P/ZW/1"}
+
+
+def _programme_form(world: World) -> dict[str, str]:
+    """The edit form of VMBO-ZW-WLC as a browser posts it, unchanged."""
+    programme = world.values["programme"]
+    form = {"title": programme["title"], "profile": programme["profile"]}
+    for index, module in enumerate(programme["modules"]):
+        form[f"modules-{index}-code"] = module["code"]
+        form[f"modules-{index}-name"] = module["name"]
+    return form
+
+
+def _qualification_form(world: World) -> dict[str, str]:
+    """The edit form of Q-HZW as a browser posts it, unchanged."""
+    q = world.values["qualification"]
+    form = {
+        "title": q["title"],
+        "kind": q["kind"],
+        "institution": "MBO-ZW",
+        "nlqf_level": str(q.get("nlqf_level") or ""),
+        "eqf_level": str(q.get("eqf_level") or ""),
+        "crebo": q.get("crebo") or "",
+        "units": "\n".join(q["units"]),
+        "electives_required_hours": str(q["electives"]["required_hours"]),
+        "electives_options": "\n".join(q["electives"]["options"]),
+        "entry": "\n".join(q["entry_requirements"]["any_qualification"]),
+    }
+    for index, required in enumerate(q["required_epas"]):
+        form[f"epas-{index}-epa"] = required["epa"]
+        form[f"epas-{index}-min_level"] = str(required["min_level"])
+    return form
+
+
+OPEN_ROUND = "/api/placement-rounds/BPV-2026-VOORJAAR"
+NEW_WORKPLACE = {
+    "code": "WP-MATRIX",
+    "name": "Matrixzorg",
+    "branch": "vvt",
+    "place": "Zwolle",
+    "location": {"lat": 52.5, "lon": 6.1},
+    "recognitions": [],
+}
+NEW_ROUND = {
+    "code": "R-MATRIX",
+    "name": "Matrixronde",
+    "period": {"start": "2026-02-01", "end": "2026-06-30"},
+    "match_date": "2026-01-15",
+}
+NEW_OFFER = {"workplace": "WP-ZWO-ZKH", "qualifications": ["Q-VP"], "places": 1}
+
+
+def _publishable_round(world: World) -> None:
+    """A fresh round with a proposal (publishing consumes it)."""
+    from app.schemas.placements import RoundInSchema
+    from app.services import placement_matching, placements
+
+    count = world.values["publishable_count"] = world.values.get("publishable_count", 0) + 1
+    code = f"R-PUBLISH-{count}"
+
+    def make() -> None:
+        placements.create_round(
+            db.session, SYSTEM, RoundInSchema().load({**NEW_ROUND, "code": code})
+        )
+        placement_matching.run_match(db.session, SYSTEM, code, dt.date(2025, 12, 1))
+
+    world.service(make)
+    world.values["publishable"] = code
+
+
 L5 = "/api/learners/{l5}"
 
 # fmt: off
@@ -305,6 +402,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/mijn-leerpad"): Case("signed-in", "/mijn-leerpad"),
     ("GET", "/leerlingen"): Case("signed-in", "/leerlingen"),
     ("GET", "/leerlingen/<learner_id>"): Case("learner-read", "/leerlingen/{l5}"),
+    ("GET", "/leerlingen/<learner_id>/pad.pdf"): Case("learner-read", "/leerlingen/{l5}/pad.pdf"),
     ("GET", "/registry"): Case("public", "/registry"),
     ("GET", "/registry/units/<code>"): Case("public", "/registry/units/BC-VV-B1K1"),
     ("GET", "/registry/qualifications/<code>"): Case("public", "/registry/qualifications/Q-HZW"),
@@ -344,6 +442,98 @@ ROUTES: dict[tuple[str, str], Case] = {
         form={"assignment": "VA-6", "outcome": "DV:B1-K1-W4"},
         prepare=_ensure_mapping,
     ),
+    # school-admin and vmbo-teacher pages (issue #15): forms are shown to whoever is signed in,
+    # saving them is authorized as the API's writes; staff pages as /api/accounts and /api/tokens
+    ("GET", "/vmbo/<programme>/koppelingen"): Case("public", "/vmbo/VMBO-ZW-WLC/koppelingen"),
+    ("GET", "/vmbo/<programme>/koppelingen/beeindigen"): Case(
+        "signed-in",
+        "/vmbo/VMBO-ZW-WLC/koppelingen/beeindigen?opdracht=VA-6&leerresultaat=DV:B1-K1-W4",
+        prepare=_ensure_mapping,
+    ),
+    ("GET", "/vmbo/programmas/nieuw"): Case("signed-in", "/vmbo/programmas/nieuw"),
+    ("POST", "/vmbo/programmas/nieuw"): Case(
+        "vmbo-school-write", "/vmbo/programmas/nieuw", form=PROGRAMME_FORM
+    ),
+    ("GET", "/vmbo/<programme>/bewerken"): Case("signed-in", "/vmbo/VMBO-ZW-WLC/bewerken"),
+    ("POST", "/vmbo/<programme>/bewerken"): Case(
+        "vmbo-write", "/vmbo/VMBO-ZW-WLC/bewerken", form=_programme_form
+    ),
+    ("GET", "/vmbo/<programme>/opdrachten/nieuw"): Case(
+        "signed-in", "/vmbo/VMBO-ZW-WLC/opdrachten/nieuw"
+    ),
+    ("POST", "/vmbo/<programme>/opdrachten/nieuw"): Case(
+        "vmbo-write", "/vmbo/VMBO-ZW-WLC/opdrachten/nieuw", form=ASSIGNMENT_FORM
+    ),
+    ("GET", "/vmbo/<programme>/opdrachten/<code>/bewerken"): Case(
+        "signed-in", "/vmbo/VMBO-ZW-WLC/opdrachten/VA-6/bewerken"
+    ),
+    ("POST", "/vmbo/<programme>/opdrachten/<code>/bewerken"): Case(
+        "vmbo-write",
+        "/vmbo/VMBO-ZW-WLC/opdrachten/VA-6/bewerken",
+        form=lambda w: {**ASSIGNMENT_FORM, **w.values["assignment_form"]},
+    ),
+    ("GET", "/registry/units/<code>/verwijderen"): Case(
+        "signed-in", "/registry/units/BC-VV-B1K1/verwijderen"
+    ),
+    # refused (409: still referred to) for those who may: nothing is consumed
+    ("POST", "/registry/units/<code>/verwijderen"): Case(
+        "registry-write", "/registry/units/BC-VV-B1K1/verwijderen", form={}
+    ),
+    ("GET", "/registry/qualifications/nieuw"): Case("signed-in", "/registry/qualifications/nieuw"),
+    ("POST", "/registry/qualifications/nieuw"): Case(
+        "registry-write",
+        "/registry/qualifications/nieuw",
+        form=lambda w: {**_qualification_form(w), "code": "Q-MATRIX-WEB"},
+    ),
+    ("GET", "/registry/qualifications/<code>/bewerken"): Case(
+        "signed-in", "/registry/qualifications/Q-HZW/bewerken"
+    ),
+    ("POST", "/registry/qualifications/<code>/bewerken"): Case(
+        "registry-write", "/registry/qualifications/Q-HZW/bewerken", form=_qualification_form
+    ),
+    ("GET", "/beheer"): Case("staff-list", "/beheer"),
+    ("GET", "/beheer/medewerkers"): Case("staff-list", "/beheer/medewerkers"),
+    ("GET", "/beheer/medewerkers/accounts/nieuw"): Case(
+        "staff-list", "/beheer/medewerkers/accounts/nieuw"
+    ),
+    # a school-admin's new account is always of their own school (MBO-B's too)
+    ("POST", "/beheer/medewerkers/accounts/nieuw"): Case(
+        "staff-list",
+        "/beheer/medewerkers/accounts/nieuw",
+        form={"email": "matrix-web@mbo-zw.example", "name": "Matrix", "role": "assessor",
+              "password": "long enough pass", "institution": "MBO-ZW"},
+    ),
+    ("GET", "/beheer/medewerkers/accounts/<int(max=2147483647):account_id>/deactiveren"): Case(
+        "staff-item", "/beheer/medewerkers/accounts/{account}/deactiveren"
+    ),
+    ("POST", "/beheer/medewerkers/accounts/<int(max=2147483647):account_id>/deactiveren"): Case(
+        "staff-item", "/beheer/medewerkers/accounts/{account}/deactiveren", form={}
+    ),
+    ("GET", "/beheer/medewerkers/tokens/nieuw"): Case(
+        "staff-list", "/beheer/medewerkers/tokens/nieuw"
+    ),
+    ("POST", "/beheer/medewerkers/tokens/nieuw"): Case(
+        "staff-list",
+        "/beheer/medewerkers/tokens/nieuw",
+        form={"role": "assessor", "institution": "MBO-ZW", "label": "matrix"},
+    ),
+    ("GET", "/beheer/medewerkers/tokens/<int(max=2147483647):token_id>/intrekken"): Case(
+        "staff-item", "/beheer/medewerkers/tokens/{token}/intrekken"
+    ),
+    ("POST", "/beheer/medewerkers/tokens/<int(max=2147483647):token_id>/intrekken"): Case(
+        "staff-item", "/beheer/medewerkers/tokens/{token}/intrekken", form={}
+    ),
+    ("GET", "/beheer/import"): Case("staff-list", "/beheer/import"),
+    # the preview checks the document's rights: MBO-ZW's unit is not MBO-B's to import
+    ("POST", "/beheer/import"): Case(
+        "registry-write", "/beheer/import", form=lambda w: {"tekst": json.dumps(
+            {"units": [w.values["unit"]]}
+        )},
+    ),
+    # a confirmation without a preview's signed digest is refused (422) for whoever may import
+    ("POST", "/beheer/import/bevestigen"): Case(
+        "staff-list", "/beheer/import/bevestigen", form={"document": "{}", "digest": "x"}
+    ),
     ("GET", "/verifieren"): Case("public", "/verifieren"),
     ("POST", "/verifieren"): Case(
         "public", "/verifieren", form=lambda w: {"credential": json.dumps(w.values["document"])}
@@ -353,6 +543,59 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/status/<list_id>"): Case("public", "/status/{status_list}"),
     ("GET", "/issuers/<code>/did.json"): Case("public", "/issuers/MBO-ZW/did.json"),
     ("GET", "/static/<path:filename>"): Case("public", "/static/leerlijn.css"),
+    # --- assessor pages (app/web/assessor_pages.py, assessor_credentials.py) ---------------------
+    ("GET", "/beheer/leerlingen"): Case("learner-list", "/beheer/leerlingen?q=a"),
+    ("GET", "/leerlingen/<learner_id>/beheer"): Case("record-write", "/leerlingen/{l5}/beheer"),
+    ("GET", "/leerlingen/<learner_id>/bewijs"): Case("record-write", "/leerlingen/{l5}/bewijs"),
+    ("POST", "/leerlingen/<learner_id>/bewijs"): Case(
+        "record-write",
+        "/leerlingen/{l5}/bewijs",
+        form={"outcomes": "VV:B1-K1-W1", "source": "exam", "date": "2025-01-10"},
+    ),
+    ("GET", "/leerlingen/<learner_id>/bekwaamheid"): Case(
+        "record-write", "/leerlingen/{l5}/bekwaamheid"
+    ),
+    ("POST", "/leerlingen/<learner_id>/bekwaamheid"): Case(
+        "record-write",
+        "/leerlingen/{l5}/bekwaamheid",
+        form={"epa": "BAZ-1", "level": "2", "date": "2025-01-10", "decided_by": "praktijk"},
+    ),
+    ("GET", "/leerlingen/<learner_id>/vmbo-opdracht"): Case(
+        "record-write", "/leerlingen/{l5}/vmbo-opdracht"
+    ),
+    ("POST", "/leerlingen/<learner_id>/vmbo-opdracht"): Case(
+        "record-write",
+        "/leerlingen/{l5}/vmbo-opdracht",
+        form={"assignment": "VA-1", "date": "2025-06-20", "assessor": "docent vmbo"},
+    ),
+    **{
+        (method, f"/leerlingen/<learner_id>/{kind}/<int(max=2147483647):item_id>/intrekken"): Case(
+            "record-write",
+            f"/leerlingen/{{l5}}/{kind}/{{{item}}}/intrekken",
+            form=REASON if method == "POST" else None,
+        )
+        for kind, item in (
+            ("bewijs", "evidence"), ("bekwaamheid", "entrustment"), ("vmbo-opdracht", "completion")
+        )
+        for method in ("GET", "POST")
+    },
+    ("GET", "/leerlingen/<learner_id>/credential-uitgeven"): Case(
+        "record-write", "/leerlingen/{l5}/credential-uitgeven"
+    ),
+    ("POST", "/leerlingen/<learner_id>/credential-uitgeven"): Case(
+        "record-write", "/leerlingen/{l5}/credential-uitgeven", form={"achievement": "unit:AV-LB"}
+    ),
+    **{
+        (method, f"/credentials/<credential_id>/{page}"): Case(
+            "record-write",
+            f"/credentials/{{{credential}}}/{page}",
+            form=REASON if method == "POST" else None,
+        )
+        for page, credential in (
+            ("intrekken", "to_revoke"), ("schorsen", "to_suspend"), ("herstellen", "to_unsuspend")
+        )
+        for method in ("GET", "POST")
+    },
     # --- API documentation -----------------------------------------------------------------------
     ("GET", "/api/openapi.json"): Case("public", "/api/openapi.json"),
     ("GET", "/api/docs"): Case("public", "/api/docs"),
@@ -571,6 +814,68 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/api/audit"): Case("staff-list", "/api/audit"),
     ("GET", "/api/audit/<int:entry_id>"): Case("staff-item", "/api/audit/{audit_entry}"),
     ("GET", "/api/jobs/<job_id>"): Case("job-read", "/api/jobs/{job}", prepare=_system_job),
+    # --- stagematching --------------------------------------------------------------------------
+    ("GET", "/api/workplaces"): Case("public", "/api/workplaces"),
+    ("POST", "/api/workplaces"): Case("stagebureau", "/api/workplaces", json=NEW_WORKPLACE),
+    ("GET", "/api/workplaces/<code>"): Case("public", "/api/workplaces/WP-ZWO-ZKH"),
+    ("PUT", "/api/workplaces/<code>"): Case(
+        "stagebureau", "/api/workplaces/WP-ZWO-ZKH", json=lambda w: w.values["workplace"]
+    ),
+    ("GET", "/api/placement-rounds"): Case("signed-in", "/api/placement-rounds"),
+    ("POST", "/api/placement-rounds"): Case("stagebureau", "/api/placement-rounds", json=NEW_ROUND),
+    ("GET", "/api/placement-rounds/<code>"): Case("signed-in", OPEN_ROUND),
+    ("GET", "/api/placement-rounds/<code>/offers"): Case("signed-in", OPEN_ROUND + "/offers"),
+    ("POST", "/api/placement-rounds/<code>/offers"): Case(
+        "stagebureau", OPEN_ROUND + "/offers", json=NEW_OFFER
+    ),
+    ("GET", "/api/placement-rounds/<code>/offers/<int:offer_id>"): Case(
+        "signed-in", OPEN_ROUND + "/offers/{offer}"
+    ),
+    ("PUT", "/api/placement-rounds/<code>/offers/<int:offer_id>"): Case(
+        "stagebureau", OPEN_ROUND + "/offers/{offer}", json=lambda w: w.values["offer_body"]
+    ),
+    # refused (409) for whom may change it: registered places stay
+    ("DELETE", "/api/placement-rounds/<code>/offers/<int:offer_id>"): Case(
+        "stagebureau", OPEN_ROUND + "/offers/{offer}"
+    ),
+    ("GET", "/api/placement-rounds/<code>/requests"): Case(
+        "placement-request-list", OPEN_ROUND + "/requests"
+    ),
+    ("POST", "/api/placement-rounds/<code>/requests"): Case(
+        "placement-request",
+        OPEN_ROUND + "/requests",
+        json=lambda w: {"learner": w.values["l5"], "qualification": "Q-VP", "max_km": 30,
+                        "home": {"lat": 52.51, "lon": 6.09}},
+    ),
+    ("GET", "/api/placement-rounds/<code>/match"): Case("stagebureau", OPEN_ROUND + "/match"),
+    ("POST", "/api/placement-rounds/<code>/match"): Case(
+        "stagebureau", OPEN_ROUND + "/match", json={"on": "2025-12-15"}
+    ),
+    ("POST", "/api/placement-rounds/<code>/publish"): Case(
+        "stagebureau", "/api/placement-rounds/{publishable}/publish", json={},
+        prepare=_publishable_round,
+    ),
+    ("GET", "/api/placement-rounds/<code>/placements"): Case(
+        "placement-read", "/api/placement-rounds/BPV-2025-NAJAAR/placements"
+    ),
+    ("GET", "/api/learners/<learner_id>/placements"): Case("learner-read", L5 + "/placements"),
+    ("GET", "/stagerondes/<code>"): Case("stagebureau", "/stagerondes/BPV-2026-VOORJAAR"),
+    ("POST", "/stagerondes/<code>/matchen"): Case(
+        "stagebureau", "/stagerondes/BPV-2026-VOORJAAR/matchen", form={}
+    ),
+    ("POST", "/stagerondes/<code>/publiceren"): Case(
+        "stagebureau", "/stagerondes/{publishable}/publiceren", form={},
+        prepare=_publishable_round,
+    ),
+    # the form shows public facts; saving it is what is authorized
+    ("GET", "/stagerondes/<code>/aanbod"): Case(
+        "signed-in", "/stagerondes/BPV-2026-VOORJAAR/aanbod"
+    ),
+    ("POST", "/stagerondes/<code>/aanbod"): Case(
+        "stagebureau",
+        "/stagerondes/BPV-2026-VOORJAAR/aanbod",
+        form={"workplace": "WP-ZWO-ZKH", "qualifications": "Q-VP", "places": "1"},
+    ),
 }
 # fmt: on
 
@@ -703,8 +1008,17 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         "audit_entry": entries[0]["id"],
         "unit": _ok(api.get("/api/units/BC-VV-B1K1")),
         "qualification": _ok(api.get("/api/qualifications/Q-HZW")),
+        "programme": _ok(api.get("/api/vmbo/programmes/VMBO-ZW-WLC")),
+        "assignment_form": {
+            k: v or ""
+            for k, v in _ok(api.get("/api/vmbo/assignments/VA-6")).items()
+            if k in ("code", "title", "module", "description")
+        },
         "epa": _ok(api.get("/api/epas/BAZ-1")),
         "enrolment": _ok(api.get(f"/api/learners/{l5}/enrolments/Q-VP")),
+        "workplace": _ok(api.get("/api/workplaces/WP-ZWO-ZKH")),
+        "offer": _ok(api.get(OPEN_ROUND + "/offers"))["items"][0]["id"],
+        "offer_body": _ok(api.get(OPEN_ROUND + "/offers"))["items"][0],
     }
     clients: dict[str, FlaskClient] = {
         "anonymous": _client_of(app, FormClient),

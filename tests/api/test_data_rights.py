@@ -87,6 +87,12 @@ def test_erasure_revokes_credentials_and_keeps_no_personal_data(seeded: FlaskCli
     own = signed_in_client(app, "learner", learner=learner)
     assert own.get(f"/api/learners/{learner}").status_code == 200
 
+    before = seeded.get(f"/api/learners/{learner}/export").get_json()
+    [placement_request] = before["placement_requests"]  # the seed's demo round
+    assert (placement_request["home_lat"], placement_request["home_lon"]) == (52.512, 6.094)
+    placements_before = before["placements"]
+    assert placements_before and placements_before[0]["learner"] == learner
+
     refused = signed_in_client(app, "school-admin", institution="MBO-ZW").post(
         f"/api/learners/{learner}/erase", json={"reason": "verzoek"}
     )
@@ -114,8 +120,12 @@ def test_erasure_revokes_credentials_and_keeps_no_personal_data(seeded: FlaskCli
     with app.app_context():
         assert access.sign_in(db.session, "l5@example.nl", "een lang wachtwoord") is None
         db.session.remove()
-    exported = json.dumps(seeded.get(f"/api/learners/{learner}/export").get_json())
+    exported_data = seeded.get(f"/api/learners/{learner}/export").get_json()
+    exported = json.dumps(exported_data)
     assert name not in exported and "l5@example.nl" not in exported
+    # the placement request (the learner's home) is gone; the published placement stays
+    assert exported_data["placement_requests"] == []
+    assert exported_data["placements"] == placements_before
     # the audit keeps the fact of the erasure, never the erased data
     audit = seeded.get(f"/api/audit?entity=learner&id={learner}").get_json()["items"]
     erasure = [a for a in audit if (a["reason"] or "").startswith("erasure:")]

@@ -46,7 +46,9 @@ def test_registry_search_unit_and_qualification_pages(page: Any, live_url: str) 
 
     page.goto(f"{live_url}/registry/qualifications/Q-VP")
     codes = set(page.locator("svg.graph-svg text.code").all_text_contents())
-    assert {"BC-VV-B1K1", "BC-VP-P2K1", "AV-NL-3F", "VC-K0210"} <= codes
+    assert {"BC-VV-B1K1", "BC-VP-P2K1"} <= codes
+    cards = set(page.locator("ul.graph-grid .code").all_text_contents())
+    assert {"AV-NL-3F", "VC-K0210"} <= cards  # units without a prerequisite link
     assert "VC: keuzedeel" in page.locator(".legend").inner_text()
     screenshot(page, "registry-kwalificatie")
     phone_screenshot(page, "registry-kwalificatie")
@@ -76,8 +78,8 @@ def test_unit_form_shows_a_validation_error_next_to_the_field(page: Any, live_ur
 
     page.locator("#study_load_hours").fill("80")
     page.get_by_role("button", name="Leereenheid aanmaken").click()
-    page.wait_for_url("**/registry/units/BC-NIEUW-1?opgeslagen=1")
-    assert "opgeslagen" in page.locator(".notice.success").inner_text()
+    page.wait_for_url("**/registry/units/BC-NIEUW-1")
+    assert "aangemaakt" in page.locator(".flashed").inner_text()
 
 
 def test_adding_a_prerequisite_that_makes_a_cycle_shows_the_path(page: Any, live_url: str) -> None:
@@ -96,9 +98,11 @@ def test_adding_a_prerequisite_that_makes_a_cycle_shows_the_path(page: Any, live
 def test_the_matrix_shows_the_seeded_mappings(page: Any, live_url: str) -> None:
     page.goto(f"{live_url}/vmbo/VMBO-ZW-WLC")
     link = page.locator('td a[href="#koppeling-VA-1-HZW:P-K1-W1"]')
-    assert link.inner_text() == "volledig"
+    assert "volledig" in (link.text_content() or "")
     assert "gevalideerd door docent vmbo" in (link.get_attribute("title") or "")
-    assert page.locator('td a[href="#koppeling-VA-1-MZ:B1-K1-W2"]').inner_text() == "deels"
+    assert "deels" in (
+        page.locator('td a[href="#koppeling-VA-1-MZ:B1-K1-W2"]').text_content() or ""
+    )
     line = page.locator('[id="koppeling-VA-1-HZW:P-K1-W1"]').inner_text()
     assert "versie 1" in line and "1 juni 2025" in line
     screenshot(page, "vmbo-matrix")
@@ -119,10 +123,11 @@ def test_adding_a_mapping_changes_the_overlap_report(page: Any, live_url: str) -
     page.locator("#coverage-full").check()
     page.get_by_label("Gevalideerd door").fill("docent vmbo Z&W en docent mbo Dienstverlening")
     page.get_by_role("button", name="Koppeling opslaan").click()
-    page.wait_for_url("**opgeslagen=**")
-    assert "VA-6 → DV:B1-K1-W4 (versie 1)" in page.locator(".notice.success").inner_text()
+    page.wait_for_url("**#matrix")
+    assert "VA-6 → DV:B1-K1-W4 (versie 1)" in page.locator(".flashed").inner_text()
     row = page.locator('[id="overlap-BC-DV-B1K1"]')
     assert "240 van 400 uur" in row.inner_text() and "60%" in row.inner_text()
-    assert page.locator('td a[href="#koppeling-VA-6-DV:B1-K1-W4"]').inner_text() == "volledig"
+    cell = page.locator('td a[href="#koppeling-VA-6-DV:B1-K1-W4"]')
+    assert "volledig" in (cell.text_content() or "")
     screenshot(page, "vmbo-overlap")
     phone_screenshot(page, "vmbo-overlap")

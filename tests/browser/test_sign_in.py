@@ -80,8 +80,8 @@ def test_a_school_admin_is_sent_to_login_and_back_and_saves_a_unit(
     page.locator("#outcomes-0-code").fill("INLOG:1")
     page.locator("#outcomes-0-title").fill("Stemt af met collega's")
     page.get_by_role("button", name="Leereenheid aanmaken").click()
-    page.wait_for_url("**/registry/units/BC-INLOG-1?opgeslagen=1")
-    assert "opgeslagen" in page.locator(".notice.success").inner_text()
+    page.wait_for_url("**/registry/units/BC-INLOG-1")
+    assert "aangemaakt" in page.locator(".flashed").inner_text()
     screenshot(page, "ingelogd-schoolbeheerder-eenheid")
 
     created = [e for e in audit_of(live_url, api_token, "unit", "BC-INLOG-1") if not e["part"]]

@@ -94,13 +94,91 @@ def pages(seeded: FlaskClient) -> list[str]:
         "/vmbo/VMBO-ZW-WLC",
         f"/leerlingen/{l5}?op={ON}",
         f"/credentials/{credential}",
+        "/stagerondes/BPV-2026-VOORJAAR",
+        "/stagerondes/BPV-2026-VOORJAAR/aanbod",
+        *assessor_pages(seeded, l5, credential),
+        *school_admin_and_vmbo_pages(seeded),
+    ]
+
+
+#: A page shown as the answer to a POST: the import's preview, with its confirmation form.
+IMPORT_PREVIEW = "POST /beheer/import"
+
+
+def school_admin_and_vmbo_pages(seeded: FlaskClient) -> list[str]:
+    """The school-admin's and vmbo-teacher's forms (school_admin/staff/import/vmbo pages)."""
+    tokens = seeded.get("/api/tokens").get_json()
+    accounts = seeded.post(
+        "/api/accounts",
+        json={
+            "email": "csrf@mbo-zw.test",
+            "name": "Csrf",
+            "password": "lang genoeg wachtwoord",
+            "role": "assessor",
+            "institution": "MBO-ZW",
+        },
+    ).get_json()
+    return [
+        "/beheer/medewerkers",
+        "/beheer/medewerkers/accounts/nieuw",
+        "/beheer/medewerkers/tokens/nieuw",
+        f"/beheer/medewerkers/accounts/{accounts['id']}/deactiveren",
+        f"/beheer/medewerkers/tokens/{tokens[0]['id']}/intrekken",
+        "/beheer/import",
+        IMPORT_PREVIEW,
+        "/registry/qualifications/nieuw",
+        "/registry/qualifications/Q-VP/bewerken",
+        "/registry/units/BC-VV-B1K1/verwijderen",
+        "/vmbo/programmas/nieuw",
+        "/vmbo/VMBO-ZW-WLC/bewerken",
+        "/vmbo/VMBO-ZW-WLC/opdrachten/nieuw",
+        "/vmbo/VMBO-ZW-WLC/opdrachten/VA-1/bewerken",
+        "/vmbo/VMBO-ZW-WLC/koppelingen/beeindigen?opdracht=VA-1&leerresultaat=HZW:P-K1-W1",
+    ]
+
+
+def assessor_pages(seeded: FlaskClient, l5: str, credential: str) -> list[str]:
+    """The assessor's forms (app/web/assessor_pages.py): record, withdraw, issue, status."""
+    reason = {"reason": "csrf test"}
+    evidence = seeded.post(
+        f"/api/learners/{l5}/evidence",
+        json={"outcome": "VV:B1-K1-W1", "source": "exam", "date": "2025-01-10"},
+    ).get_json()["id"]
+    entrustment = seeded.post(
+        f"/api/learners/{l5}/entrustments",
+        json={"epa": "BAZ-1", "level": 2, "date": "2025-01-10", "decided_by": "praktijk"},
+    ).get_json()["id"]
+    completion = seeded.post(
+        f"/api/learners/{l5}/vmbo-completions",
+        json={"assignment": "VA-1", "date": "2025-06-20", "assessor": "docent"},
+    ).get_json()["id"]
+    suspended = credential_id(issue(seeded, l5, "BC-VV-B1K2"))
+    assert seeded.post(f"/api/credentials/{suspended}/suspend", json=reason).status_code == 200
+    return [
+        f"/leerlingen/{l5}/bewijs",
+        f"/leerlingen/{l5}/bekwaamheid",
+        f"/leerlingen/{l5}/vmbo-opdracht",
+        f"/leerlingen/{l5}/credential-uitgeven",
+        f"/leerlingen/{l5}/bewijs/{evidence}/intrekken",
+        f"/leerlingen/{l5}/bekwaamheid/{entrustment}/intrekken",
+        f"/leerlingen/{l5}/vmbo-opdracht/{completion}/intrekken",
+        f"/credentials/{credential}/intrekken",
+        f"/credentials/{credential}/schorsen",
+        f"/credentials/{suspended}/herstellen",
     ]
 
 
 def post_forms(app: Flask, client: FlaskClient, pages: list[str]) -> list[Form]:
     found = []
     for page in pages:
-        found += forms_of(assert_dutch_page(client.get(page)), page)
+        if page == IMPORT_PREVIEW:
+            upload = forms_of(assert_dutch_page(client.get("/beheer/import")), "/beheer/import")
+            token = next(f for f in upload if f.action == "/beheer/import").fields["csrf_token"]
+            data = {"tekst": '{"units": []}', "csrf_token": token}
+            response = client.post("/beheer/import", data=data)
+        else:
+            response = client.get(page)
+        found += forms_of(assert_dutch_page(response), page)
     return [form for form in found if form.method == "post"]
 
 

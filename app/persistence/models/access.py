@@ -11,7 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.persistence.models.types import UtcDateTime
 
-ROLE_CHECK = "role IN ('admin', 'school-admin', 'assessor', 'vmbo-teacher', 'learner')"
+ROLE_CHECK = (
+    "role IN ('admin', 'school-admin', 'assessor', 'vmbo-teacher', 'learner', 'coordinator', "
+    "'workplace')"
+)
 
 
 class AccountRow(db.Model):
@@ -28,6 +31,7 @@ class AccountRow(db.Model):
     institution: Mapped[str | None] = mapped_column(ForeignKey("institutions.code"))
     learner: Mapped[str | None] = mapped_column(ForeignKey("learners.id"))
     programme: Mapped[str | None] = mapped_column(String(40))
+    workplace: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(100))
@@ -48,6 +52,7 @@ class ApiTokenRow(db.Model):
     institution: Mapped[str | None] = mapped_column(ForeignKey("institutions.code"))
     learner: Mapped[str | None] = mapped_column(ForeignKey("learners.id"))
     programme: Mapped[str | None] = mapped_column(String(40))
+    workplace: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(100))
     expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
