@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 Row = TypeVar("Row")
@@ -40,11 +40,13 @@ def locked(session: Session, model: type[Row], key: Any) -> Row | None:
     return session.scalar(statement)
 
 
-def write_lock(session: Session, model: type[Any]) -> None:
-    """On SQLite, take the database's write lock now (PostgreSQL: nothing to do).
+def creation_lock(session: Session, model: type[Any], name: str) -> None:
+    """Hold a lock named `name` until the transaction ends, for a check-then-insert.
 
-    For a check-then-insert on SQLite: with the lock held, what the check reads stays true
-    until the transaction ends. PostgreSQL callers rely on unique keys instead.
+    Two transactions that each find no row and then insert one must not both go ahead: with
+    this lock held, what the check reads stays true until the insert commits. PostgreSQL:
+    a transaction-scoped advisory lock on the name's hash. SQLite: the database's write lock
+    (taken with a no-op write to `model`'s table), which serialises every writer anyway.
     """
     if session.get_bind().dialect.name == "sqlite":
         table = model.__table__
@@ -52,3 +54,5 @@ def write_lock(session: Session, model: type[Any]) -> None:
         session.connection().execute(
             update(table).where(primary.is_(None)).values({primary.name: primary})
         )
+    else:
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(name))))

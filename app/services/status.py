@@ -29,7 +29,7 @@ from app.domain.credentials.statuslist import (
 )
 from app.domain.credentials.verification import Verdict
 from app.domain.errors import Conflict, NotFound
-from app.persistence.locks import locked, write_lock
+from app.persistence.locks import creation_lock, locked
 from app.persistence.models.credentials import (
     CredentialStatusEntryRow,
     CredentialStatusEventRow,
@@ -107,9 +107,10 @@ def _locked_open_list(
 ) -> StatusListRow:
     """The key's list for `purpose` that still takes credentials, locked; made when none is.
 
-    Two first issues may both find no open list and both make list ``…-1``: the second insert
-    fails on the primary key (in a savepoint, so nothing else is undone) and it takes the list
-    the first one made.
+    Issues that find no open list at the same time make the next one under a named lock
+    (`creation_lock`: an advisory lock on PostgreSQL, the write lock on SQLite), each looking
+    again once it holds it, so only the first makes a list and the others take that one; the
+    insert runs in a savepoint, so a duplicate list id would undo nothing else.
     """
     while True:
         open_id = session.scalar(_open_list_id(key, purpose))
@@ -140,9 +141,9 @@ def _new_list(
     session: Session, env: CredentialEnvironment, key: IssuerKey, purpose: StatusPurpose
 ) -> StatusListRow | None:
     """Make the key's next list for `purpose`, or ``None`` when another issue just made it."""
-    write_lock(session, StatusListRow)
+    creation_lock(session, StatusListRow, f"status-list:{key.key_id}:{purpose}")
     if session.scalar(_open_list_id(key, purpose)) is not None:
-        return None  # made (SQLite) while this issue waited for the write lock
+        return None  # made by another issue while this one waited for the lock
     count = (
         session.scalar(
             select(func.count()).where(
