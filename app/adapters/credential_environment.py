@@ -40,6 +40,8 @@ class CredentialEnvironment:
         self.issuers = IssuerDirectory(base_url, KeyStore(keys_dir))
         #: Status-list proofs that verified, by content and key (see `services.status`).
         self.verified_status_lists: dict[tuple[bytes, str, bytes], ProofResult] = {}
+        #: OB 3.0 JSON Schema errors per exact document content (sha256 of its sorted JSON).
+        self.schema_results: dict[bytes, list[str]] = {}
 
     @cached_property
     def contexts(self) -> dict[str, dict[str, Any]]:

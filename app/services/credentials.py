@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -487,16 +489,31 @@ def all_learner_credentials(session: Session, learner_id: str) -> list[IssuedCre
 OB_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 
 
+#: Schema results kept per app (a plain dict: atomic under threads; cleared when full).
+SCHEMA_RESULTS_MAX = 1024
+
+
 def schema_errors(env: CredentialEnvironment, document: Any) -> list[str]:
     """OB 3.0 JSON Schema errors of an Open Badge; a status list has no JSON Schema of its own.
 
-    Any other document is held to the OB 3.0 schema: that is what this registry verifies.
+    Any other document is held to the OB 3.0 schema: that is what this registry verifies. The
+    result is a function of the document's content alone, so it is remembered under the
+    sha256 of its sorted JSON (the same credential is verified again and again: the public
+    credential page, employers); the proof and the status are still checked every time.
     """
     types = document.get("type") if isinstance(document, dict) else None
     types = set(types) if isinstance(types, list) else {types}
     if "BitstringStatusListCredential" in types and not types & OB_TYPES:
         return []
-    return env.validate_schema(document)
+    content = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    key = hashlib.sha256(content.encode("utf-8")).digest()
+    known = env.schema_results.get(key)
+    if known is None:
+        known = env.validate_schema(document)
+        if len(env.schema_results) >= SCHEMA_RESULTS_MAX:
+            env.schema_results.clear()
+        env.schema_results[key] = known
+    return list(known)
 
 
 def verify(
