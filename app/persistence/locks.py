@@ -26,11 +26,7 @@ def locked(session: Session, model: type[Row], key: Any) -> Row | None:
     table = model.__table__  # type: ignore[attr-defined]
     [primary] = list(table.primary_key.columns)
     if session.get_bind().dialect.name == "sqlite":
-        # A no-op UPDATE through the connection: it takes SQLite's write lock now (waiting for
-        # the busy timeout) and, being no ORM statement, writes no audit entry.
-        session.connection().execute(
-            update(table).where(primary == key).values({primary.name: primary})
-        )
+        _sqlite_write_lock(session, model, primary == key)
     statement = (
         select(model)
         .where(primary == key)
@@ -49,10 +45,16 @@ def creation_lock(session: Session, model: type[Any], name: str) -> None:
     (taken with a no-op write to `model`'s table), which serialises every writer anyway.
     """
     if session.get_bind().dialect.name == "sqlite":
-        table = model.__table__
-        [primary] = list(table.primary_key.columns)
-        session.connection().execute(
-            update(table).where(primary.is_(None)).values({primary.name: primary})
-        )
+        [primary] = list(model.__table__.primary_key.columns)
+        _sqlite_write_lock(session, model, primary.is_(None))
     else:
         session.execute(select(func.pg_advisory_xact_lock(func.hashtext(name))))
+
+
+def _sqlite_write_lock(session: Session, model: type[Any], where: Any) -> None:
+    """Take SQLite's write lock now (waiting for the busy timeout) with a no-op UPDATE of the
+    rows `where` selects; sent through the connection, it is no ORM statement and so writes
+    no audit entry."""
+    table = model.__table__
+    [primary] = list(table.primary_key.columns)
+    session.connection().execute(update(table).where(where).values({primary.name: primary}))

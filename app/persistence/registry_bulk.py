@@ -39,7 +39,8 @@ def _insert(session: Session, row_class: Any, rows: Sequence[dict[str, Any]]) ->
         session.execute(insert(row_class), list(rows))
 
 
-def _slices(keys: Sequence[Any]) -> Iterable[Sequence[Any]]:
+def key_slices(keys: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    """`keys` in slices of `KEYS_PER_STATEMENT`, one ``IN (…)`` list each."""
     for start in range(0, len(keys), KEYS_PER_STATEMENT):
         yield keys[start : start + KEYS_PER_STATEMENT]
 
@@ -53,7 +54,7 @@ def insert_institutions(session: Session, institutions: Sequence[Institution]) -
 
 
 def delete_institutions(session: Session, codes: Sequence[str]) -> None:
-    for chunk in _slices(codes):
+    for chunk in key_slices(codes):
         session.execute(delete(InstitutionRow).where(InstitutionRow.code.in_(chunk)))
 
 
@@ -98,7 +99,7 @@ def insert_units(session: Session, units: Sequence[Unit]) -> None:
 
 def delete_units(session: Session, codes: Sequence[str]) -> None:
     """Delete units and their outcomes (nothing else may refer to them any more)."""
-    for chunk in _slices(codes):
+    for chunk in key_slices(codes):
         session.execute(delete(OutcomeRow).where(OutcomeRow.unit_code.in_(chunk)))
         session.execute(delete(UnitRow).where(UnitRow.code.in_(chunk)))
 
@@ -124,7 +125,7 @@ def insert_epas(session: Session, epas: Sequence[Epa]) -> None:
 
 
 def delete_epas(session: Session, codes: Sequence[str]) -> None:
-    for chunk in _slices(codes):
+    for chunk in key_slices(codes):
         session.execute(delete(EpaOutcomeRow).where(EpaOutcomeRow.epa.in_(chunk)))
         session.execute(delete(EpaRow).where(EpaRow.code.in_(chunk)))
 
@@ -173,14 +174,14 @@ def insert_qualification_links(session: Session, qualifications: Sequence[Qualif
 
 
 def delete_qualification_links(session: Session, codes: Sequence[str]) -> None:
-    for chunk in _slices(codes):
+    for chunk in key_slices(codes):
         for table in (QualificationUnitRow, QualificationEpaRow, QualificationEntryRow):
             session.execute(delete(table).where(table.qualification.in_(chunk)))
 
 
 def delete_qualifications(session: Session, codes: Sequence[str]) -> None:
     delete_qualification_links(session, codes)
-    for chunk in _slices(codes):
+    for chunk in key_slices(codes):
         session.execute(delete(QualificationRow).where(QualificationRow.code.in_(chunk)))
 
 
@@ -189,7 +190,7 @@ def delete_outcome_relations(session: Session, relations: Sequence[OutcomeRelati
     columns = tuple_(
         OutcomeRelationRow.from_outcome, OutcomeRelationRow.to_outcome, OutcomeRelationRow.type
     )
-    for chunk in _slices(keys):
+    for chunk in key_slices(keys):
         session.execute(delete(OutcomeRelationRow).where(columns.in_(chunk)))
 
 
@@ -201,5 +202,5 @@ def insert_prerequisites(session: Session, prerequisites: Sequence[Prerequisite]
 def delete_prerequisites(session: Session, prerequisites: Sequence[Prerequisite]) -> None:
     keys = [(p.unit, p.requires) for p in prerequisites]
     columns = tuple_(PrerequisiteRow.unit, PrerequisiteRow.requires)
-    for chunk in _slices(keys):
+    for chunk in key_slices(keys):
         session.execute(delete(PrerequisiteRow).where(columns.in_(chunk)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -37,6 +37,7 @@ from app.persistence.models.registry import (
     UnitRow,
 )
 from app.persistence.paging import paginate, text_match
+from app.persistence.registry_bulk import key_slices
 
 # --- conversions ------------------------------------------------------------------------------
 
@@ -455,14 +456,9 @@ def save_supervision_level(session: Session, level: SupervisionLevel) -> None:
 # --- integrity helpers ------------------------------------------------------------------------
 
 
-#: Codes per ``IN (…)`` list: far below SQLite's and PostgreSQL's parameter limits.
-IN_LIST_SIZE = 500
-
-
-def _in_slices(codes: Iterable[str]) -> Iterable[list[str]]:
-    ordered = sorted(set(codes))
-    for start in range(0, len(ordered), IN_LIST_SIZE):
-        yield ordered[start : start + IN_LIST_SIZE]
+def _in_slices(codes: Iterable[str]) -> Iterable[Sequence[str]]:
+    """Distinct `codes`, sorted, in ``IN (…)`` lists of the bulk writer's size."""
+    return key_slices(sorted(set(codes)))
 
 
 def known_codes_among(

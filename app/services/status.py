@@ -449,6 +449,15 @@ def verified_list_proof(env: CredentialEnvironment, status_list: Mapping[str, An
     return result
 
 
+def _own_credential_id(env: CredentialEnvironment, document: Mapping[str, Any]) -> str | None:
+    """The registry's id of a credential it issued (its ``id`` under this base URL), or None."""
+    credential_id = document.get("id")
+    prefix = f"{env.base_url}/credentials/"
+    if not isinstance(credential_id, str) or not credential_id.startswith(prefix):
+        return None
+    return credential_id.removeprefix(prefix)
+
+
 def _registry_suspension(
     session: Session,
     env: CredentialEnvironment,
@@ -463,9 +472,8 @@ def _registry_suspension(
     A credential that names its suspension entry itself (issued before the single-entry
     design) was already checked by `check_status`.
     """
-    credential_id = document.get("id")
-    prefix = f"{env.base_url}/credentials/"
-    if not isinstance(credential_id, str) or not credential_id.startswith(prefix):
+    own_id = _own_credential_id(env, document)
+    if own_id is None:
         return verdict
     named = document.get("credentialStatus")
     named_entries = [named] if isinstance(named, Mapping) else named or []
@@ -473,14 +481,12 @@ def _registry_suspension(
         isinstance(e, Mapping) and e.get("statusPurpose") == "suspension" for e in named_entries
     ):
         return verdict
-    entry = session.get(
-        CredentialStatusEntryRow, (credential_id.removeprefix(prefix), "suspension")
-    )
+    entry = session.get(CredentialStatusEntryRow, (own_id, "suspension"))
     if entry is None:
         return verdict
     suspension = check_entries(
         {
-            "id": credential_id,
+            "id": document.get("id"),
             "issuer": document.get("issuer"),
             "credentialStatus": status_entry(
                 status_list_url(env, entry.status_list), entry.index, "suspension"
@@ -501,15 +507,14 @@ def _with_history(
     session: Session, env: CredentialEnvironment, document: Mapping[str, Any], verdict: Verdict
 ) -> Verdict:
     """Add when and why from the status history, for a credential this registry issued."""
-    credential_id = document.get("id")
-    prefix = f"{env.base_url}/credentials/"
-    if not isinstance(credential_id, str) or not credential_id.startswith(prefix):
+    own_id = _own_credential_id(env, document)
+    if own_id is None:
         return verdict
     action = "revoke" if verdict.code == "revoked" else "suspend"
     event = session.scalar(
         select(CredentialStatusEventRow)
         .where(
-            CredentialStatusEventRow.credential == credential_id.removeprefix(prefix),
+            CredentialStatusEventRow.credential == own_id,
             CredentialStatusEventRow.action == action,
         )
         .order_by(CredentialStatusEventRow.id.desc())

@@ -128,10 +128,21 @@ def _account_form(
     errors: list[FieldError] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    db.session.rollback()
     values = {**values, "password": ""}  # never sent back to the browser
+    return _staff_form("admin/account_form.html", actor, values, errors, status)
+
+
+def _staff_form(
+    template: str,
+    actor: Principal,
+    values: Mapping[str, str],
+    errors: list[FieldError] | None,
+    status: int,
+) -> tuple[str, int]:
+    """The account or token form, blank or refused (nothing of a refused try is kept)."""
+    db.session.rollback()
     return refused(
-        "admin/account_form.html",
+        template,
         errors or [],
         status,
         values=values,
@@ -221,16 +232,7 @@ def _token_form(
     errors: list[FieldError] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    db.session.rollback()
-    return refused(
-        "admin/token_form.html",
-        errors or [],
-        status,
-        values=values,
-        labels=STAFF_LABELS,
-        roles=role_options(actor),
-        fixed_institution=actor.institution if actor.role is Role.SCHOOL_ADMIN else None,
-    )
+    return _staff_form("admin/token_form.html", actor, values, errors, status)
 
 
 @web.get("/beheer/medewerkers/tokens/<int(max=2147483647):token_id>/intrekken")
