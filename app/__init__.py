@@ -43,6 +43,7 @@ def create_app(config: type[Config] = Config) -> Flask:
         placements,
         registry,
         vmbo,
+        wallets,
     )
 
     db.init_app(app)

@@ -41,7 +41,9 @@ PRINCIPAL_KEY = "leerlijn.principal"
 REASON_KEY = "leerlijn.audit_reason"
 
 #: Columns whose values are never written into the trail.
-SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
+SECRET_COLUMNS = frozenset(
+    {"password_hash", "token_hash", "tx_code_hash", "pre_authorized_code", "challenge"}
+)
 BULKY_COLUMNS = frozenset({"document", "bits", "record_version", "result"})
 
 PERSONAL = "(personal data, not recorded)"
@@ -151,6 +153,13 @@ AUDITED: dict[str, Audited] = {
     "placement_requests": Audited("placement-request", _col("id"), learner=_col("learner")),
     "placement_proposals": Audited("placement-round", _col("round"), "proposal"),
     "placements": Audited("placement", _col("id"), learner=_col("learner")),
+    "wallet_offers": Audited("credential", _col("credential"), "wallet-offer", scope=_CREDENTIAL),
+    "wallet_exchanges": Audited(
+        "credential", _col("credential"), "wallet-exchange", scope=_CREDENTIAL
+    ),
+    "credential_deliveries": Audited(
+        "credential", _col("credential"), "wallet-delivery", scope=_CREDENTIAL
+    ),
 }
 
 

@@ -23,6 +23,11 @@ from app.persistence.models.learners import (
 )
 from app.persistence.models.placements import PlacementRequestRow, PlacementRow
 from app.persistence.models.vmbo import VmboCompletionOutcomeRow, VmboCompletionRow
+from app.persistence.models.wallets import (
+    CredentialDeliveryRow,
+    WalletExchangeRow,
+    WalletOfferRow,
+)
 from app.persistence.personal_data import PERSONAL_COLUMNS
 
 #: export section → (row class, column that names the learner)
@@ -133,6 +138,19 @@ def erase_personal_data(session: Session, learner_id: str, now: dt.datetime) -> 
         select(IssuedCredentialRow).where(IssuedCredentialRow.learner == learner_id)
     ):
         credential.document = _redacted_document(credential.document)
+    # Wallets: which DID received a copy is personal; open offers and exchanges end now.
+    credential_ids = select(IssuedCredentialRow.id).where(IssuedCredentialRow.learner == learner_id)
+    for delivery in session.scalars(
+        select(CredentialDeliveryRow).where(CredentialDeliveryRow.credential.in_(credential_ids))
+    ):
+        delivery.holder = None
+    for grant_class in (WalletOfferRow, WalletExchangeRow):
+        for grant in session.scalars(
+            select(grant_class).where(
+                grant_class.credential.in_(credential_ids), grant_class.expires_at > now
+            )
+        ):
+            grant.expires_at = now
     for account in session.scalars(select(AccountRow).where(AccountRow.learner == learner_id)):
         account.active = False
         account.name = ERASED_NAME

@@ -14,4 +14,5 @@ PERSONAL_COLUMNS: dict[str, frozenset[str]] = {
     "vmbo_completions": frozenset({"withdrawn_reason"}),
     "credential_status_events": frozenset({"reason"}),
     "placement_requests": frozenset({"home_lat", "home_lon"}),
+    "credential_deliveries": frozenset({"holder"}),
 }
