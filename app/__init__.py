@@ -37,6 +37,7 @@ def create_app(config: type[Config] = Config) -> Flask:
     from app.persistence import versions
     from app.persistence.models import (  # noqa: F401  (register the tables)
         access,
+        case,
         credentials,
         jobs,
         learners,

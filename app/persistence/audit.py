@@ -153,6 +153,7 @@ AUDITED: dict[str, Audited] = {
     "placement_requests": Audited("placement-request", _col("id"), learner=_col("learner")),
     "placement_proposals": Audited("placement-round", _col("round"), "proposal"),
     "placements": Audited("placement", _col("id"), learner=_col("learner")),
+    "case_identifiers": Audited("case-identifier", _col("key")),
     "wallet_offers": Audited("credential", _col("credential"), "wallet-offer", scope=_CREDENTIAL),
     "wallet_exchanges": Audited(
         "credential", _col("credential"), "wallet-exchange", scope=_CREDENTIAL

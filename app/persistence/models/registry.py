@@ -26,6 +26,14 @@ class InstitutionRow(db.Model):
     brin: Mapped[str | None] = mapped_column(String(16))
     #: Set by an admin: credentials of this issuer verify as "a trusted institution".
     trusted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Legal data an issuer of European Digital Credentials needs (admins edit it).
+    legal_name: Mapped[str | None] = mapped_column(String(300))
+    kvk_number: Mapped[str | None] = mapped_column(String(8))
+    street_address: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    locality: Mapped[str | None] = mapped_column(String(100))
+    country_code: Mapped[str | None] = mapped_column(String(2))
+    homepage: Mapped[str | None] = mapped_column(String(300))
 
     __table_args__ = (
         CheckConstraint("kind IN ('mbo', 'vmbo', 'czo', 'employer')", name="institution_kind"),
