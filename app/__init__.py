@@ -118,7 +118,9 @@ def _protect_forms_and_limit_rates(app: Flask) -> None:
     def check_csrf_on_page_forms() -> None:
         unsafe = request.method in ("POST", "PUT", "PATCH", "DELETE")
         unsafe = unsafe and request.routing_exception is None  # else its 404/405 answers
-        if unsafe and not request.path.startswith("/api/") and app.config["WTF_CSRF_ENABLED"]:
+        # OID4VCI wallets never send cookies: their requests carry the code, token or proof
+        cookieless = request.path.startswith(("/api/", "/oid4vci/"))
+        if unsafe and not cookieless and app.config["WTF_CSRF_ENABLED"]:
             csrf.protect()
 
     limiter = Limiter(get_remote_address, app=app)
@@ -127,8 +129,10 @@ def _protect_forms_and_limit_rates(app: Flask) -> None:
         lambda: app.config["LEERLIJN_RATE_LIMIT_LOGIN"],
         deduct_when=lambda response: response.status_code == 401,
     )
+    wallet_token_limit = limiter.limit(lambda: app.config["LEERLIJN_RATE_LIMIT_WALLET_TOKEN"])
     for endpoint, limit in (
         ("credentials.VerifyAction", verify_limit),
+        ("oid4vci.token", wallet_token_limit),
         ("web.verify_submit", verify_limit),
         ("web.login_submit", login_limit),
     ):

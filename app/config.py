@@ -89,6 +89,11 @@ class Config:
     LEERLIJN_RATE_LIMIT_VERIFY: str = (
         os.environ.get("LEERLIJN_RATE_LIMIT_VERIFY") or "600 per minute"
     )
+    #: OID4VCI token requests (code + PIN) per client address (POST /oid4vci/token); besides,
+    #: an offer is locked after 5 wrong PINs (app/domain/credentials/oid4vci.py).
+    LEERLIJN_RATE_LIMIT_WALLET_TOKEN: str = (
+        os.environ.get("LEERLIJN_RATE_LIMIT_WALLET_TOKEN") or "30 per minute"
+    )
     RATELIMIT_STORAGE_URI: str = os.environ.get("LEERLIJN_RATE_LIMIT_STORAGE") or "memory://"
     #: Seconds a client may take to send its request body (then 408; app/request_limits.py).
     LEERLIJN_REQUEST_BODY_TIMEOUT: float = float(
@@ -123,3 +128,4 @@ class TestConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
     LEERLIJN_BASE_URL = "http://127.0.0.1:8000"
     LEERLIJN_DEFAULT_INSTITUTION = "MBO-ZW"
+    LEERLIJN_RATE_LIMIT_WALLET_TOKEN = "30 per minute"

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft201909Validator, FormatChecker
+from jsonschema import Draft7Validator, Draft201909Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.exceptions import Unretrievable
@@ -30,11 +30,14 @@ __all__ = [
     "SchemaValidator",
     "load_credential_validator",
     "load_clr_validator",
+    "load_case_validator",
     "load_schema",
 ]
 
 OB_SCHEMA_FILE = "ob-v3p0-achievementcredential-schema.json"
 CLR_SCHEMA_FILE = "clr-v2p0-clrcredential-vc2.schema.json"
+#: OpenSALT's CASE 1.0 CFPackage schema (no ``$schema``; ``definitions`` refs, valid as draft 7).
+CASE_SCHEMA_FILE = "case-v1p0-cfpackage-schema.json"
 #: Keywords whose own jsonschema message does not say what was wanted ("… does not contain items
 #: matching the given schema"); the CLR schema describes each such rule in its ``description``.
 DESCRIBED_KEYWORDS = frozenset({"contains", "anyOf", "oneOf", "const"})
@@ -112,5 +115,42 @@ def load_clr_validator(schema_dir: Path, name: str = CLR_SCHEMA_FILE) -> SchemaV
 
     def validate(document: Any) -> list[str]:
         return [described_message(e) for e in _by_path(validator.iter_errors(document))]
+
+    return validate
+
+
+def _pointer(error: ValidationError) -> str:
+    """The JSON pointer of `error`'s instance; for a missing member, of that member."""
+    parts = [str(part).replace("~", "~0").replace("/", "~1") for part in error.absolute_path]
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [name for name in error.validator_value if name not in error.instance]
+        parts += [name for name in missing if error.message == f"{name!r} is a required property"]
+    return "/" + "/".join(parts) if parts else "/"
+
+
+def load_case_validator(
+    schema_dir: Path, name: str = CASE_SCHEMA_FILE
+) -> Callable[[Any], list[dict[str, str]]]:
+    """Return ``validate(package) -> [{"pointer", "message"}]`` for the CASE 1.0 CFPackage schema.
+
+    Draft 7, offline, with ``format`` checks: ``uri`` (rfc3986-validator) and ``date-time``
+    (rfc3339-validator) are checked because those packages are installed. A missing member is
+    pointed at itself (``/CFItems/3/fullStatement``); an empty list means valid.
+
+    >>> validate = load_case_validator(Path(__file__).parents[2] / "schemas" / "json-schema")
+    >>> validate({"CFDocument": {"identifier": "0b5c3c56-2a3b-5f3e-9d1e-7f1f2f8f4a10",
+    ...     "uri": "no uri", "creator": "ROC", "title": "Q", "lastChangeDateTime": "gisteren"}})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [{'pointer': '/CFDocument/lastChangeDateTime', 'message': "'gisteren' is not a 'date-time'"},
+     {'pointer': '/CFDocument/uri', 'message': "'no uri' is not a 'uri'"}]
+    """
+    schema = load_schema(schema_dir, name)
+    Draft7Validator.check_schema(schema)
+    registry: Registry[Any] = Registry(retrieve=_no_retrieval)  # type: ignore[call-arg]
+    validator = Draft7Validator(schema, registry=registry, format_checker=FormatChecker())
+
+    def validate(package: Any) -> list[dict[str, str]]:
+        errors = sorted(validator.iter_errors(package), key=lambda e: (_pointer(e), e.message))
+        return [{"pointer": _pointer(e), "message": e.message} for e in errors]
 
     return validate

@@ -16,6 +16,8 @@ from app.schemas.credentials import DOCUMENTED_SCHEMAS
 from app.schemas.problems import ProblemSchema
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+#: The one path whose body may also be CSV (``text/csv``): bulk issuing.
+CSV_PATHS = frozenset({"/api/credentials/bulk"})
 
 
 class LeerlijnApi(Api):
@@ -56,6 +58,8 @@ def guard_json_body() -> None:
         return
     has_body = bool(request.content_length) or request.headers.get("Transfer-Encoding") == "chunked"
     if not has_body and not request.mimetype:
+        return
+    if request.mimetype == "text/csv" and request.path in CSV_PATHS:
         return
     if not is_json_mimetype(request.mimetype):
         raise UnsupportedMediaType(
@@ -122,11 +126,16 @@ def _parsed_json() -> object:
 def register_api(app: Flask) -> None:
     from app.api import (
         access,
+        bulk_credentials,
+        case,
         catalog,
         credentials,
+        edc,
+        exchanges,
         imports,
         issuers,
         learners,
+        oid4vci,
         placements,
         qualifications,
         units,
@@ -148,10 +157,16 @@ def register_api(app: Flask) -> None:
         vmbo.blp,
         vmbo.routes_blp,
         credentials.blp,
+        edc.blp,
+        bulk_credentials.blp,
+        exchanges.blp,
         access.blp,
         placements.blp,
+        oid4vci.offers_blp,
+        case.blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api")
     api.register_blueprint(issuers.blp)
+    api.register_blueprint(oid4vci.blp)
     app.extensions["leerlijn_api"] = api

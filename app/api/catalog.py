@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.authentication import public
-from app.domain.model import Epa, Institution, OutcomeRelation
+from app.domain.model import Epa, Institution, LegalData, OutcomeRelation
 from app.domain.paging import ListFilter
 from app.extensions import db
 from app.request_context import current_actor, default_institution
@@ -17,6 +17,7 @@ from app.schemas.access import TrustSchema
 from app.schemas.registry import (
     EpaSchema,
     InstitutionSchema,
+    LegalDataSchema,
     ListArgs,
     OutcomeRelationSchema,
     RelationListArgs,
@@ -56,6 +57,20 @@ class InstitutionResource(MethodView):
     def get(self, code: str):
         """Get an institution."""
         return registry.get_institution(db.session, code)
+
+
+@blp.route("/institutions/<code>/legal")
+class InstitutionLegalData(MethodView):
+    @blp.arguments(LegalDataSchema)
+    @blp.response(200, InstitutionSchema)
+    def put(self, legal: LegalData, code: str):
+        """Replace the institution's legal data for European Digital Credentials (admin only).
+
+        Legal name, KvK number (8 digits; the issuer's `eidasLegalIdentifier`), street address,
+        postal code (`1234 AB` in the Netherlands), locality, country (ISO 3166-1 alpha-2) and
+        homepage (http or https); a field left out or null is cleared.
+        """
+        return registry.set_institution_legal(db.session, current_actor(), code, legal)
 
 
 @blp.route("/institutions/<code>/trust")

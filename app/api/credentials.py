@@ -24,7 +24,7 @@ from app.schemas.credentials import (
     VerifyRequestSchema,
 )
 from app.schemas.registry import ListArgs, page_of
-from app.services import credentials, status
+from app.services import credentials, status, verification
 
 blp = Blueprint(
     "credentials", __name__, description="Open Badges 3.0 credentials: issue and verify"
@@ -186,7 +186,7 @@ class VerifyAction(MethodView):
     def post(self):
         """Verify a credential (any issuer's): each check with its reason; never a 500."""
         document, holder = verify_request(request.get_json(silent=True))
-        return credentials.verify(
+        return verification.verify(
             db.session, credential_environment(), document, holder=holder
         ).as_dict()
 

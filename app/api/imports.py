@@ -10,7 +10,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
+from app.api import case
 from app.domain.access import Principal
+from app.domain.errors import InvalidData
 from app.extensions import db
 from app.request_context import current_actor, default_institution
 from app.schemas.jobs import JobLinkSchema, JobSchema
@@ -30,10 +32,23 @@ JOB_LOCATION = {
 }
 
 
+#: ``?format=``: a registry import document (the default) or a CASE 1.0 package.
+FORMAT_PARAMETER = {
+    "name": "format",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "enum": ["registry", "case"]},
+    "description": "case: the body is a CASE 1.0 CFPackage (also taken so when it has a "
+    "CFDocument member); synchronous and all or nothing, validated against the CASE 1.0 "
+    "JSON Schema, errors pointing into the package (/CFItems/3/fullStatement)",
+}
+
+
 @blp.route("/import")
 class ImportAction(MethodView):
     @blp.doc(
-        requestBody={"required": True, "content": {"application/json": {"schema": ImportSchema}}}
+        requestBody={"required": True, "content": {"application/json": {"schema": ImportSchema}}},
+        parameters=[FORMAT_PARAMETER],
     )
     @blp.response(200, ImportReportSchema)
     @blp.alt_response(
@@ -53,9 +68,21 @@ class ImportAction(MethodView):
         failed job's result, and a job that fails while writing removes what it wrote.
         """
         body, actor = request.get_json(silent=True), current_actor()
+        if _is_case_package(body):
+            return case.import_case(actor, body)
         if importer.package_size(body) > current_app.config["LEERLIJN_IMPORT_JOB_THRESHOLD"]:
             return _start_job(body, actor)
         return import_document(db.session, actor, body, default_institution())
+
+
+def _is_case_package(body: Any) -> bool:
+    """``?format=case``, or (without a format) a JSON object with a ``CFDocument`` member."""
+    wanted = request.args.get("format")
+    if wanted not in (None, "registry", "case"):
+        raise InvalidData(
+            [{"parameter": "format", "message": "must be one of: registry, case"}],
+        )
+    return wanted == "case" or (wanted is None and isinstance(body, dict) and "CFDocument" in body)
 
 
 @blp.route("/jobs/<job_id>")

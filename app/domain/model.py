@@ -20,6 +20,23 @@ KIND_RANK: dict[str, int] = {"BC": 0, "AV": 1, "VC": 2}
 
 
 @dataclass(frozen=True, slots=True)
+class LegalData:
+    """What an issuer of European Digital Credentials states about itself (admins edit it).
+
+    Rules in :mod:`app.domain.legal_data`: the KvK number is 8 digits, a Dutch postal code reads
+    ``1234 AB``, the country is ISO 3166-1 alpha-2, the homepage an http(s) URL.
+    """
+
+    legal_name: str | None = None
+    kvk_number: str | None = None
+    street_address: str | None = None
+    postal_code: str | None = None
+    locality: str | None = None
+    country_code: str | None = None
+    homepage: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Institution:
     code: str
     name: str
@@ -27,6 +44,8 @@ class Institution:
     brin: str | None = None
     #: Set by an admin: this registry vouches for credentials the institution issues.
     trusted: bool = False
+    #: Legal name, KvK number, address and homepage (None: not stated).
+    legal: LegalData | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,22 @@ item is written through the ORM (`app.persistence.registry_repository`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, tuple_
 from sqlalchemy.orm import Session
 
-from app.domain.model import Epa, Institution, OutcomeRelation, Prerequisite, Qualification, Unit
+from app.domain.model import (
+    Epa,
+    Institution,
+    LegalData,
+    OutcomeRelation,
+    Prerequisite,
+    Qualification,
+    Unit,
+)
 from app.persistence.models.registry import (
     EpaOutcomeRow,
     EpaRow,
@@ -47,7 +56,14 @@ def key_slices(keys: Sequence[Any]) -> Iterable[Sequence[Any]]:
 
 def insert_institutions(session: Session, institutions: Sequence[Institution]) -> None:
     rows = [
-        {"code": i.code, "name": i.name, "kind": i.kind, "brin": i.brin, "trusted": False}
+        {
+            "code": i.code,
+            "name": i.name,
+            "kind": i.kind,
+            "brin": i.brin,
+            "trusted": False,
+            **{f.name: getattr(i.legal, f.name, None) for f in dataclasses.fields(LegalData)},
+        }
         for i in institutions
     ]
     _insert(session, InstitutionRow, rows)

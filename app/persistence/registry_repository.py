@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -12,6 +13,7 @@ from app.domain.model import (
     ElectiveRule,
     Epa,
     Institution,
+    LegalData,
     Outcome,
     OutcomeRelation,
     Prerequisite,
@@ -43,13 +45,35 @@ from app.persistence.registry_bulk import key_slices
 
 
 def institution_from_row(row: InstitutionRow) -> Institution:
+    legal = LegalData(*(getattr(row, name) for name in LEGAL_COLUMNS))
     return Institution(
         code=row.code,
         name=row.name,
         kind=row.kind,  # type: ignore[arg-type]
         brin=row.brin,
         trusted=bool(row.trusted),
+        legal=None if legal == LegalData() else legal,
     )
+
+
+#: The institution columns of `LegalData` (same names), in its field order.
+LEGAL_COLUMNS = tuple(f.name for f in dataclasses.fields(LegalData))
+
+
+def _write_legal(row: InstitutionRow, legal: LegalData | None) -> None:
+    for name in LEGAL_COLUMNS:
+        setattr(row, name, None if legal is None else getattr(legal, name))
+
+
+def set_institution_legal(
+    session: Session, code: str, legal: LegalData | None
+) -> Institution | None:
+    """Replace an institution's legal data (None clears it); None for an unknown institution."""
+    row = session.get(InstitutionRow, code)
+    if row is None:
+        return None
+    _write_legal(row, legal)
+    return institution_from_row(row)
 
 
 def set_institution_trust(session: Session, code: str, trusted: bool) -> Institution | None:
@@ -105,6 +129,8 @@ def list_institutions(session: Session, flt: ListFilter) -> Page:
 def save_institution(session: Session, institution: Institution) -> None:
     row = session.get(InstitutionRow, institution.code) or InstitutionRow(code=institution.code)
     row.name, row.kind, row.brin = institution.name, institution.kind, institution.brin
+    if institution.legal is not None:  # not stated (an import without it): kept as stored
+        _write_legal(row, institution.legal)
     if row.trusted is None:
         row.trusted = False
     session.add(row)

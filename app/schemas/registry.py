@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from app.domain.legal_data import legal_data_problems
 from app.domain.model import (
     ElectiveRule,
     Epa,
     Institution,
+    LegalData,
     Outcome,
     OutcomeRelation,
     Prerequisite,
@@ -78,6 +80,61 @@ def one_or_many(item: type[Schema]) -> dict[str, Any]:
 # --- institutions -----------------------------------------------------------------------------
 
 
+class LegalDataSchema(StrictSchema):
+    """An institution's legal data (what an EDC issuer states); every field may be null."""
+
+    legal_name = fields.String(
+        allow_none=True, load_default=None, validate=validate.Length(min=1, max=300)
+    )
+    kvk_number = fields.String(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Dutch Chamber of Commerce (KvK) number: 8 digits"},
+    )
+    street_address = fields.String(
+        allow_none=True, load_default=None, validate=validate.Length(min=1, max=200)
+    )
+    postal_code = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=10),
+        metadata={"description": "in the Netherlands '1234 AB'"},
+    )
+    locality = fields.String(
+        allow_none=True, load_default=None, validate=validate.Length(min=1, max=100)
+    )
+    country_code = fields.String(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "ISO 3166-1 alpha-2, e.g. NL", "example": "NL"},
+    )
+    homepage = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=300),
+        metadata={"description": "an http(s) URL"},
+    )
+    note = fields.String(
+        load_only=True,
+        validate=validate.Length(max=1000),
+        metadata={"description": "a remark on where the data comes from; not stored"},
+    )
+
+    @validates_schema
+    def well_formed(self, data: dict[str, Any], **_: Any) -> None:
+        problems = legal_data_problems(_legal(data))
+        if problems:
+            raise ValidationError({p["pointer"].lstrip("/"): [p["message"]] for p in problems})
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> LegalData:
+        return _legal(data)
+
+
+def _legal(data: dict[str, Any]) -> LegalData:
+    return LegalData(**{k: v for k, v in data.items() if k != "note"})
+
+
 class InstitutionSchema(StrictSchema):
     code = institution_code_field(required=True)
     name = text(PERSON_NAME_LENGTH, required=True)
@@ -86,6 +143,12 @@ class InstitutionSchema(StrictSchema):
     trusted = fields.Boolean(
         dump_only=True,
         metadata={"description": "set by an admin: credentials of this issuer are vouched for"},
+    )
+    legal = fields.Nested(
+        LegalDataSchema,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "legal data for European Digital Credentials (null: none)"},
     )
 
     @post_load

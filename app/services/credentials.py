@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -21,7 +17,6 @@ from app.domain.credentials.clr import (
     ClrFacts,
     build_clr_credential,
     registry_associations,
-    verify_clr,
 )
 from app.domain.credentials.diploma import (
     ComponentFacts,
@@ -33,14 +28,8 @@ from app.domain.credentials.epa import EpaCredentialFacts, build_epa_credential
 from app.domain.credentials.holder import HolderFacts
 from app.domain.credentials.proof import add_proof
 from app.domain.credentials.unit import UnitCertificateFacts, build_unit_credential
-from app.domain.credentials.verification import (
-    IssuerStanding,
-    IssuerTrust,
-    VerificationReport,
-    issuer_id,
-    verify_credential,
-)
 from app.domain.errors import AchievementNotEarned, InvalidData, NotFound
+from app.domain.learner import Learner
 from app.domain.model import Institution, Unit
 from app.domain.paging import ListFilter, Page
 from app.domain.path.achievements import missing_unit_outcomes, unearned
@@ -51,7 +40,7 @@ from app.persistence import registry_repository as repo
 from app.persistence.credential_repository import IssuedCredential
 from app.services import status
 from app.services.access import authorize
-from app.services.holder_identity import holder_check, holder_facts
+from app.services.holder_identity import holder_facts
 from app.services.learners import load_catalog, load_record, read_learner
 
 #: How each evidence source is named as a type of assessment (EU micro-credential element 9).
@@ -141,6 +130,32 @@ def issue_credential(
     AchievementNotEarned
         The learner has not achieved it; ``missing`` lists what is lacking.
     """
+    checked = check_issue(session, actor, env, learner_id, achievement)
+    if checked.held is not None:
+        return checked.held, False
+    return mint_credential(session, env, checked), True
+
+
+@dataclass(frozen=True, slots=True)
+class IssueCheck:
+    """An issue that passed `check_issue`: the credential already `held`, or one to mint."""
+
+    actor: Principal
+    learner: Learner
+    kind: str
+    code: str
+    held: IssuedCredential | None
+
+
+def check_issue(
+    session: Session,
+    actor: Principal | None,
+    env: CredentialEnvironment,
+    learner_id: str,
+    achievement: dict[str, str],
+    catalog: Catalog | None = None,
+) -> IssueCheck:
+    """What `issue_credential` checks (it raises as that does), writing nothing."""
     unknown = InvalidData([{"pointer": "/learner", "message": f"unknown learner '{learner_id}'"}])
     learner = records.get_learner(session, learner_id)
     if learner is None:
@@ -150,55 +165,39 @@ def issue_credential(
         actor = authorize(session, actor, "credential.issue", target)
     except NotFound:
         raise unknown from None  # a learner outside your scope is as unknown as a missing one
-    builders = {
-        "unit": _unit_credential,
-        "epa": _epa_credential,
-        "qualification": _diploma_credential,
-    }
     kind, code = achievement["type"], achievement["code"]
-    if kind not in builders:
+    if kind not in ("unit", "epa", "qualification"):
         raise InvalidData(
             [{"pointer": "/achievement/type", "message": f"unknown achievement type '{kind}'"}]
         )
-    catalog = load_catalog(session)
+    catalog = catalog or load_catalog(session)
     _require_known(session, catalog, kind, code)
     held = next(
         (c for c in store.held_for(session, learner_id, kind, code) if _key_is_live(env, c)), None
     )
-    if held is not None:
-        return held, False
-    on = today()
-    shortfall = unearned(
-        catalog, load_record(session, learner_id), kind, code, on, learner_id=learner_id
-    )
-    if shortfall is not None:
-        raise shortfall
+    if held is None:
+        record = load_record(session, learner_id)
+        shortfall = unearned(catalog, record, kind, code, today(), learner_id=learner_id)
+        if shortfall is not None:
+            raise shortfall
+    return IssueCheck(actor, learner, kind, code, held)
+
+
+def mint_credential(
+    session: Session, env: CredentialEnvironment, checked: IssueCheck, *, commit: bool = True
+) -> IssuedCredential:
+    """Sign and store the credential `checked` allows; ``commit=False``: the caller commits."""
+    build = {"unit": _unit_credential, "epa": _epa_credential, "qualification": _diploma_credential}
+    learner = checked.learner
     institution = repo.get_institution(session, learner.institution)
     assert institution is not None  # a learner's institution is a foreign key
     key = env.issuers.keys.active_or_create(institution.code)
-    issuance = Issuance(
-        env,
-        learner_id,
-        institution,
-        key,
-        str(uuid.uuid4()),
-        now().replace(microsecond=0),
-        on,
-        holder_facts(learner),
-    )
-    document, name = builders[kind](session, issuance, code)
-    issued = IssuedCredential(
-        issuance.credential_id,
-        learner_id,
-        institution.code,
-        kind,
-        code,
-        name,
-        key.key_id,
-        issuance.issued_at,
-        {},
-    )
-    return _sign_and_store(session, actor, env, key, document, issued), True
+    stamp = (str(uuid.uuid4()), now().replace(microsecond=0), today())  # id, issued at, on
+    issuance = Issuance(env, learner.id, institution, key, *stamp, holder_facts(learner))
+    document, name = build[checked.kind](session, issuance, checked.code)
+    ids = (issuance.credential_id, learner.id, institution.code, checked.kind, checked.code)
+    issued = IssuedCredential(*ids, name, key.key_id, issuance.issued_at, {})
+    return _sign_and_store(session, checked.actor, env, key, document, issued, commit)
 
 
 def _key_is_live(env: CredentialEnvironment, credential: IssuedCredential) -> bool:
@@ -411,6 +410,7 @@ def _sign_and_store(
     key: Any,
     document: dict[str, Any],
     issued: IssuedCredential,
+    commit: bool = True,
 ) -> IssuedCredential:
     """Give the credential its status entries, sign it, store it: one transaction."""
     reserved = status.reserve_status_entries(session, env, key)
@@ -419,7 +419,8 @@ def _sign_and_store(
     store.add(session, signed, actor.id)
     session.flush()
     status.record_status_entries(session, signed.id, reserved)
-    session.commit()
+    if commit:
+        session.commit()
     return signed
 
 
@@ -484,94 +485,3 @@ def read_credential(
 def all_learner_credentials(session: Session, learner_id: str) -> list[IssuedCredential]:
     """Every credential issued to `learner_id`, oldest first (none for an unknown learner)."""
     return store.all_for_learner(session, learner_id)
-
-
-OB_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
-
-
-#: Schema results kept per app (a plain dict: atomic under threads; cleared when full).
-SCHEMA_RESULTS_MAX = 1024
-
-
-def schema_errors(env: CredentialEnvironment, document: Any) -> list[str]:
-    """OB 3.0 JSON Schema errors of an Open Badge; a status list has no JSON Schema of its own.
-
-    Any other document is held to the OB 3.0 schema: that is what this registry verifies. The
-    result is a function of the document's content alone, so it is remembered under the
-    sha256 of its sorted JSON (the same credential is verified again and again: the public
-    credential page, employers); the proof and the status are still checked every time.
-    """
-    types = document.get("type") if isinstance(document, dict) else None
-    types = set(types) if isinstance(types, list) else {types}
-    if "BitstringStatusListCredential" in types and not types & OB_TYPES:
-        return []
-    content = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    key = hashlib.sha256(content.encode("utf-8")).digest()
-    known = env.schema_results.get(key)
-    if known is None:
-        known = env.validate_schema(document)
-        if len(env.schema_results) >= SCHEMA_RESULTS_MAX:
-            env.schema_results.clear()
-        env.schema_results[key] = known
-    return list(known)
-
-
-def verify(
-    session: Session,
-    env: CredentialEnvironment,
-    document: Any,
-    at: dt.datetime | None = None,
-    holder: Mapping[str, Any] | None = None,
-) -> VerificationReport:
-    """Verify any received credential offline: context, proof, issuer, validity, schema, status.
-
-    A CLR record is verified with every credential embedded in it. With a `holder`
-    (``{"name", "email"}``, either may be missing) a ``holder`` check is added (see
-    :func:`holder_check`); without one (None) there is no such check.
-    """
-    types = document.get("type") if isinstance(document, dict) else None
-    is_clr = types == "ClrCredential" or (isinstance(types, list) and "ClrCredential" in types)
-    verifier = (
-        partial(verify_clr, validate_clr_schema=env.validate_clr_schema)
-        if is_clr
-        else verify_credential
-    )
-    standings: dict[str, IssuerStanding] = {}
-
-    def standing_of(issuer: str) -> IssuerStanding:
-        if issuer not in standings:
-            standings[issuer] = issuer_standing_in_registry(session, env, issuer)
-        return standings[issuer]
-
-    report = verifier(
-        document,
-        loader=env.loader,
-        resolve_public_key=env.issuers.resolve_public_key,
-        validate_schema=lambda d: schema_errors(env, d),
-        now=at or now(),
-        is_known_issuer=standing_of,
-        is_live_method=env.issuers.is_live_method,
-        extra_checks=[("status", status.status_check(session, env))],
-    )
-    if holder is not None:
-        held_by = holder_check(document, holder)
-        report = replace(
-            report, verified=report.verified and held_by.ok, checks=(*report.checks, held_by)
-        )
-    try:
-        issuer = issuer_id(document)
-    except (TypeError, ValueError, AttributeError):
-        return report
-    return replace(report, issuer=standing_of(issuer))
-
-
-def issuer_standing_in_registry(
-    session: Session, env: CredentialEnvironment, issuer: str
-) -> IssuerStanding:
-    """Trusted (an institution an admin trusts), untrusted (known, not trusted) or unknown."""
-    code = env.issuers.institution_of_issuer(issuer)
-    institution = None if code is None else repo.get_institution(session, code)
-    if institution is None:
-        return IssuerStanding(IssuerTrust.UNKNOWN)
-    trust = IssuerTrust.TRUSTED if institution.trusted else IssuerTrust.UNTRUSTED
-    return IssuerStanding(trust, institution.code, institution.name)

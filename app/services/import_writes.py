@@ -19,7 +19,15 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from app.domain.model import Epa, Institution, OutcomeRelation, Prerequisite, Qualification, Unit
+from app.domain.model import (
+    Epa,
+    Institution,
+    LegalData,
+    OutcomeRelation,
+    Prerequisite,
+    Qualification,
+    Unit,
+)
 from app.persistence import registry_bulk as bulk
 from app.persistence import registry_repository as repo
 
@@ -74,9 +82,21 @@ def prerequisite_key(prerequisite: Prerequisite) -> str:
     return f"{prerequisite.unit} requires {prerequisite.requires}"
 
 
-def as_imported(institution: Institution | None) -> Institution | None:
-    """A stored institution as an import document would state it (trust is an admin's flag)."""
-    return None if institution is None else replace(institution, trusted=False)
+def as_imported(
+    institution: Institution | None, imported: Institution | None = None
+) -> Institution | None:
+    """A stored institution as an import document would state it (trust is an admin's flag).
+
+    Legal data that the `imported` institution does not state is kept as stored, so it is no
+    change; legal data it states replaces the stored (none stored reads as all fields empty,
+    so saving this version again clears it).
+    """
+    if institution is None:
+        return None
+    legal = institution.legal
+    if imported is not None:
+        legal = None if imported.legal is None else (legal or LegalData())
+    return replace(institution, trusted=False, legal=legal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +193,7 @@ def plan_import(session: Session, document: ImportDocument) -> ImportPlan:
     institutions, units, epas, qualifications = _Kind(), _Kind(), _Kind(), _Kind()
     relations, prerequisites = _Kind(), _Kind()
     for institution in document.institutions:
-        before = as_imported(repo.get_institution(session, institution.code))
+        before = as_imported(repo.get_institution(session, institution.code), institution)
         institutions.sort(report, "institutions", institution.code, before, institution)
     stored_units = _stored_units(session, [u.code for u in document.units])
     for unit in document.units:

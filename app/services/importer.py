@@ -56,6 +56,7 @@ __all__ = [
     "Progress",
     "apply_import",
     "begin_import_job",
+    "check_import",
     "import_registry",
     "import_registry_in_steps",
     "package_size",
@@ -144,6 +145,19 @@ def preview_import(
     report = plan_import(session, document).report
     session.rollback()
     return report
+
+
+def check_import(
+    session: Session,
+    actor: Principal | None,
+    document: ImportDocument,
+    *,
+    field_errors: Sequence[dict[str, Any]] = (),
+    unparsed: Mapping[str, AbstractSet[str]] | None = None,
+) -> None:
+    """Validate and authorize `document` as `import_registry` does; write nothing (the CASE
+    import, `app.services.case_packages`, then applies it with what it keeps beside it)."""
+    _check(session, actor, document, field_errors, unparsed)
 
 
 def _check(
@@ -275,7 +289,8 @@ def _authorize_document(
     of the unit they start from.
     """
     for institution in document.institutions:
-        if as_imported(repo.get_institution(session, institution.code)) != institution:
+        stored_institution = repo.get_institution(session, institution.code)
+        if as_imported(stored_institution, institution) != institution:
             authorize(session, actor, "institution.write", Target("institution", institution.code))
     owners: dict[str | None, str] = {}
     units = {unit.code: unit.institution for unit in document.units}

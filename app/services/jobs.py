@@ -100,10 +100,15 @@ def read_job(
     )
     silent = ((now or _now()) - job.heartbeat_at).total_seconds()
     if job.status == "running" and silent > stale_after_seconds:
+        again = (
+            "import the same document again to complete it (imports are idempotent)"
+            if "import" in job.kind
+            else "send the same batch again: rows already done are reported as such"
+        )
         detail = (
             f"the job stopped: its process has not reported for {silent:.0f} s "
             f"(after {job.done} of {job.total} items were written). What it wrote stays; "
-            "import the same document again to complete it (imports are idempotent)"
+            + again
         )
         return JobState(
             job.id,

@@ -16,9 +16,11 @@ from app.domain.errors import (
     StillReferenced,
 )
 from app.domain.graph import build_prerequisite_graph, cycle_if_added, required_closure
+from app.domain.legal_data import legal_data_problems
 from app.domain.model import (
     Epa,
     Institution,
+    LegalData,
     OutcomeRelation,
     Prerequisite,
     Qualification,
@@ -87,7 +89,31 @@ def create_institution(
     authorize(session, actor, "institution.write", Target("institution", institution.code))
     if repo.get_institution(session, institution.code):
         raise DuplicateCode("institution", institution.code)
+    if institution.legal is not None and (problems := legal_data_problems(institution.legal)):
+        raise InvalidData([{**p, "pointer": "/legal" + p["pointer"]} for p in problems])
     repo.save_institution(session, institution)
+    session.commit()
+    return institution
+
+
+def set_institution_legal(
+    session: Session, actor: Principal | None, code: str, legal: LegalData | None
+) -> Institution:
+    """Replace an institution's legal data (an admin's task; None clears it); audited.
+
+    Raises
+    ------
+    InvalidData
+        A malformed field (KvK number, postal code, country, homepage), named by its pointer.
+    NotFound
+        Unknown institution.
+    """
+    authorize(session, actor, "institution.write", Target("institution", code))
+    if legal is not None and (problems := legal_data_problems(legal)):
+        raise InvalidData(problems)
+    institution = repo.set_institution_legal(session, code, None if legal == LegalData() else legal)
+    if institution is None:
+        raise NotFound("institution", code)
     session.commit()
     return institution
 

@@ -29,6 +29,7 @@ def register_web(app: Flask) -> None:
     from app.web import (  # noqa: F401  (routes and handlers on `web`)
         assessor_credentials,
         assessor_pages,
+        bulk_credential_pages,
         credential_pages,
         errors,
         filters,
@@ -41,6 +42,7 @@ def register_web(app: Flask) -> None:
         staff_pages,
         vmbo_edit_pages,
         vmbo_pages,
+        wallet_pages,
     )
     from app.web.blueprint import web
 

@@ -3,6 +3,7 @@
 ``/verifieren``                    paste or upload a credential: geldig or niet geldig, and why
 ``/credentials/<id>``              one issued credential for people (QR code); JSON for programs
 ``/credentials/<id>.json``         the signed credential as a file
+``/credentials/<id>.edc.json``     the same credential as a signed European Digital Credential
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from markupsafe import Markup
 
 from app.authentication import public
 from app.extensions import db
-from app.request_context import credential_environment
-from app.services import credentials
+from app.request_context import credential_environment, current_actor
+from app.services import credentials, edc, verification
 from app.web.blueprint import web
 from app.web.credential_meaning import Meaning, check_lines, read_credential, with_registry
+from app.web.credential_sharing import sharing_for
 
 VC_MEDIA_TYPE = "application/vc+ld+json"
 MAX_PASTE = 1024 * 1024
@@ -79,7 +81,7 @@ def _verify_error(pasted: str, message: str) -> tuple[str, int]:  # type: ignore
 def _verdict(document: dict[str, Any], holder: dict[str, str] | None = None) -> dict[str, Any]:
     """The verdict on `document`; with a `holder` (the /verifieren form) a holder check too."""
     env = credential_environment()
-    report = credentials.verify(db.session, env, document, holder=holder)
+    report = verification.verify(db.session, env, document, holder=holder)
     meaning: Meaning = with_registry(db.session, read_credential(document), env.base_url)
     issuer_name = report.issuer.name if report.issuer else None
     return {
@@ -99,6 +101,14 @@ def credential_json(credential_id: str) -> Response:
     """Download the signed credential as a file."""
     issued = credentials.get_credential(db.session, credential_id)
     return _download(issued.document, credential_id)
+
+
+@web.get("/credentials/<credential_id>.edc.json")
+@public
+def credential_edc_json(credential_id: str) -> Response:
+    """Download the credential as a signed European Digital Credential (ELM v3) file."""
+    document = edc.public_edc(db.session, credential_environment(), credential_id)
+    return _download(document, f"{credential_id}.edc")
 
 
 @web.get("/credentials/<credential_id>")
@@ -121,14 +131,17 @@ def credential_page(credential_id: str) -> Response | str:
         return response
     base_url = current_app.config["LEERLIJN_BASE_URL"]
     url = credentials.credential_url(base_url, credential_id)
+    verdict = _verdict(issued.document)
     return render_template(
         "web/credential.html",
         issued=issued,
         url=url,
         qr=_qr_svg(url),
         download_url=base_url + _app_path("web.credential_json", credential_id=credential_id),
+        edc_url=base_url + _app_path("web.credential_edc_json", credential_id=credential_id),
         verify_url=base_url + _app_path("web.verify_form"),
-        **_verdict(issued.document),
+        sharing=sharing_for(current_actor(), issued, url, verdict["meaning"]),
+        **verdict,
     )
 
 

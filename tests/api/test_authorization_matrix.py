@@ -33,6 +33,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.config import TestConfig
 from app.domain.access import SYSTEM, Role
+from app.domain.case import Identifiers
 from app.domain.errors import Conflict
 from app.domain.model import Prerequisite
 from app.extensions import db
@@ -62,6 +63,8 @@ PRINCIPALS = (
 UNAUTHENTICATED = frozenset({"anonymous", "expired", "revoked"})
 
 OK, HIDDEN, DENIED = "ok", "404", "403"
+#: The CASE identifiers the seed's qualifications and units get at the test base URL.
+CASE_IDS = Identifiers(TestConfig.LEERLIJN_BASE_URL)
 #: A learner named in a body outside the principal's scope is as unknown as a missing one.
 UNKNOWN_IN_BODY = "422"
 
@@ -206,6 +209,11 @@ POLICIES: dict[str, dict[str, str]] = {
         ),
     },
 }
+POLICIES["bulk-credentials"] = {  # rows outside the scope are row errors, not refusals
+    "admin": OK,
+    "assessor": OK,
+    "assessor-b": OK,
+}
 #: Sign-in form: a wrong password is a 401 page for everyone (never a redirect or a 403).
 FAILED_LOGIN = "failed-login"
 
@@ -239,6 +247,7 @@ class Case:
     json: Value = None
     form: Value = None
     prepare: Callable[[World], None] | None = None
+    headers: Value = None
 
 
 # --- what requests consume, restored before each ------------------------------------------------
@@ -265,6 +274,14 @@ def _system_job(world: World) -> None:
     if "job" not in world.values:
         job = world.service(lambda: jobs.create_job(db.session, SYSTEM, "registry-import", "done"))
         world.values["job"] = job.id
+
+
+def _system_bulk_job(world: World) -> None:
+    from app.services import jobs
+
+    if "bulk_job" not in world.values:
+        job = world.service(lambda: jobs.create_job(db.session, SYSTEM, "bulk-issue", "done"))
+        world.values["bulk_job"] = job.id
 
 
 def _new_erasable_learner(world: World) -> None:
@@ -385,6 +402,59 @@ def _publishable_round(world: World) -> None:
 
     world.service(make)
     world.values["publishable"] = code
+
+
+def _open_exchange(world: World) -> None:
+    """A fresh VC-API exchange of the seed credential (a wallet's first step is public)."""
+    from app.request_context import CREDENTIALS_KEY
+    from app.services import exchanges
+
+    def make() -> str:
+        env = world.app.extensions[CREDENTIALS_KEY]
+        made = exchanges.create_exchange(db.session, SYSTEM, env, world.values["credential"])
+        return str(made["exchange_url"]).rsplit("/", 1)[1]
+
+    world.values["exchange"] = world.service(make)
+
+
+def _open_offer(world: World) -> None:
+    """A fresh OID4VCI offer of the seed credential: its id, pre-authorized code and PIN."""
+    from app.request_context import CREDENTIALS_KEY
+    from app.services import oid4vci
+
+    def make() -> None:
+        env = world.app.extensions[CREDENTIALS_KEY]
+        made = oid4vci.create_offer(db.session, SYSTEM, env, world.values["credential"])
+        offer_id = made.credential_offer_uri.rsplit("/", 1)[1]
+        document = oid4vci.offer_document(db.session, env, offer_id)
+        grant = document["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
+        world.values["offer_id"] = offer_id
+        world.values["offer_code"] = grant["pre-authorized_code"]
+        world.values["offer_pin"] = made.tx_code
+
+    world.service(make)
+
+
+def _wallet_ready(world: World) -> None:
+    """An access token of a fresh offer and a credential request with a live key proof."""
+    from app.services import oid4vci
+    from tests.api.test_oid4vci import CONFIGURATION, Wallet
+
+    _open_offer(world)
+    token = world.service(
+        lambda: oid4vci.redeem_code(
+            db.session,
+            "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+            world.values["offer_code"],
+            world.values["offer_pin"],
+        )
+    )
+    proof = Wallet().proof(world.service(lambda: oid4vci.issue_nonce(db.session)))
+    world.values["wallet_token"] = token.access_token
+    world.values["wallet_request"] = {
+        "credential_configuration_id": CONFIGURATION,
+        "proofs": {"jwt": [proof]},
+    }
 
 
 L5 = "/api/learners/{l5}"
@@ -540,6 +610,14 @@ ROUTES: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/credentials/<credential_id>"): Case("public", "/credentials/{credential}"),
     ("GET", "/credentials/<credential_id>.json"): Case("public", "/credentials/{credential}.json"),
+    ("GET", "/credentials/<credential_id>.edc.json"): Case(
+        "public", "/credentials/{credential}.edc.json"
+    ),
+    ("GET", "/credentials/<credential_id>.pdf"): Case("public", "/credentials/{credential}.pdf"),
+    # "In je wallet zetten" (credential.offer): its learner and the school's staff
+    ("POST", "/credentials/<credential_id>/wallet"): Case(
+        "learner-read", "/credentials/{credential}/wallet", form={}
+    ),
     ("GET", "/status/<list_id>"): Case("public", "/status/{status_list}"),
     ("GET", "/issuers/<code>/did.json"): Case("public", "/issuers/MBO-ZW/did.json"),
     ("GET", "/static/<path:filename>"): Case("public", "/static/leerlijn.css"),
@@ -634,6 +712,17 @@ ROUTES: dict[tuple[str, str], Case] = {
         "registry-write", "/api/qualifications/Q-HZW", json=lambda w: w.values["qualification"]
     ),
     ("GET", "/api/qualifications/<code>/graph"): Case("public", "/api/qualifications/Q-HZW/graph"),
+    # --- CASE 1.0 (read; imports go through POST /api/import) ------------------------------------
+    ("GET", "/api/case/v1p0/CFPackages/<qualification>"): Case(
+        "public", "/api/case/v1p0/CFPackages/Q-HZW?include=vmbo"
+    ),
+    ("GET", "/api/case/v1p0/CFDocuments"): Case("public", "/api/case/v1p0/CFDocuments"),
+    ("GET", "/api/case/v1p0/CFDocuments/<identifier>"): Case(
+        "public", "/api/case/v1p0/CFDocuments/" + CASE_IDS.derived("document:Q-HZW")
+    ),
+    ("GET", "/api/case/v1p0/CFItems/<identifier>"): Case(
+        "public", "/api/case/v1p0/CFItems/" + CASE_IDS.derived("item:unit:BC-VV-B1K1")
+    ),
     ("GET", "/api/epas"): Case("public", "/api/epas"),
     ("POST", "/api/epas"): Case(
         "registry-write", "/api/epas", json=lambda w: {**w.values["epa"], "code": "MATRIX-EPA"}
@@ -653,6 +742,12 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/api/institutions/<code>"): Case("public", "/api/institutions/MBO-ZW"),
     ("POST", "/api/institutions/<code>/trust"): Case(
         "admin", "/api/institutions/MBO-ZW/trust", json={"trusted": True}
+    ),
+    ("PUT", "/api/institutions/<code>/legal"): Case(
+        "admin",
+        "/api/institutions/MBO-ZW/legal",
+        json={"legal_name": "Stichting ROC Zorg & Welzijn", "kvk_number": "90000012",
+              "country_code": "NL"},
     ),
     ("POST", "/api/import"): Case(
         "registry-write",
@@ -781,6 +876,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/api/credentials/<credential_id>/status"): Case(
         "learner-read", "/api/credentials/{credential}/status"
     ),
+    ("GET", "/api/credentials/<credential_id>/edc"): Case(
+        "learner-read", "/api/credentials/{credential}/edc"
+    ),
     ("POST", "/api/credentials/<credential_id>/revoke"): Case(
         "record-write", "/api/credentials/{to_revoke}/revoke", json=REASON
     ),
@@ -791,6 +889,86 @@ ROUTES: dict[tuple[str, str], Case] = {
         "record-write", "/api/credentials/{to_unsuspend}/unsuspend", json=REASON
     ),
     ("POST", "/api/verify"): Case("public", "/api/verify", json=lambda w: w.values["document"]),
+    # --- bulk issuing and revoking (previews: nothing is written) ------------------------------
+    ("POST", "/api/credentials/bulk"): Case(
+        "bulk-credentials",
+        "/api/credentials/bulk?dry_run=true",
+        json=lambda w: [{"learner": w.values["l5"], "type": "unit", "code": "AV-LB"}],
+    ),
+    ("POST", "/api/credentials/bulk-revoke"): Case(
+        "bulk-credentials",
+        "/api/credentials/bulk-revoke?dry_run=true",
+        json=lambda w: {"ids": [w.values["credential"]], "reason": "matrix"},
+    ),
+    ("GET", "/beheer/credentials/uitgeven"): Case(
+        "bulk-credentials", "/beheer/credentials/uitgeven"
+    ),
+    ("POST", "/beheer/credentials/uitgeven"): Case(
+        "bulk-credentials",
+        "/beheer/credentials/uitgeven",
+        form=lambda w: {"tekst": f"learner,type,code\n{w.values['l5']},unit,AV-LB\n"},
+    ),
+    # a row that is not earned: refused (409), nothing written
+    ("POST", "/beheer/credentials/uitgeven/bevestigen"): Case(
+        "bulk-credentials",
+        "/beheer/credentials/uitgeven/bevestigen",
+        form=lambda w: {"tekst": f"learner,type,code\n{w.values['l5']},unit,BC-VP-P2K1\n"},
+    ),
+    ("GET", "/beheer/credentials/intrekken"): Case(
+        "bulk-credentials", "/beheer/credentials/intrekken"
+    ),
+    ("POST", "/beheer/credentials/intrekken"): Case(
+        "bulk-credentials",
+        "/beheer/credentials/intrekken",
+        form=lambda w: {"ids": w.values["credential"], "reason": "matrix"},
+    ),
+    # an unknown id: refused (409), nothing written
+    ("POST", "/beheer/credentials/intrekken/bevestigen"): Case(
+        "bulk-credentials",
+        "/beheer/credentials/intrekken/bevestigen",
+        form={"ids": "no-such-credential", "reason": "matrix"},
+    ),
+    ("GET", "/beheer/credentials/taken/<job_id>"): Case(
+        "job-read", "/beheer/credentials/taken/{bulk_job}", prepare=_system_bulk_job
+    ),
+    # handing a credential to a wallet (credential.offer): its learner and the school's staff
+    ("POST", "/api/credentials/<credential_id>/exchange"): Case(
+        "learner-read", "/api/credentials/{credential}/exchange"
+    ),
+    # the wallet's steps: no account, the exchange URL is the grant
+    ("POST", "/api/exchanges/<exchange_id>"): Case(
+        "public", "/api/exchanges/{exchange}", json={}, prepare=_open_exchange
+    ),
+    # OID4VCI (credential.offer: the learner and the school's staff); a wallet's steps are open
+    # to anyone with the offer's code and PIN, then the access token it bought
+    ("POST", "/api/credentials/<credential_id>/offer"): Case(
+        "learner-read", "/api/credentials/{credential}/offer"
+    ),
+    ("GET", "/.well-known/openid-credential-issuer"): Case(
+        "public", "/.well-known/openid-credential-issuer"
+    ),
+    ("GET", "/.well-known/oauth-authorization-server"): Case(
+        "public", "/.well-known/oauth-authorization-server"
+    ),
+    ("GET", "/oid4vci/offers/<offer_id>"): Case(
+        "public", "/oid4vci/offers/{offer_id}", prepare=_open_offer
+    ),
+    ("POST", "/oid4vci/token"): Case(
+        "public",
+        "/oid4vci/token",
+        form=lambda w: {"grant_type": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+                        "pre-authorized_code": w.values["offer_code"],
+                        "tx_code": w.values["offer_pin"]},
+        prepare=_open_offer,
+    ),
+    ("POST", "/oid4vci/nonce"): Case("public", "/oid4vci/nonce", form={}),
+    ("POST", "/oid4vci/credential"): Case(
+        "public",
+        "/oid4vci/credential",
+        json=lambda w: w.values["wallet_request"],
+        headers=lambda w: {"Authorization": f"Bearer {w.values['wallet_token']}"},
+        prepare=_wallet_ready,
+    ),
     # --- access ----------------------------------------------------------------------------------
     ("GET", "/api/me"): Case("signed-in", "/api/me"),
     ("GET", "/api/tokens"): Case("staff-list", "/api/tokens"),
@@ -1056,6 +1234,8 @@ def send(world: World, principal: str, method: str, case: Case) -> Any:
             session["principal"] = f"token:{client.token_id}"
     url = case.url.format(**world.values)
     kwargs: dict[str, Any] = {"method": method}
+    if case.headers is not None:
+        kwargs["headers"] = _resolve(case.headers, world)
     if case.json is not None:
         kwargs["json"] = _resolve(case.json, world)
     elif case.form is not None:

@@ -32,8 +32,12 @@ def test_create_institution(client: FlaskClient) -> None:
     body = {"code": "CZO", "name": "College Zorg Opleidingen", "kind": "czo", "brin": "00XX"}
     response = client.post("/api/institutions", json=body)
     assert response.status_code == 201
-    assert response.get_json() == {**body, "trusted": False}
-    assert client.get(response.headers["Location"]).get_json() == {**body, "trusted": False}
+    assert response.get_json() == {**body, "trusted": False, "legal": None}
+    assert client.get(response.headers["Location"]).get_json() == {
+        **body,
+        "trusted": False,
+        "legal": None,
+    }
     assert_problem(client.post("/api/institutions", json=body), 409)
     assert client.get("/api/institutions").get_json()["total"] == 1
 

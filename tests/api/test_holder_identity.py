@@ -21,7 +21,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.request_context import credential_environment
-from app.services import credentials
+from app.services import verification
 from tests.api.test_credentials import (
     assert_problem,
     dispose,
@@ -135,7 +135,7 @@ def test_epa_and_diploma_credentials_carry_the_name(api: FlaskClient) -> None:
 
 def test_issued_credentials_pass_the_ob3_json_schema(holder_app: Flask, unit_vc: Document) -> None:
     with holder_app.app_context():
-        assert credentials.schema_errors(credential_environment(), unit_vc) == []
+        assert verification.schema_errors(credential_environment(), unit_vc) == []
 
 
 def test_learner_email_is_validated_and_can_be_given_at_creation(api: FlaskClient) -> None:

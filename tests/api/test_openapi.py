@@ -136,8 +136,20 @@ def is_problem_schema(spec: Spec, schema: Any) -> bool:
     return {"pointer", "message"} <= set(items.get("properties", {}))
 
 
+#: Paths of the OID4VCI wallet endpoints: their refusals are OAuth 2.0 error bodies
+#: (``{"error", "error_description"}`` as application/json), as wallets expect them.
+OAUTH_PATHS = ("/oid4vci/",)
+
+
+def is_oauth_error(spec: Spec, content: Any) -> bool:
+    media = content.get("application/json") if set(content) == {"application/json"} else None
+    schema = resolve(spec, (media or {}).get("schema")) or {}
+    return "error" in schema.get("required", []) and "error" in schema.get("properties", {})
+
+
 def wrong_error_responses(spec: Spec) -> list[str]:
-    """Operations without a ``default`` error, or whose errors are not problem documents."""
+    """Operations without a ``default`` error, or whose errors are not problem documents
+    (OAuth error bodies on the OID4VCI wallet endpoints)."""
     wrong = []
     for method, path, operation in operations(spec):
         responses = operation.get("responses", {})
@@ -147,6 +159,10 @@ def wrong_error_responses(spec: Spec) -> list[str]:
             if status != "default" and str(status)[0] not in "45":
                 continue
             content = (resolve(spec, response) or {}).get("content", {})
+            if status != "default" and path.startswith(OAUTH_PATHS):
+                if not is_oauth_error(spec, content):
+                    wrong.append(f"{method} {path}: {status} is not an OAuth error body")
+                continue
             if set(content) != {PROBLEM} or not is_problem_schema(spec, content[PROBLEM]["schema"]):
                 wrong.append(f"{method} {path}: {status} is not a problem document")
     return wrong

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, settings
 from marshmallow import Schema, fields, validate
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
-from schemathesis.specs.openapi.checks import negative_data_rejection
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from app import create_app
 from app.config import TestConfig
@@ -178,6 +178,13 @@ def excluded_checks(label: str) -> list[Any]:
         # A verifier judges whatever it is handed: a credential that breaks the documented
         # shape (no proof, a number as issuer) is answered 200 with `verified: false` and the
         # failing checks, by design (and /verifieren says "niet geldig"), not refused.
+        return [negative_data_rejection]
+    if label in ("POST /oid4vci/token", "POST /oid4vci/credential"):
+        # OAuth 2.0 answers a well-formed request whose code, PIN, token or proof is wrong
+        # with 400 (invalid_grant, invalid_proof, ...), not 422: random codes never match.
+        return [positive_data_acceptance]
+    if label == "POST /oid4vci/nonce":
+        # The nonce endpoint takes no parameters (OID4VCI 1.0 §7.1): any body is ignored.
         return [negative_data_rejection]
     return []
 

@@ -68,8 +68,10 @@ PAGES: dict[str, tuple[str, ...]] = {
         "/leerlingen/{l5}/credential-uitgeven",
         "/credentials/{c}/intrekken",
         "/credentials/{c}/schorsen",
+        "/beheer/credentials/uitgeven",
+        "/beheer/credentials/intrekken",
     ),
-    "learner": ("/mijn-leerpad",),
+    "learner": ("/mijn-leerpad", "/credentials/{c}"),  # with "Naar je wallet of LinkedIn"
     "vmbo-teacher": (
         f"/vmbo/{PROGRAMME}/bewerken",
         f"/vmbo/{PROGRAMME}/opdrachten/nieuw",
@@ -83,7 +85,11 @@ PAGES: dict[str, tuple[str, ...]] = {
 #: GET addresses not in the sweep, and why.
 LEFT_OUT = {
     "/credentials/<credential_id>.json": "a JSON download, not a page",
+    "/credentials/<credential_id>.edc.json": "a JSON download (the EDC), not a page",
+    "/oid4vci/offers/<offer_id>": "an OID4VCI credential offer (JSON) for wallets, not a page",
     "/leerlingen/<learner_id>/pad.pdf": "a PDF (test_learner_route_and_accessibility.py)",
+    "/credentials/<credential_id>.pdf": "a PDF (test_wallet_and_sharing.py, which also runs axe"
+    " on the wallet page, the answer to a POST)",
     "/credentials/<credential_id>/herstellen": "only for a suspended credential (flows)",
     "/vmbo/<programme>/koppelingen/beeindigen": "needs a mapping version (vmbo teacher flow)",
     "/leerlingen/<learner_id>/bewijs/<int:item_id>/intrekken": "a confirmation (the confirm.html"
@@ -92,6 +98,9 @@ LEFT_OUT = {
     "/leerlingen/<learner_id>/vmbo-opdracht/<int:item_id>/intrekken": "the same confirmation",
     "/beheer/medewerkers/accounts/<int:account_id>/deactiveren": "the same confirmation",
     "/beheer/medewerkers/tokens/<int:token_id>/intrekken": "the same confirmation",
+    "/beheer/credentials/taken/<job_id>": "a bulk job's progress; needs a job of the one who"
+    " opens it (tests/web/test_bulk_credential_pages.py); test_bulk_preview.py runs axe on the"
+    " bulk preview and result pages",
 }
 
 

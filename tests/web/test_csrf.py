@@ -103,6 +103,8 @@ def pages(seeded: FlaskClient) -> list[str]:
 
 #: A page shown as the answer to a POST: the import's preview, with its confirmation form.
 IMPORT_PREVIEW = "POST /beheer/import"
+#: The bulk credential previews (``{BULK_PREVIEW}uitgeven <learner>``, ``…intrekken <id>``).
+BULK_PREVIEW = "POST /beheer/credentials/"
 
 
 def school_admin_and_vmbo_pages(seeded: FlaskClient) -> list[str]:
@@ -165,6 +167,10 @@ def assessor_pages(seeded: FlaskClient, l5: str, credential: str) -> list[str]:
         f"/credentials/{credential}/intrekken",
         f"/credentials/{credential}/schorsen",
         f"/credentials/{suspended}/herstellen",
+        "/beheer/credentials/uitgeven",
+        "/beheer/credentials/intrekken",
+        f"{BULK_PREVIEW}uitgeven {l5}",
+        f"{BULK_PREVIEW}intrekken {credential}",
     ]
 
 
@@ -176,6 +182,16 @@ def post_forms(app: Flask, client: FlaskClient, pages: list[str]) -> list[Form]:
             token = next(f for f in upload if f.action == "/beheer/import").fields["csrf_token"]
             data = {"tekst": '{"units": []}', "csrf_token": token}
             response = client.post("/beheer/import", data=data)
+        elif page.startswith(BULK_PREVIEW):
+            action, value = page.removeprefix("POST ").split(" ")
+            form = forms_of(assert_dutch_page(client.get(action)), action)
+            token = next(f for f in form if f.action == action).fields["csrf_token"]
+            data = (
+                {"tekst": f"learner,type,code\n{value},unit,AV-LB\n"}
+                if action.endswith("uitgeven")
+                else {"ids": value, "reason": "fout"}
+            )
+            response = client.post(action, data={**data, "csrf_token": token})
         else:
             response = client.get(page)
         found += forms_of(assert_dutch_page(response), page)

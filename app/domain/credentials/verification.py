@@ -3,8 +3,9 @@
 Checks, in order:
 
 ``context``
-    ``@context`` is a list of URLs, the first is VC 2.0, every URL is served by the offline
-    loader, and every term of the document is defined by those contexts.
+    ``@context`` is a list of URLs, the first is VC 2.0 (or the first two are VC 1.1 and the
+    EDC context: a European Digital Credential), every URL is served by the offline loader,
+    and every term of the document is defined by those contexts.
 ``proof``
     The ``eddsa-rdfc-2022`` DataIntegrityProof is valid for the key that
     ``resolve_public_key`` returns for the proof's ``verificationMethod``.
@@ -36,6 +37,7 @@ from typing import Any
 
 from pyld import jsonld
 
+from app.domain.credentials.edc import EDC_CONTEXTS
 from app.domain.credentials.envelope import VC_V2_CONTEXT
 from app.domain.credentials.proof import (
     DocumentLoader,
@@ -212,7 +214,7 @@ def check_context(
     if (
         not isinstance(contexts, list)
         or not contexts
-        or contexts[0] != VC_V2_CONTEXT
+        or (contexts[0] != VC_V2_CONTEXT and contexts[:2] != list(EDC_CONTEXTS))
         or not all(isinstance(c, str) for c in contexts)
     ):
         return _fail(
