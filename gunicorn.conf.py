@@ -31,6 +31,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
+import shutil
+import tempfile
 from typing import Any
 
 from gunicorn import util
@@ -104,3 +107,24 @@ graceful_timeout = 30
 keepalive = 5
 #: Parallel services (tests, benchmarks) would share one control socket in the home folder.
 control_socket_disable = True
+
+
+# --- Prometheus figures of all workers ---------------------------------------------------------
+# Every worker writes its figures to files in one folder; /metrics (served by any worker) adds
+# them up (prometheus_client's multiprocess mode). The folder is made fresh for each master
+# process unless PROMETHEUS_MULTIPROC_DIR names one; a dead worker's live figures are dropped.
+_made_metrics_dir = None
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    _made_metrics_dir = tempfile.mkdtemp(prefix="leerlijn-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _made_metrics_dir
+
+
+def on_exit(server: Any) -> None:
+    if _made_metrics_dir:
+        shutil.rmtree(_made_metrics_dir, ignore_errors=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

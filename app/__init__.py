@@ -61,6 +61,7 @@ def create_app(config: type[Config] = Config) -> Flask:
     from app.api.errors import register_error_handlers
     from app.authentication import register_authentication
     from app.cli import register_cli
+    from app.observability import install_observability
     from app.persistence.audit import install_audit_trail
     from app.request_limits import install_request_limits
     from app.security_headers import install_security_headers
@@ -80,6 +81,7 @@ def create_app(config: type[Config] = Config) -> Flask:
     _protect_forms_and_limit_rates(app)
     install_security_headers(app)
     install_request_limits(app)
+    install_observability(app, MIGRATIONS_DIR)
     return app
 
 

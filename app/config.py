@@ -100,6 +100,8 @@ class Config:
         os.environ.get("LEERLIJN_REQUEST_BODY_TIMEOUT") or 20
     )
     #: Seconds a request's database work may run (then 503, rolled back); 0 means no limit.
+    #: One JSON log line per request (``app.observability``).
+    LEERLIJN_LOG_REQUESTS: bool = True
     LEERLIJN_REQUEST_TIMEOUT: float = float(os.environ.get("LEERLIJN_REQUEST_TIMEOUT") or 30)
     #: Tests only (off by default): requests to this path first run an endless query.
     LEERLIJN_TEST_SLOW_PATH: str | None = os.environ.get("LEERLIJN_TEST_SLOW_PATH") or None
@@ -124,6 +126,8 @@ class TestConfig(Config):
     """A fresh in-memory database per app."""
 
     TESTING = True
+    #: No request log lines in tests (tests of the log turn them on).
+    LEERLIJN_LOG_REQUESTS = False
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
     LEERLIJN_BASE_URL = "http://127.0.0.1:8000"

@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import Flask, Response, current_app, json, request
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from app.domain.access import AccessDenied, NotAuthenticated
 from app.domain.errors import (
@@ -162,9 +162,37 @@ def _summary(errors: list[dict[str, str]]) -> str:
     return f"{where}: {first['message']}{more}"
 
 
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database did not answer (down, restarting, unreachable); nothing was written."""
+
+    description = (
+        "the registry's database is not reachable at the moment; nothing was written. "
+        "Try again shortly."
+    )
+
+
+def database_problem(error: OperationalError | InterfaceError) -> Response:
+    """503 (problem document under /api, the error page elsewhere) when the database is gone.
+
+    The pool drops the broken connection (``pool_pre_ping`` tests the next one before use), so
+    the service answers normally again as soon as the database is back.
+    """
+    from app.extensions import db
+
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        pass
+    log.warning("database unavailable: %s", type(error.orig).__name__ if error.orig else error)
+    unavailable = DatabaseUnavailable(retry_after=5)
+    return http_problem(unavailable)
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(RegistryError, registry_problem)
     app.register_error_handler(ValidationError, validation_problem)
     app.register_error_handler(HTTPException, http_problem)
     app.register_error_handler(IntegrityError, integrity_problem)
+    app.register_error_handler(OperationalError, database_problem)
+    app.register_error_handler(InterfaceError, database_problem)
     app.register_error_handler(Exception, internal_problem)

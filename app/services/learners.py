@@ -30,6 +30,7 @@ from app.persistence.models.credentials import IssuedCredentialRow
 from app.persistence.versions import CatalogCache, PathCaches
 from app.services.access import authorize
 from app.services.status import apply_status_change
+from app.timings import timed
 
 # --- learners ---------------------------------------------------------------------------------
 
@@ -545,16 +546,17 @@ def compute_learner_path(
     if qualification not in catalog.qualifications:
         raise NotFound("qualification", qualification)
     enrolment = record.enrolment_for(qualification)
-    return compute_path(
-        catalog,
-        record,
-        learner_id=learner_id,
-        qualification_code=qualification,
-        on=on or today(),
-        hours_per_week=hours_per_week
-        or (enrolment.hours_per_week if enrolment else DEFAULT_HOURS_PER_WEEK),
-        start=enrolment.start if enrolment else None,
-    )
+    with timed("path_engine"):
+        return compute_path(
+            catalog,
+            record,
+            learner_id=learner_id,
+            qualification_code=qualification,
+            on=on or today(),
+            hours_per_week=hours_per_week
+            or (enrolment.hours_per_week if enrolment else DEFAULT_HOURS_PER_WEEK),
+            start=enrolment.start if enrolment else None,
+        )
 
 
 def learner_paths(
@@ -567,10 +569,11 @@ def learner_paths(
     """Return a summary of the learner's path to every qualification, closest first."""
     read_learner(session, actor, learner_id)
     catalog, record = cached_inputs(session, learner_id, caches)
-    return rank_paths(
-        catalog,
-        record,
-        learner_id=learner_id,
-        on=on or today(),
-        hours_per_week=DEFAULT_HOURS_PER_WEEK,
-    )
+    with timed("path_engine"):
+        return rank_paths(
+            catalog,
+            record,
+            learner_id=learner_id,
+            on=on or today(),
+            hours_per_week=DEFAULT_HOURS_PER_WEEK,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Response, make_response, redirect, render_template, request, url_for
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.authentication import safe_next
@@ -63,3 +64,15 @@ def registry_error(error: RegistryError) -> Response:
 def unexpected_error(error: Exception) -> Response:
     log.exception("unhandled error on a page", exc_info=error)
     return render_error(500)
+
+
+@web.errorhandler(OperationalError)
+@web.errorhandler(InterfaceError)
+def database_unavailable(error: Exception) -> Response:
+    """The database did not answer: 503 (try again shortly), never a 500 page."""
+    log.warning("database unavailable on a page: %s", type(error).__name__)
+    response = render_error(
+        503, "De database van het register is even niet bereikbaar. Probeer het zo opnieuw."
+    )
+    response.headers["Retry-After"] = "5"
+    return response

@@ -268,6 +268,13 @@ def _ensure_mapping(world: World) -> None:
     world.service(lambda: vmbo.save_mapping(db.session, SYSTEM, "VA-6", mapping))
 
 
+def _stamp_migrations_head(world: World) -> None:
+    """The module's app has its schema from create_all; mark it migrated, as `make run` is."""
+    from flask_migrate import stamp
+
+    world.service(lambda: stamp(directory=str(Path(__file__).parents[2] / "migrations")))
+
+
 def _system_job(world: World) -> None:
     from app.services import jobs
 
@@ -676,6 +683,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     },
     # --- API documentation -----------------------------------------------------------------------
     ("GET", "/api/openapi.json"): Case("public", "/api/openapi.json"),
+    ("GET", "/healthz"): Case("public", "/healthz"),
+    ("GET", "/readyz"): Case("public", "/readyz", prepare=_stamp_migrations_head),
+    ("GET", "/metrics"): Case("public", "/metrics"),
     ("GET", "/api/docs"): Case("public", "/api/docs"),
     ("GET", "/api/docs/static/<path:filename>"): Case("public", "/api/docs/static/index.css"),
     # --- registry --------------------------------------------------------------------------------

@@ -101,6 +101,9 @@ LEFT_OUT = {
     "/beheer/credentials/taken/<job_id>": "a bulk job's progress; needs a job of the one who"
     " opens it (tests/web/test_bulk_credential_pages.py); test_bulk_preview.py runs axe on the"
     " bulk preview and result pages",
+    "/healthz": "JSON for load balancers, not a page",
+    "/readyz": "JSON for load balancers, not a page",
+    "/metrics": "Prometheus text, not a page",
 }
 
 
