@@ -32,14 +32,19 @@ def create_app(config: type[Config] = Config) -> Flask:
     if app.config["LEERLIJN_TIMEZONE"] != clock.TIME_ZONE_NAME:
         raise ValueError(f"LEERLIJN_TIMEZONE is fixed at {clock.TIME_ZONE_NAME} (see app/clock.py)")
 
+    _require_key_encryption_key(app)
+
     from app import request_context
     from app.adapters.credential_environment import CredentialEnvironment
+    from app.adapters.key_sealing import KeySealer
     from app.persistence import versions
+    from app.persistence.key_repository import DatabaseKeyStore
     from app.persistence.models import (  # noqa: F401  (register the tables)
         access,
         case,
         credentials,
         jobs,
+        keys,
         learners,
         placements,
         registry,
@@ -52,7 +57,9 @@ def create_app(config: type[Config] = Config) -> Flask:
     app.extensions[request_context.CREDENTIALS_KEY] = CredentialEnvironment(
         base_url=app.config["LEERLIJN_BASE_URL"],
         schemas_dir=app.config["SCHEMAS_DIR"],
-        keys_dir=app.config["LEERLIJN_KEYS_DIR"] or Path(app.instance_path) / "keys",
+        keys=DatabaseKeyStore(
+            lambda: db.session, KeySealer(app.config["LEERLIJN_KEY_ENCRYPTION_KEY"])
+        ),
     )
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
 
@@ -83,6 +90,19 @@ def create_app(config: type[Config] = Config) -> Flask:
     install_request_limits(app)
     install_observability(app, MIGRATIONS_DIR)
     return app
+
+
+def _require_key_encryption_key(app: Flask) -> None:
+    """A public service seals its issuer keys with its own key, never the development one."""
+    from app.adapters.issuers import is_loopback_url
+
+    public = not is_loopback_url(app.config["LEERLIJN_BASE_URL"])
+    if public and not app.testing and not app.config.get("LEERLIJN_KEY_ENCRYPTION_KEY"):
+        raise RuntimeError(
+            "LEERLIJN_KEY_ENCRYPTION_KEY must be set for a public service "
+            f"({app.config['LEERLIJN_BASE_URL']}): it seals the issuers' private keys in the "
+            "database (README, Deployment)"
+        )
 
 
 def _configure_sessions(app: Flask) -> None:

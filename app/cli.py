@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,13 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
+from app.adapters.keystore import IssuerKey
 from app.domain.access import SYSTEM
 from app.domain.errors import InvalidData, RegistryError
 from app.extensions import db
-from app.request_context import credential_environment
+from app.request_context import credential_environment as env
 from app.schemas.registry import import_document, load_import_document, to_import_document
-from app.services import access
+from app.services import access, issuer_keys
 from app.services.importer import import_registry_in_steps, package_size
 from app.services.seeding import load_seed, read_json, summarize
 
@@ -43,6 +45,16 @@ def register_cli(app: Flask) -> None:
             db.session, SYSTEM, folder, current_app.config["LEERLIJN_DEFAULT_INSTITUTION"]
         )
         click.echo(summarize(report))
+        old_keys = Path(
+            current_app.config["LEERLIJN_KEYS_DIR"] or Path(current_app.instance_path) / "keys"
+        )
+        if old_keys.is_dir():  # an earlier version's key folder: its keys move to the database
+            moved = issuer_keys.import_folder(db.session, SYSTEM, env(), old_keys)
+            if moved.imported:
+                click.echo(
+                    f"moved {len(moved.imported)} issuer key(s) from {old_keys} into the "
+                    "database; delete that folder once every instance runs this version"
+                )
         if not access.has_admin(db.session):
             click.echo(
                 "No admin can sign in yet. Create the first admin token (shown once) with:\n"
@@ -72,27 +84,23 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(error)) from error
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
 
-    keys = AppGroup("keys", help="Issuer key pairs (Ed25519), stored in the instance folder.")
+    keys = AppGroup(
+        "keys", help="Issuer key pairs (Ed25519), kept in the database (private halves sealed)."
+    )
     app.cli.add_command(keys)
 
     @keys.command("create")
     @click.argument("institution")
     def keys_create(institution: str) -> None:
         """Make a new active signing key for INSTITUTION."""
-        from app.services.registry import get_institution
-
-        get_institution(db.session, institution)
-        key = credential_environment().issuers.keys.create(institution)
+        key = _key_change(lambda: issuer_keys.create_key(db.session, SYSTEM, env(), institution))
         click.echo(f"{institution}: new active key {key.key_id} ({key.public_key_multibase})")
 
     @keys.command("rotate")
     @click.argument("institution")
     def keys_rotate(institution: str) -> None:
         """Make a new active key; older keys keep verifying until retired."""
-        from app.services.registry import get_institution
-
-        get_institution(db.session, institution)
-        key = credential_environment().issuers.keys.create(institution)
+        key = _key_change(lambda: issuer_keys.create_key(db.session, SYSTEM, env(), institution))
         click.echo(
             f"{institution}: new active key {key.key_id}; "
             "earlier keys are 'rotated' and still verify"
@@ -103,20 +111,43 @@ def register_cli(app: Flask) -> None:
     @click.argument("key_id")
     def keys_retire(institution: str, key_id: str) -> None:
         """Remove KEY_ID from the DID document: credentials it signed then fail the issuer check."""
-
-        try:
-            key = credential_environment().issuers.keys.retire(institution, key_id)
-        except KeyError as error:
-            raise click.ClickException(str(error.args[0])) from error
+        key = _key_change(
+            lambda: issuer_keys.retire_key(db.session, SYSTEM, env(), institution, key_id)
+        )
         click.echo(f"{institution}: key {key.key_id} retired")
 
     @keys.command("list")
     @click.argument("institution")
     def keys_list(institution: str) -> None:
         """List INSTITUTION's keys with their status (private halves are never shown)."""
-
-        for key in credential_environment().issuers.keys.keys(institution):
+        for key in issuer_keys.list_keys(env(), institution):
             click.echo(f"{key.key_id}\t{key.status}\t{key.created}\t{key.public_key_multibase}")
+
+    @keys.command("import-folder")
+    @click.option(
+        "--folder",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default=None,
+        help="The key folder of an earlier version (default: LEERLIJN_KEYS_DIR or instance/keys).",
+    )
+    def keys_import_folder(folder: Path | None) -> None:
+        """Move the keys of an earlier version's key folder into the database (idempotent)."""
+        ensure_schema()
+        source = folder or current_app.config["LEERLIJN_KEYS_DIR"]
+        source = Path(source or Path(current_app.instance_path) / "keys")
+        if not source.is_dir():
+            raise click.ClickException(f"no key folder at {source}")
+        report = issuer_keys.import_folder(db.session, SYSTEM, env(), source)
+        for name in report.imported:
+            click.echo(f"imported {name}")
+        for name in report.already_stored:
+            click.echo(f"already stored {name}")
+        for name, reason in report.skipped.items():
+            click.echo(f"skipped {name}: {reason}")
+        click.echo(
+            f"{len(report.imported)} imported, {len(report.already_stored)} already stored, "
+            f"{len(report.skipped)} skipped"
+        )
 
     @app.cli.command("init-db")
     def init_db_command() -> None:
@@ -158,3 +189,13 @@ def _fail(errors: list[dict[str, object]]) -> None:
     for error in errors:
         click.echo(f"{error.get('pointer')}: {error.get('message')}", err=True)
     raise click.ClickException(f"{len(errors)} error(s); nothing was written")
+
+
+def _key_change(change: Callable[[], IssuerKey]) -> IssuerKey:
+    """Run a key change; unknown institutions and keys end the command with their message."""
+    try:
+        return change()
+    except KeyError as error:
+        raise click.ClickException(str(error.args[0])) from error
+    except RegistryError as error:
+        raise click.ClickException(error.detail) from error

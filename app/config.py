@@ -60,8 +60,13 @@ class Config:
         if os.environ.get("LEERLIJN_INSTANCE_PATH")
         else None
     )
-    #: The issuers' Ed25519 keys; None means ``keys/`` in the instance folder.
+    #: Where earlier versions kept the issuers' keys (None: ``keys/`` in the instance folder);
+    #: ``flask keys import-folder`` moves them into the database, where keys now live.
     LEERLIJN_KEYS_DIR: Path | None = None
+    #: Seals the private issuer keys in the database (app/adapters/key_sealing.py). Required
+    #: when the service is public (a base URL that is not a loopback address); without it a
+    #: development default is used and a warning logged.
+    LEERLIJN_KEY_ENCRYPTION_KEY: str | None = os.environ.get("LEERLIJN_KEY_ENCRYPTION_KEY") or None
     SEED_DIR: Path = PROJECT_ROOT / "seed"
     SCHEMAS_DIR: Path = PROJECT_ROOT / "schemas"
     PROBLEM_BASE_URI: str = "https://leerlijn.nl/problems/"

@@ -17,7 +17,7 @@ from typing import Any
 from app.adapters.issuers import IssuerDirectory
 from app.adapters.json_schemas import load_clr_validator, load_credential_validator
 from app.adapters.jsonld import OfflineDocumentLoader, load_context_documents, make_document_loader
-from app.adapters.keystore import KeyStore
+from app.adapters.keystore import IssuerKeys
 from app.domain.credentials.proof import ProofResult
 
 
@@ -30,14 +30,14 @@ class CredentialEnvironment:
         The public base URL (``LEERLIJN_BASE_URL``): credential ids, did:web and status lists.
     schemas_dir : Path
         The folder with ``contexts/`` (JSON-LD contexts) and ``json-schema/``.
-    keys_dir : Path
-        The folder of the issuers' Ed25519 keys.
+    keys : IssuerKeys
+        The issuers' Ed25519 keys (the database key store).
     """
 
-    def __init__(self, *, base_url: str, schemas_dir: Path, keys_dir: Path) -> None:
+    def __init__(self, *, base_url: str, schemas_dir: Path, keys: IssuerKeys) -> None:
         self.base_url = base_url
         self.schemas_dir = schemas_dir
-        self.issuers = IssuerDirectory(base_url, KeyStore(keys_dir))
+        self.issuers = IssuerDirectory(base_url, keys)
         #: Status-list proofs that verified, by content and key (see `services.status`).
         self.verified_status_lists: dict[tuple[bytes, str, bytes], ProofResult] = {}
         #: OB 3.0 JSON Schema errors per exact document content (sha256 of its sorted JSON).

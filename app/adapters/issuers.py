@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from app.adapters.keystore import IssuerKey, KeyStore
+from app.adapters.keystore import IssuerKey, IssuerKeys
 from app.domain.credentials.did_key import (
     DID_CONTEXTS,
     did_key_verification_method,
@@ -42,7 +42,7 @@ class IssuerDirectory:
     """Maps institutions to DIDs and verification methods, and back, for one base URL."""
 
     base_url: str
-    keys: KeyStore
+    keys: IssuerKeys
 
     @property
     def uses_did_key(self) -> bool:

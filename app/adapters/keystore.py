@@ -1,8 +1,11 @@
-"""Issuer key pairs (Ed25519), kept outside the database in the instance folder.
+"""Issuer key pairs (Ed25519): what a key store offers, and the folder store of earlier versions.
 
-Layout: ``{directory}/{institution}/{key_id}.json`` holds the public facts (status, public
-Multikey, dates) and ``{key_id}.key`` the private Multikey, created with mode 0600 in a
-0700 folder. Private keys never leave this module: callers get a signing callable.
+The registry keeps its keys in the database (`app.persistence.key_repository.DatabaseKeyStore`,
+shared by every instance, private halves sealed). `FolderKeyStore` is how keys were kept
+before, one folder per installation; ``flask keys import-folder`` moves such keys into the
+database. Folder layout: ``{directory}/{institution}/{key_id}.json`` holds the public facts
+(status, public Multikey, dates) and ``{key_id}.key`` the private Multikey, created with mode
+0600 in a 0700 folder. Private keys never leave this module: callers get a signing callable.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -50,8 +53,21 @@ class IssuerKey:
         return did_key_from_public_key(decode_ed25519_public_multikey(self.public_key_multibase))
 
 
-class KeyStore:
-    """Creates, lists, rotates and retires the Ed25519 keys of issuing institutions."""
+class IssuerKeys(Protocol):
+    """What issuing and verifying need of a key store."""
+
+    def keys(self, institution: str) -> list[IssuerKey]: ...
+    def active(self, institution: str) -> IssuerKey | None: ...
+    def find(self, institution: str, key_id: str) -> IssuerKey | None: ...
+    def all_keys(self) -> list[IssuerKey]: ...
+    def active_or_create(self, institution: str) -> IssuerKey: ...
+    def create(self, institution: str) -> IssuerKey: ...
+    def retire(self, institution: str, key_id: str) -> IssuerKey: ...
+    def signer(self, key: IssuerKey) -> Callable[[bytes], bytes]: ...
+
+
+class FolderKeyStore:
+    """Creates, lists, rotates and retires Ed25519 keys kept in a folder (earlier versions)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory

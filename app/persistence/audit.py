@@ -42,7 +42,14 @@ REASON_KEY = "leerlijn.audit_reason"
 
 #: Columns whose values are never written into the trail.
 SECRET_COLUMNS = frozenset(
-    {"password_hash", "token_hash", "tx_code_hash", "pre_authorized_code", "challenge"}
+    {
+        "password_hash",
+        "token_hash",
+        "tx_code_hash",
+        "pre_authorized_code",
+        "challenge",
+        "private_key_sealed",
+    }
 )
 BULKY_COLUMNS = frozenset({"document", "bits", "record_version", "result"})
 
@@ -154,6 +161,7 @@ AUDITED: dict[str, Audited] = {
     "placement_proposals": Audited("placement-round", _col("round"), "proposal"),
     "placements": Audited("placement", _col("id"), learner=_col("learner")),
     "case_identifiers": Audited("case-identifier", _col("key")),
+    "issuer_keys": Audited("issuer-key", _col("key_id"), institution=_col("institution")),
     "wallet_offers": Audited("credential", _col("credential"), "wallet-offer", scope=_CREDENTIAL),
     "wallet_exchanges": Audited(
         "credential", _col("credential"), "wallet-exchange", scope=_CREDENTIAL

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 Row = TypeVar("Row")
@@ -21,17 +21,17 @@ Row = TypeVar("Row")
 def locked(session: Session, model: type[Row], key: Any) -> Row | None:
     """Lock the row of `model` whose primary key is `key` and return it read afresh.
 
-    Returns ``None`` (and holds no row lock on PostgreSQL) when there is no such row.
+    `key` is a tuple for a composite primary key. Returns ``None`` (and holds no row lock on
+    PostgreSQL) when there is no such row.
     """
     table = model.__table__  # type: ignore[attr-defined]
-    [primary] = list(table.primary_key.columns)
+    columns = list(table.primary_key.columns)
+    values = key if len(columns) > 1 else (key,)
+    where = and_(*(column == value for column, value in zip(columns, values, strict=True)))
     if session.get_bind().dialect.name == "sqlite":
-        _sqlite_write_lock(session, model, primary == key)
+        _sqlite_write_lock(session, model, where)
     statement = (
-        select(model)
-        .where(primary == key)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        select(model).where(where).with_for_update().execution_options(populate_existing=True)
     )
     return session.scalar(statement)
 
@@ -45,7 +45,7 @@ def creation_lock(session: Session, model: type[Any], name: str) -> None:
     (taken with a no-op write to `model`'s table), which serialises every writer anyway.
     """
     if session.get_bind().dialect.name == "sqlite":
-        [primary] = list(model.__table__.primary_key.columns)
+        primary = list(model.__table__.primary_key.columns)[0]
         _sqlite_write_lock(session, model, primary.is_(None))
     else:
         session.execute(select(func.pg_advisory_xact_lock(func.hashtext(name))))
@@ -56,5 +56,5 @@ def _sqlite_write_lock(session: Session, model: type[Any], where: Any) -> None:
     rows `where` selects; sent through the connection, it is no ORM statement and so writes
     no audit entry."""
     table = model.__table__
-    [primary] = list(table.primary_key.columns)
+    primary = list(table.primary_key.columns)[0]
     session.connection().execute(update(table).where(where).values({primary.name: primary}))

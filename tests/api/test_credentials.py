@@ -8,7 +8,6 @@ the key folder's life cycle use the per-test `seeded_app` from ``tests/conftest.
 from __future__ import annotations
 
 import logging
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from app import create_app
 from app.config import TestConfig
@@ -23,6 +23,7 @@ from app.domain.access import SYSTEM
 from app.domain.credentials.did_key import public_key_from_did_key
 from app.domain.credentials.multibase import decode_ed25519_public_multikey
 from app.extensions import db
+from app.request_context import credential_environment
 from app.services.seeding import load_seed
 from tests.helpers import admin_client
 
@@ -135,19 +136,27 @@ def assert_problem(response: Any, status: int) -> dict[str, Any]:
     return body  # type: ignore[no-any-return]
 
 
-def private_keys(keys_dir: Path) -> list[str]:
-    """Every private Multikey in a key folder (to show none of them ever leaves the server)."""
-    found = [p.read_text(encoding="utf-8").strip() for p in keys_dir.rglob("*.key")]
+def private_keys(application: Flask) -> list[str]:
+    """Every private Multikey the registry holds, opened (to show none ever leaves it)."""
+    from app.persistence.models.keys import IssuerKeyRow
+
+    with application.app_context():
+        sealer = credential_environment().issuers.keys.sealer  # type: ignore[attr-defined]
+        found = [
+            sealer.open(row.private_key_sealed, f"{row.institution}/{row.key_id}").decode()
+            for row in db.session.scalars(select(IssuerKeyRow))
+        ]
     assert found and all(found)
     return found
 
 
-def key_records(keys_dir: Path, institution: str = "MBO-ZW") -> list[Path]:
-    return sorted((keys_dir / institution).glob("*.key"))
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
+def key_records(application: Flask, institution: str = "MBO-ZW") -> list[tuple[str, str]]:
+    """The institution's stored keys as (key id, status), oldest first."""
+    with application.app_context():
+        return [
+            (key.key_id, key.status)
+            for key in credential_environment().issuers.keys.keys(institution)
+        ]
 
 
 # --- fixtures ---------------------------------------------------------------------------------
@@ -536,49 +545,47 @@ def test_private_keys_appear_in_no_response_and_no_log_line(
     ]
     assert [r.status_code for r in responses] == [201, 409, 422, 200, 200, 200, 200, 200, 200]
     bodies = [r.get_data(as_text=True) for r in responses]
-    for secret in private_keys(Path(application.config["LEERLIJN_KEYS_DIR"])):
+    for secret in private_keys(application):
         assert not any(secret in body for body in bodies)
         assert secret not in caplog.text
         assert not any(secret in str(r.headers) for r in responses)
 
 
-def test_keys_live_outside_the_database_with_owner_only_modes(seeded_app: Flask) -> None:
-    keys_dir = Path(seeded_app.config["LEERLIJN_KEYS_DIR"])
-    assert not key_records(keys_dir)
+def test_keys_are_shared_in_the_database_with_the_private_half_sealed(seeded_app: Flask) -> None:
+    assert not key_records(seeded_app)
     client = admin_client(seeded_app)
     issued(client, learner_id(client, "DEMO-L5"), "AV-NL-2F")
-    [private] = key_records(keys_dir)  # issuing made the institution's first key
-    assert mode(private) == 0o600 and mode(keys_dir / "MBO-ZW") == 0o700
-    secret = private.read_text(encoding="utf-8").strip()
+    [(key_id, status)] = key_records(seeded_app)  # issuing made the institution's first key
+    assert status == "active"
+    [secret] = private_keys(seeded_app)
     with seeded_app.app_context():
         dump = "\n".join(db.session.connection().connection.driver_connection.iterdump())  # type: ignore[union-attr]
-    assert "credentialSubject" in dump  # the issued credential is stored there …
-    assert secret not in dump  # … its signing key is not
+    assert "credentialSubject" in dump and key_id in dump  # credential and key are there …
+    assert secret not in dump  # … the private key only sealed
     # A second credential uses the same key.
     issued(client, learner_id(client, "DEMO-L5"), "AV-REK-2F")
-    assert key_records(keys_dir) == [private]
+    assert key_records(seeded_app) == [(key_id, "active")]
 
 
 # --- CLI: keys create / list ------------------------------------------------------------------
 
 
 def test_keys_create_makes_a_key_and_a_second_create_rotates_the_first(seeded_app: Flask) -> None:
-    keys_dir = Path(seeded_app.config["LEERLIJN_KEYS_DIR"])
     runner, client = seeded_app.test_cli_runner(), admin_client(seeded_app)
     first = runner.invoke(args=["keys", "create", "MBO-ZW"])
     assert first.exit_code == 0, first.output
-    [private] = key_records(keys_dir)
-    assert mode(private) == 0o600 and mode(keys_dir / "MBO-ZW") == 0o700
+    [(_, status)] = key_records(seeded_app)
+    assert status == "active"
     before = issued(client, learner_id(client, "DEMO-L5"), "AV-NL-2F")
     second = runner.invoke(args=["keys", "create", "MBO-ZW"])
     assert second.exit_code == 0, second.output
-    assert len(key_records(keys_dir)) == 2 and all(mode(p) == 0o600 for p in key_records(keys_dir))
+    assert [status for _, status in key_records(seeded_app)] == ["rotated", "active"]
     listed = runner.invoke(args=["keys", "list", "MBO-ZW"])
     assert listed.exit_code == 0, listed.output
     statuses = {line.split("\t")[1]: line.split("\t")[3] for line in listed.output.splitlines()}
     assert sorted(statuses) == ["active", "rotated"]
     assert not any(
-        s in first.output + second.output + listed.output for s in private_keys(keys_dir)
+        s in first.output + second.output + listed.output for s in private_keys(seeded_app)
     )
     # The rotated key stays in the DID document; new credentials are signed with the new key.
     document = client.get("/issuers/MBO-ZW/did.json").get_json()
@@ -598,7 +605,7 @@ def test_keys_create_makes_a_key_and_a_second_create_rotates_the_first(seeded_ap
 
 
 def test_keys_create_for_an_unknown_institution_fails_and_writes_nothing(local_app: Flask) -> None:
-    keys_dir = Path(local_app.config["LEERLIJN_KEYS_DIR"])
     result = local_app.test_cli_runner().invoke(args=["keys", "create", "NO-SUCH-SCHOOL"])
     assert result.exit_code != 0
-    assert not (keys_dir / "NO-SUCH-SCHOOL").exists()
+    assert "NO-SUCH-SCHOOL" in result.output
+    assert key_records(local_app, "NO-SUCH-SCHOOL") == []

@@ -7,13 +7,13 @@ is minted (201). An institution's first key is made only when a credential is si
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.request_context import credential_environment
 from tests.helpers import learner_id, signed_in_client
 
 PROBLEM = "application/problem+json"
@@ -115,8 +115,12 @@ def test_a_credential_whose_key_was_retired_is_replaced_not_answered(seeded: Fla
 # --- no key for a refused issue ---------------------------------------------------------------
 
 
-def files_under(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*")) if folder.exists() else []
+def stored_keys(app: Flask, institution: str | None = None) -> list[tuple[str, str]]:
+    """The stored issuer keys (of one institution, or all) as (key id, status)."""
+    with app.app_context():
+        keys = credential_environment().issuers.keys
+        found = keys.keys(institution) if institution else keys.all_keys()
+        return [(k.key_id, k.status) for k in found]
 
 
 def new_school(client: FlaskClient) -> str:
@@ -144,24 +148,23 @@ def new_school(client: FlaskClient) -> str:
 
 def test_a_refused_issue_creates_no_key_for_the_institution(seeded: FlaskClient) -> None:
     app: Flask = seeded.application
-    keys_dir = Path(app.config["LEERLIJN_KEYS_DIR"])
     learner = new_school(seeded)
-    before = files_under(keys_dir)
+    before = stored_keys(app)
 
     refused = post_issue(seeded, learner, "unit", "BC-NIEUW")
     assert refused.status_code == 409 and refused.mimetype == PROBLEM
     problem = refused.get_json()
     assert problem["type"].endswith("achievement-not-earned")
     assert sorted(problem["missing"]["outcomes"]) == ["BC-NIEUW:1", "BC-NIEUW:2"]
-    assert not (keys_dir / "ROC-NIEUW").exists()
-    assert files_under(keys_dir) == before
+    assert stored_keys(app, "ROC-NIEUW") == []
+    assert stored_keys(app) == before
     assert held_ids(seeded, learner, "unit", "BC-NIEUW") == []
 
     # Unknown achievements and other kinds are refused before any key is made, too.
     assert post_issue(seeded, learner, "unit", "BC-NOPE").status_code == 422
     assert post_issue(seeded, learner, "epa", "BAZ-1").status_code == 409
     assert post_issue(seeded, learner, "qualification", "Q-VIG").status_code == 409
-    assert not (keys_dir / "ROC-NIEUW").exists() and files_under(keys_dir) == before
+    assert stored_keys(app, "ROC-NIEUW") == [] and stored_keys(app) == before
 
     # Once the learner has earned the unit, signing makes the institution's first key.
     evidence = [
@@ -171,4 +174,4 @@ def test_a_refused_issue_creates_no_key_for_the_institution(seeded: FlaskClient)
     assert seeded.post(f"/api/learners/{learner}/evidence", json=evidence).status_code == 201
     issued = post_issue(seeded, learner, "unit", "BC-NIEUW")
     assert issued.status_code == 201, issued.get_json()
-    assert list((keys_dir / "ROC-NIEUW").glob("*.key"))
+    assert [status for _, status in stored_keys(app, "ROC-NIEUW")] == ["active"]

@@ -22,6 +22,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.request_context import credential_environment
 from tests.api.test_credentials import (  # noqa: F401  (module-scoped app fixture)
     WEB_BASE,
     assert_problem,
@@ -125,10 +126,7 @@ def test_rotate_makes_a_new_active_key_and_older_credentials_keep_verifying(
     [second_key] = [k for k in listed if k != first_key]
     assert second_key in result.output
     assert listed[first_key][0] == "rotated" and listed[second_key][0] == "active"
-    assert not any(
-        secret in result.output
-        for secret in private_keys(Path(keyed_app.config["LEERLIJN_KEYS_DIR"]))
-    )
+    assert not any(secret in result.output for secret in private_keys(keyed_app))
 
     second = issued(client, l5, "BC-VV-B1K2")
     assert signing_key(keyed_app, second) == second_key
@@ -257,7 +255,7 @@ def test_retiring_an_unknown_key_fails_and_changes_nothing(local_app: Flask) -> 
 
 
 def test_rotating_for_an_unknown_institution_fails_and_writes_nothing(local_app: Flask) -> None:
-    keys_dir = Path(local_app.config["LEERLIJN_KEYS_DIR"])
     result = cli(local_app, "keys", "rotate", "NO-SUCH-SCHOOL")
     assert result.exit_code != 0
-    assert not (keys_dir / "NO-SUCH-SCHOOL").exists()
+    with local_app.app_context():
+        assert credential_environment().issuers.keys.keys("NO-SUCH-SCHOOL") == []

@@ -22,6 +22,7 @@ from app.adapters.credential_environment import CredentialEnvironment
 from app.config import TestConfig
 from app.domain.qualification_graph import GraphUnit, QualificationGraph
 from app.extensions import db
+from app.persistence.key_repository import DatabaseKeyStore
 from app.persistence.versions import PathCaches
 from app.services import credentials, registry
 
@@ -71,7 +72,7 @@ def test_create_app_builds_the_credential_environment_and_the_path_caches(app: F
     env = app.extensions[request_context.CREDENTIALS_KEY]
     assert isinstance(env, CredentialEnvironment)
     assert env.base_url == app.config["LEERLIJN_BASE_URL"]
-    assert env.issuers.keys.directory == app.config["LEERLIJN_KEYS_DIR"]
+    assert isinstance(env.issuers.keys, DatabaseKeyStore)
     assert isinstance(app.extensions[request_context.PATH_CACHES_KEY], PathCaches)
     with app.app_context():
         assert request_context.credential_environment() is env
@@ -87,10 +88,30 @@ def test_the_contexts_and_the_schema_are_read_on_first_use_and_kept(app: Flask) 
     assert env.validate_schema({}) != []
 
 
-def test_the_keys_default_to_the_instance_folder() -> None:
-    app = create_app(TestConfig)
-    env = app.extensions[request_context.CREDENTIALS_KEY]
-    assert str(env.issuers.keys.directory) == f"{app.instance_path}/keys"
+def test_the_keys_are_sealed_with_the_configured_key_encryption_key() -> None:
+    class Sealed(TestConfig):
+        LEERLIJN_KEY_ENCRYPTION_KEY = "a passphrase for this test"
+
+    plain, sealed = create_app(TestConfig), create_app(Sealed)
+    plain_keys = plain.extensions[request_context.CREDENTIALS_KEY].issuers.keys
+    sealed_keys = sealed.extensions[request_context.CREDENTIALS_KEY].issuers.keys
+    assert plain_keys.sealer.is_development_default
+    assert not sealed_keys.sealer.is_development_default
+    assert plain_keys.sealer.fingerprint != sealed_keys.sealer.fingerprint
+
+
+def test_a_public_service_will_not_start_without_a_key_encryption_key() -> None:
+    class Public(TestConfig):
+        TESTING = False
+        LEERLIJN_BASE_URL = "https://leerlijn.example"
+
+    with pytest.raises(RuntimeError, match="LEERLIJN_KEY_ENCRYPTION_KEY"):
+        create_app(Public)
+
+    class PublicWithKey(Public):
+        LEERLIJN_KEY_ENCRYPTION_KEY = "set"
+
+    assert create_app(PublicWithKey).config["LEERLIJN_BASE_URL"] == "https://leerlijn.example"
 
 
 def test_another_time_zone_is_refused() -> None:
