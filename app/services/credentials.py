@@ -383,6 +383,7 @@ def learner_record_credential(
     institution = repo.get_institution(session, learner.institution)
     assert institution is not None
     key = env.issuers.keys.active_or_create(institution.code)
+    session.commit()  # a key made just now must outlive this read: the record names it
     achievement_ids = {
         c.achievement_code: c.document["credentialSubject"]["achievement"]["id"] for c in held
     }
