@@ -201,3 +201,18 @@ def test_the_api_keeps_to_its_document(
         additional_checks=[refused_by_the_schema],
         excluded_checks=excluded_checks(case.operation.label),
     )
+
+
+@schema.parametrize()
+@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
+def test_the_api_keeps_to_its_document_without_a_token(
+    case: schemathesis.Case, app_for: Callable[[str], tuple[Flask, dict[str, str]]]
+) -> None:
+    """Anonymous callers (an employer verifying, a wallet, a stranger probing): public
+    operations answer as documented, protected ones a documented 401 problem — never a 5xx."""
+    app, _ = app_for(case.method)
+    case.call_and_validate(
+        app=app,
+        additional_checks=[refused_by_the_schema],
+        excluded_checks=[*excluded_checks(case.operation.label), positive_data_acceptance],
+    )
