@@ -107,8 +107,7 @@ def read_job(
         )
         detail = (
             f"the job stopped: its process has not reported for {silent:.0f} s "
-            f"(after {job.done} of {job.total} items were written). What it wrote stays; "
-            + again
+            f"(after {job.done} of {job.total} items were written). What it wrote stays; " + again
         )
         return JobState(
             job.id,
