@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, subqueryload
 
 from app.domain.model import (
     ElectiveRule,
@@ -154,9 +154,15 @@ def institution_of_outcome(session: Session, outcome: str) -> str | None:
 
 
 def get_units(session: Session, codes: Iterable[str] | None = None) -> dict[str, Unit]:
-    """Return units by code (all units when `codes` is None) in two queries."""
-    query = select(UnitRow).options(selectinload(UnitRow.outcomes))
-    if codes is not None:
+    """Return units by code (all units when `codes` is None) in two queries.
+
+    All units: their outcomes come in one statement however many units there are
+    (``subqueryload``; ``selectinload`` would send one per 500 units).
+    """
+    if codes is None:
+        query = select(UnitRow).options(subqueryload(UnitRow.outcomes))
+    else:
+        query = select(UnitRow).options(selectinload(UnitRow.outcomes))
         query = query.where(UnitRow.code.in_(list(codes)))
     return {row.code: unit_from_row(row) for row in session.scalars(query)}
 
