@@ -33,6 +33,7 @@ def create_app(config: type[Config] = Config) -> Flask:
         raise ValueError(f"LEERLIJN_TIMEZONE is fixed at {clock.TIME_ZONE_NAME} (see app/clock.py)")
 
     _require_key_encryption_key(app)
+    _bound_connection_waits(app)
 
     from app import request_context
     from app.adapters.credential_environment import CredentialEnvironment
@@ -90,6 +91,16 @@ def create_app(config: type[Config] = Config) -> Flask:
     install_request_limits(app)
     install_observability(app, MIGRATIONS_DIR)
     return app
+
+
+def _bound_connection_waits(app: Flask) -> None:
+    """PostgreSQL: give up connecting after 5 s (an unreachable host would otherwise hold the
+    request until TCP gives up); the request then answers 503 and the next one tries again."""
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI") or ""
+    if uri.startswith("postgresql") and "connect_timeout" not in uri:
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"connect_timeout": 5, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _require_key_encryption_key(app: Flask) -> None:

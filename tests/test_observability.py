@@ -171,3 +171,16 @@ def test_two_apps_in_one_process_keep_their_own_figures(tmp_path: Path) -> None:
     second_text = second.test_client().get("/metrics").get_data(as_text=True)
     assert 'endpoint="healthz"' in first_text
     assert 'endpoint="healthz"' not in second_text
+
+
+def test_connecting_to_postgresql_gives_up_after_five_seconds() -> None:
+    class Postgres(TestConfig):
+        SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://nobody@192.0.2.1/leerlijn"
+
+    class Explicit(TestConfig):
+        SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://nobody@192.0.2.1/leerlijn?connect_timeout=2"
+
+    options = create_app(Postgres).config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["connect_args"] == {"connect_timeout": 5}
+    assert "connect_args" not in create_app(Explicit).config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert "connect_args" not in create_app(TestConfig).config["SQLALCHEMY_ENGINE_OPTIONS"]

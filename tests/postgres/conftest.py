@@ -141,6 +141,8 @@ class PostgresServer:
     port: int = 0
     host: str = "127.0.0.1"
     user: str = USER
+    #: ``max_connections`` of the server (a load bench with several instances needs more).
+    max_connections: int = 50
 
     @property
     def data(self) -> Path:
@@ -226,16 +228,20 @@ class PostgresServer:
         if done.returncode:
             raise RuntimeError(f"initdb failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
 
-    def start(self, attempts: int = 3) -> None:
-        """Start on a free port (a port taken in between is retried), waiting until it accepts."""
+    def start(self, attempts: int = 3, *, same_port: bool = False) -> None:
+        """Start on a free port (a port taken in between is retried), waiting until it accepts.
+
+        ``same_port`` starts a stopped server again on the port it had (clients keep their URL).
+        """
         for attempt in range(1, attempts + 1):
-            self.port = _free_port()
+            if not (same_port and self.port):
+                self.port = _free_port()
             options = " ".join(
                 [
                     f"-h {self.host} -p {self.port} -k {self.socket_dir}",
                     "-F",  # fsync off: a throwaway cluster never needs to survive a crash
                     "-c synchronous_commit=off -c full_page_writes=off",
-                    "-c max_connections=50 -c shared_buffers=32MB",
+                    f"-c max_connections={self.max_connections} -c shared_buffers=32MB",
                 ]
             )
             done = self._run(
@@ -260,10 +266,10 @@ class PostgresServer:
 
 
 @contextmanager
-def running_cluster(bindir: Path) -> Iterator[PostgresServer]:
+def running_cluster(bindir: Path, max_connections: int = 50) -> Iterator[PostgresServer]:
     """Create, start, yield, then stop and delete a cluster (also when anything fails)."""
     root = Path(tempfile.mkdtemp(prefix="leerlijn-pg-"))
-    server = PostgresServer(bindir=bindir, root=root)
+    server = PostgresServer(bindir=bindir, root=root, max_connections=max_connections)
     try:
         server.socket_dir.mkdir()
         account = _unprivileged()
