@@ -49,9 +49,11 @@ def create_app(config: type[Config] = Config) -> Flask:
         learners,
         placements,
         registry,
+        service_state,
         vmbo,
         wallets,
     )
+    from app.persistence.session_scope import current_session
 
     db.init_app(app)
     app.extensions[request_context.PATH_CACHES_KEY] = versions.PathCaches()
@@ -59,7 +61,8 @@ def create_app(config: type[Config] = Config) -> Flask:
         base_url=app.config["LEERLIJN_BASE_URL"],
         schemas_dir=app.config["SCHEMAS_DIR"],
         keys=DatabaseKeyStore(
-            lambda: db.session, KeySealer(app.config["LEERLIJN_KEY_ENCRYPTION_KEY"])
+            lambda: current_session(lambda: db.session),
+            KeySealer(app.config["LEERLIJN_KEY_ENCRYPTION_KEY"]),
         ),
     )
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
@@ -117,25 +120,13 @@ def _require_key_encryption_key(app: Flask) -> None:
 
 
 def _configure_sessions(app: Flask) -> None:
-    """Session cookie: signed with the configured key, or one kept in the instance folder."""
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    """Session cookie: signed with the configured key, or the one every instance shares in the
+    database (app/session_secret.py)."""
+    from app.session_secret import configure_session_secret
+
+    configure_session_secret(app)
     if app.config.get("SESSION_COOKIE_SECURE") is None:
         app.config["SESSION_COOKIE_SECURE"] = app.config["LEERLIJN_BASE_URL"].startswith("https:")
-
-
-def _instance_secret(path: Path) -> str:
-    """A random key created once (mode 0600), so that every worker signs sessions alike."""
-    import os
-    import secrets
-
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(descriptor, "w", encoding="ascii") as file:
-        file.write(secrets.token_urlsafe(48))
-    return path.read_text(encoding="ascii").strip()
 
 
 def _protect_forms_and_limit_rates(app: Flask) -> None:
@@ -156,6 +147,7 @@ def _protect_forms_and_limit_rates(app: Flask) -> None:
         if unsafe and not cookieless and app.config["WTF_CSRF_ENABLED"]:
             csrf.protect()
 
+    _rate_limit_storage(app)
     limiter = Limiter(get_remote_address, app=app)
     verify_limit = limiter.limit(lambda: app.config["LEERLIJN_RATE_LIMIT_VERIFY"])
     login_limit = limiter.limit(
@@ -171,6 +163,24 @@ def _protect_forms_and_limit_rates(app: Flask) -> None:
     ):
         if endpoint in app.view_functions:
             app.view_functions[endpoint] = limit(app.view_functions[endpoint])
+
+
+def _rate_limit_storage(app: Flask) -> None:
+    """Counters in the app's database (``leerlijn+sql://``, app/persistence/rate_limits.py),
+    shared by every instance, unless LEERLIJN_RATE_LIMIT_STORAGE names another store. An
+    in-memory SQLite database is private to its process: its counters stay in memory too."""
+    from app.instance_files import sqlite_file
+    from app.persistence import rate_limits
+
+    uri = app.config["RATELIMIT_STORAGE_URI"]
+    if not uri.startswith(f"{rate_limits.SCHEME}://"):
+        return
+    database = app.config["SQLALCHEMY_DATABASE_URI"]
+    if database.startswith("sqlite") and sqlite_file(database) is None:
+        app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+        return
+    options = dict(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {})
+    app.config["RATELIMIT_STORAGE_OPTIONS"] = {**options, "database_url": database}
 
 
 def _serve_api_docs_assets(app: Flask) -> None:

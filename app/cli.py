@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
+from sqlalchemy import text
 
 from app.adapters.keystore import IssuerKey
 from app.domain.access import SYSTEM
@@ -29,6 +31,23 @@ def ensure_schema() -> None:
     upgrade(directory=current_app.extensions["migrate"].directory)
 
 
+@contextmanager
+def one_at_a_time() -> Iterator[None]:
+    """Instances that start at once run `flask seed` one after the other (PostgreSQL: a
+    session-level advisory lock held on a connection of its own while the block runs)."""
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    with db.engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(hashtext('leerlijn.seed'))"))
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(hashtext('leerlijn.seed'))"))
+            connection.commit()
+
+
 def register_cli(app: Flask) -> None:
     @app.cli.command("seed")
     @click.option(
@@ -39,17 +58,20 @@ def register_cli(app: Flask) -> None:
     )
     def seed_command(seed_dir: Path | None) -> None:
         """Create the schema if needed and load the seed data (idempotent)."""
-        ensure_schema()
-        folder = seed_dir or current_app.config["SEED_DIR"]
-        report = load_seed(
-            db.session, SYSTEM, folder, current_app.config["LEERLIJN_DEFAULT_INSTITUTION"]
-        )
-        click.echo(summarize(report))
         old_keys = Path(
             current_app.config["LEERLIJN_KEYS_DIR"] or Path(current_app.instance_path) / "keys"
         )
-        if old_keys.is_dir():  # an earlier version's key folder: its keys move to the database
-            moved = issuer_keys.import_folder(db.session, SYSTEM, env(), old_keys)
+        moved = None
+        with one_at_a_time():
+            ensure_schema()
+            folder = seed_dir or current_app.config["SEED_DIR"]
+            report = load_seed(
+                db.session, SYSTEM, folder, current_app.config["LEERLIJN_DEFAULT_INSTITUTION"]
+            )
+            if old_keys.is_dir():  # an earlier version's key folder: its keys move in
+                moved = issuer_keys.import_folder(db.session, SYSTEM, env(), old_keys)
+        click.echo(summarize(report))
+        if moved is not None:
             if moved.imported:
                 click.echo(
                     f"moved {len(moved.imported)} issuer key(s) from {old_keys} into the "

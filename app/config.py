@@ -1,9 +1,9 @@
 """Configuration classes: every setting the app reads is declared here.
 
 Only this module reads the environment, once, at import: ``DATABASE_URL`` (becomes
-``SQLALCHEMY_DATABASE_URI``), ``LEERLIJN_BASE_URL`` and ``LEERLIJN_DEFAULT_INSTITUTION``. The
-other settings (``LEERLIJN_KEYS_DIR``, ``SEED_DIR``, ...) are changed by subclassing `Config`,
-as the tests do.
+``SQLALCHEMY_DATABASE_URI``), ``LEERLIJN_BASE_URL``, ``LEERLIJN_DEFAULT_INSTITUTION`` and the
+``LEERLIJN_*`` settings below that read it. The other settings (``LEERLIJN_KEYS_DIR``,
+``SEED_DIR``, ...) are changed by subclassing `Config`, as the tests do.
 """
 
 from __future__ import annotations
@@ -73,12 +73,14 @@ class Config:
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     #: POST /api/import of more items than this runs as a job (202); `flask import` shows a bar.
-    LEERLIJN_IMPORT_JOB_THRESHOLD: int = 2_000
+    LEERLIJN_IMPORT_JOB_THRESHOLD: int = int(
+        os.environ.get("LEERLIJN_IMPORT_JOB_THRESHOLD") or 2_000
+    )
     #: A running job whose process has not reported for this long reads as failed.
-    LEERLIJN_JOB_STALE_SECONDS: float = 120.0
+    LEERLIJN_JOB_STALE_SECONDS: float = float(os.environ.get("LEERLIJN_JOB_STALE_SECONDS") or 120)
 
-    #: Signs the page session cookie. Unset: a random key kept in the instance folder (0600),
-    #: shared by every worker of this installation.
+    #: Signs the page session cookie. Unset: a random key kept in the database (table
+    #: service_secrets), shared by every worker and instance (app/session_secret.py).
     SECRET_KEY: str | None = os.environ.get("LEERLIJN_SECRET_KEY") or None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -99,14 +101,21 @@ class Config:
     LEERLIJN_RATE_LIMIT_WALLET_TOKEN: str = (
         os.environ.get("LEERLIJN_RATE_LIMIT_WALLET_TOKEN") or "30 per minute"
     )
-    RATELIMIT_STORAGE_URI: str = os.environ.get("LEERLIJN_RATE_LIMIT_STORAGE") or "memory://"
+    #: Where the counters live: by default the app's database, shared by every instance
+    #: (app/persistence/rate_limits.py); any Flask-Limiter storage URI (``redis://…``,
+    #: ``memory://`` counts per process).
+    RATELIMIT_STORAGE_URI: str = os.environ.get("LEERLIJN_RATE_LIMIT_STORAGE") or "leerlijn+sql://"
+    #: Options of that storage; for ``leerlijn+sql://`` the app adds its database's URL.
+    RATELIMIT_STORAGE_OPTIONS: dict[str, object] = {}
     #: Seconds a client may take to send its request body (then 408; app/request_limits.py).
     LEERLIJN_REQUEST_BODY_TIMEOUT: float = float(
         os.environ.get("LEERLIJN_REQUEST_BODY_TIMEOUT") or 20
     )
-    #: Seconds a request's database work may run (then 503, rolled back); 0 means no limit.
+    #: Set by gunicorn.conf.py: the workers' metrics are written there and added up at /metrics.
+    PROMETHEUS_MULTIPROC_DIR: str | None = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
     #: One JSON log line per request (``app.observability``).
     LEERLIJN_LOG_REQUESTS: bool = True
+    #: Seconds a request's database work may run (then 503, rolled back); 0 means no limit.
     LEERLIJN_REQUEST_TIMEOUT: float = float(os.environ.get("LEERLIJN_REQUEST_TIMEOUT") or 30)
     #: Tests only (off by default): requests to this path first run an endless query.
     LEERLIJN_TEST_SLOW_PATH: str | None = os.environ.get("LEERLIJN_TEST_SLOW_PATH") or None
@@ -138,3 +147,6 @@ class TestConfig(Config):
     LEERLIJN_BASE_URL = "http://127.0.0.1:8000"
     LEERLIJN_DEFAULT_INSTITUTION = "MBO-ZW"
     LEERLIJN_RATE_LIMIT_WALLET_TOKEN = "30 per minute"
+    #: Counters in memory: test apps come by the hundred, each on a fresh database; the tests
+    #: of the shared counters start the real service (tests/test_two_instances.py).
+    RATELIMIT_STORAGE_URI = "memory://"

@@ -21,7 +21,6 @@ tokens are never logged.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import sys
 import time
@@ -124,6 +123,73 @@ def install_observability(app: Flask, migrations_dir: Path) -> None:
         response.headers["Cache-Control"] = "no-store"
         return response
 
+    _document_operations(app)
+
+
+def _document_operations(app: Flask) -> None:
+    """Describe /healthz, /readyz and /metrics in the OpenAPI document (tag "operations")."""
+    api = app.extensions.get("leerlijn_api")
+    if api is None:
+        return
+    rules = {rule.rule: rule for rule in app.url_map.iter_rules()}
+    problem = {
+        "description": "Not ready (the problem document says why)",
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+    default = {"$ref": "#/components/responses/DEFAULT_ERROR"}
+    status = {"type": "object", "properties": {"status": {"type": "string"}}}
+    api.spec.path(
+        rule=rules["/healthz"],
+        operations={
+            "get": {
+                "tags": ["operations"],
+                "summary": "The process answers (no database work): for load balancers.",
+                "responses": {
+                    "200": {
+                        "description": "Up",
+                        "content": {"application/json": {"schema": status}},
+                    },
+                    "default": default,
+                },
+            }
+        },
+    )
+    api.spec.path(
+        rule=rules["/readyz"],
+        operations={
+            "get": {
+                "tags": ["operations"],
+                "summary": "The database is reachable and its schema at the migrations' head.",
+                "responses": {
+                    "200": {
+                        "description": "Ready",
+                        "content": {"application/json": {"schema": status}},
+                    },
+                    "503": problem,
+                    "default": default,
+                },
+            }
+        },
+    )
+    api.spec.path(
+        rule=rules["/metrics"],
+        operations={
+            "get": {
+                "tags": ["operations"],
+                "summary": "Prometheus metrics (text exposition format), all workers added up.",
+                "responses": {
+                    "200": {
+                        "description": "Metrics",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    },
+                    "default": default,
+                },
+            }
+        },
+    )
+
 
 def _configure_structlog() -> None:
     """JSON lines through the standard library's ``leerlijn`` logger (stderr by default)."""
@@ -163,7 +229,7 @@ def _install_metrics(app: Flask) -> dict[str, Any]:
     """
     from prometheus_flask_exporter import PrometheusMetrics
 
-    multiprocess = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+    multiprocess = bool(app.config.get("PROMETHEUS_MULTIPROC_DIR"))
     registry = CollectorRegistry()
     exporter: Any
     if multiprocess:

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import base64
 import gzip
-import json
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -137,11 +135,19 @@ def database_counts(served: Served, institution: str) -> list[tuple[str, str, in
 
 
 def keys_of(served: Served, institution: str) -> list[str]:
-    """The status ("active", "rotated", …) of each key file of `institution`."""
-    folder = Path(served.env["LEERLIJN_INSTANCE_PATH"]) / "keys" / institution
-    return sorted(
-        json.loads(path.read_text(encoding="utf-8"))["status"] for path in folder.glob("*.json")
-    )
+    """The status ("active", "rotated", …) of each stored key of `institution`, read from the
+    service's database directly (keys live there, shared by every instance)."""
+    database_url = served.env["DATABASE_URL"]
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT status FROM issuer_keys WHERE institution = :institution"),
+                {"institution": institution},
+            )
+            return sorted(str(r[0]) for r in rows)
+    finally:
+        engine.dispose()
 
 
 def check_first_issue_race(served: Served) -> None:

@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
+from app.database_errors import database_unavailable
 from app.domain.access import AccessDenied, NotAuthenticated
 from app.domain.errors import (
     AchievementNotEarned,
@@ -175,10 +176,13 @@ def database_problem(error: OperationalError | InterfaceError) -> Response:
     """503 (problem document under /api, the error page elsewhere) when the database is gone.
 
     The pool drops the broken connection (``pool_pre_ping`` tests the next one before use), so
-    the service answers normally again as soon as the database is back.
+    the service answers normally again as soon as the database is back. Other database errors
+    (a statement that is wrong) stay internal errors (500).
     """
     from app.extensions import db
 
+    if not database_unavailable(error):
+        return internal_problem(error)
     try:
         db.session.rollback()
     except SQLAlchemyError:

@@ -8,13 +8,19 @@ Path requests reuse one built catalog and each learner's engine input per proces
 version moves (`CatalogCache`, `RecordCache`). The bumps are done by session events, so no
 write path can forget them: ORM flushes that touch such a row, and ORM-enabled bulk
 INSERT/UPDATE/DELETE statements (which bump every learner, not knowing whose rows changed).
+
+A registry bump updates the one ``registry_state`` row, whose row lock PostgreSQL then holds
+until the transaction ends: every other registry writer waits for it. A long transaction (a
+large import on PostgreSQL, `app.services.importer`) therefore puts its bumps off
+(`registry_bump_at_end`): one bump, made just before its commit.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Integer, event, insert, select, update
@@ -56,7 +62,50 @@ def current_version(session: Session) -> int:
     return session.scalar(select(RegistryStateRow.version).where(RegistryStateRow.id == 1)) or 0
 
 
+#: ``session.info`` keys: registry bumps are put off; one is owed.
+_DEFERRED = "leerlijn.registry_bump_deferred"
+_OWED = "leerlijn.registry_bump_owed"
+
+
+@contextmanager
+def registry_bump_at_end(session: Session) -> Iterator[None]:
+    """Put the registry bumps of `session`'s writes in this block off to one bump at the end.
+
+    The bump is made at the session's next commit (before it, in the same transaction) or at
+    the end of the block, whichever comes first; the ``registry_state`` row is thus locked
+    only from then until the commit, not while the block writes. The caches stay right: the
+    version moves in the transaction that changed the registry, as without the block. A
+    rollback in the block may leave a bump owed: then one bump too many is made (harmless).
+    """
+    session.info[_DEFERRED] = True
+    try:
+        yield
+        _pay_owed_bump(session)
+    finally:
+        session.info.pop(_DEFERRED, None)
+        session.info.pop(_OWED, None)
+
+
+def _pay_owed_bump(session: Session) -> None:
+    session.flush()  # its registry writes owe a bump too
+    if session.info.pop(_OWED, False):
+        _write_bump(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_before_commit(session: Session) -> None:
+    if session.info.get(_DEFERRED):
+        _pay_owed_bump(session)
+
+
 def _bump(session: Session) -> None:
+    if session.info.get(_DEFERRED):
+        session.info[_OWED] = True
+    else:
+        _write_bump(session)
+
+
+def _write_bump(session: Session) -> None:
     connection = session.connection()
     table = RegistryStateRow.__table__
     result = connection.execute(

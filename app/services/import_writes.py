@@ -6,9 +6,9 @@ bulk statements (`app.persistence.registry_bulk`), changed ones through the ORM
 (`app.persistence.registry_repository`), in the order their references need (institutions,
 units, EPAs, qualification rows, qualification links, outcome relations, prerequisites).
 
-A small import runs every step in one transaction; a large one commits step by step, so that
-no transaction holds the database for long, and undoes the written steps (newest first) when a
-later one fails (`app.services.importer`).
+A small import runs every step in one transaction, and so does a large one on PostgreSQL; on
+SQLite a large one commits step by step, so that no transaction holds the database for long,
+and undoes the written steps (newest first) when a later one fails (`app.services.importer`).
 """
 
 from __future__ import annotations

@@ -1,10 +1,17 @@
 """The all-or-nothing, idempotent registry import (`POST /api/import`, `flask import`, seed).
 
 Every import is validated whole before anything is written. A small one is then written in one
-transaction (`import_registry`); a large one step by step, each step its own short transaction,
-so that other writers are not held up (`import_registry_in_steps`, run as a job by
-``POST /api/import`` and with a progress bar by ``flask import``). What a large import wrote
-is undone when a later step fails, so an import is still all or nothing.
+transaction (`import_registry`); a large one step by step (`import_registry_in_steps`, run as a
+job by ``POST /api/import`` and with a progress bar by ``flask import``):
+
+* on PostgreSQL every step in one transaction, committed at the end: its row locks hold up no
+  other writer (but writers of the same rows), its registry version bump is put off to the
+  commit, and its progress is recorded beside it. A failure rolls it back, and so does a
+  killed process: nothing of it remains.
+* on SQLite each step in a short transaction of its own, resting between them, since one long
+  transaction would hold SQLite's one write lock, and so every other writer, for the whole
+  import. What it wrote is undone when a later step fails, so the import is still all or
+  nothing; a killed process leaves the steps it committed (import the document again).
 """
 
 from __future__ import annotations
@@ -34,11 +41,13 @@ from app.domain.rules import (
 from app.persistence import registry_repository as repo
 from app.persistence.audit import bind_principal
 from app.persistence.job_repository import JobInfo
+from app.persistence.versions import registry_bump_at_end
 from app.services import jobs
 from app.services.access import authorize
 from app.services.import_writes import (
     KINDS,
     ImportDocument,
+    ImportPlan,
     ImportReport,
     Step,
     as_imported,
@@ -69,7 +78,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: The kind of the jobs that large imports run as.
-IMPORT_JOB = "registry-import"
+IMPORT_JOB = jobs.REGISTRY_IMPORT
 
 #: Between two steps a large import rests as long as the step took, and at least this long:
 #: SQLite's busy handler retries a waiting writer every 100 ms, so back-to-back steps would
@@ -189,23 +198,30 @@ def import_registry_in_steps(
     unparsed: Mapping[str, AbstractSet[str]] | None = None,
     progress: Progress = _no_progress,
 ) -> ImportReport:
-    """Validate the whole `document`, then write it in steps of one short transaction each.
+    """Validate the whole `document`, then write it in steps: on PostgreSQL all in one
+    transaction, on SQLite each step in a short transaction of its own (`jobs.in_one_transaction`).
 
-    `progress` is called inside each step's transaction, before its commit (a job records its
-    progress there, so the record and the rows agree). Between steps the import rests as long
-    as the last step took (`MIN_REST_SECONDS` at least), so other writers get their turn.
+    On SQLite `progress` is called inside each step's transaction, before its commit (a job
+    records its progress there, so the record and the rows agree), and between steps the
+    import rests as long as the last step took (`MIN_REST_SECONDS` at least), so that other
+    writers get their turn. On PostgreSQL `progress` is given a second session on the same
+    engine after each step and committed at once, so that the progress is seen while the
+    import's transaction is still open.
 
     Raises
     ------
     InvalidData
         As `import_registry`; nothing is written.
     ImportInterrupted
-        When a step fails: the steps written before it are undone, newest first (the audit
-        trail keeps both the writes and their undoing). Its ``undone`` is False only when the
-        undoing failed too (something written meanwhile refers to the new items).
+        When a step fails. PostgreSQL: the transaction is rolled back, nothing is written.
+        SQLite: the steps written before it are undone, newest first (the audit trail keeps
+        both the writes and their undoing); ``undone`` is False only when the undoing failed
+        too (something written meanwhile refers to the new items).
     """
     _check(session, actor, document, field_errors, unparsed)
     plan = plan_import(session, document)
+    if jobs.in_one_transaction(session):
+        return _write_in_one_transaction(session, actor, plan, progress)
     session.commit()
     written: list[Step] = []
     done, rest = 0, 0.0
@@ -239,6 +255,42 @@ def import_registry_in_steps(
             undone=undone,
         ) from error
     return plan.report
+
+
+def _write_in_one_transaction(
+    session: Session, actor: Principal | None, plan: ImportPlan, progress: Progress
+) -> ImportReport:
+    """Write every step of `plan` in the session's transaction, commit; roll back on failure."""
+    done = 0
+    label = "the first step"
+    try:
+        with registry_bump_at_end(session):
+            for step in plan.steps:
+                label = step.label
+                _as(session, actor)
+                step.write(session)
+                session.flush()
+                done += step.items
+                _report_beside(session, progress, "writing", done, plan.total)
+            session.commit()
+    except Exception as error:
+        session.rollback()
+        log.exception("import step %r failed; the import is rolled back", label)
+        raise ImportInterrupted(
+            f"the import failed while writing {label} ({type(error).__name__}); it was rolled "
+            "back: nothing of it was written",
+            written=done,
+            total=plan.total,
+            undone=True,
+        ) from error
+    return plan.report
+
+
+def _report_beside(session: Session, progress: Progress, stage: str, done: int, total: int) -> None:
+    """Report progress through a short transaction of a second session on the same engine."""
+    with Session(session.get_bind().engine) as beside:
+        progress(beside, stage, done, total)
+        beside.commit()
 
 
 def _as(session: Session, actor: Principal | None) -> None:

@@ -1,9 +1,16 @@
 """Long-running jobs: recorded in the database, run in a thread of the process that accepted them.
 
 A job's state lives in the ``jobs`` table, so any worker answers ``GET /api/jobs/{id}``. The
-thread works with a session of its own and records its progress inside each step's
-transaction; the row's heartbeat moves with every step. A running job whose heartbeat is older
-than `stale_after_seconds` lost its process (a restart, a killed worker): it reads as failed.
+thread works with a session of its own and records its progress with every step; the row's
+heartbeat moves with it. A running job whose heartbeat is older than `stale_after_seconds`
+lost its process (a restart, a killed worker): it reads as failed.
+
+Where its progress is recorded depends on the database (`in_one_transaction`). On SQLite a job
+commits step by step (one long transaction would hold SQLite's one write lock, and so every
+writer, for the whole job) and records its progress inside each step's transaction: what a
+stopped job wrote stays. On PostgreSQL a large import (`ONE_TRANSACTION_KINDS`) writes in one
+transaction, whose row locks hold up no one else, and records its progress through short
+transactions of a second session beside it: stopped midway, it leaves nothing.
 
 Who may read a job: the principal who started it, and admins; to anyone else it does not
 exist. Creating, advancing and finishing a job are written with the starting principal bound,
@@ -27,12 +34,25 @@ from app.domain.errors import NotFound, RegistryError
 from app.persistence import job_repository as store
 from app.persistence.audit import bind_principal
 from app.persistence.job_repository import JobInfo
+from app.persistence.session_scope import working_in
 from app.services.access import require_principal
 
 log = logging.getLogger(__name__)
 
 #: What a job does: given its own session and a progress callback, it returns its result.
 Work = Callable[[Session, Callable[[Session, str, int, int], None]], dict[str, Any]]
+
+#: The kind of the jobs that large registry imports run as.
+REGISTRY_IMPORT = "registry-import"
+#: Kinds of job that write in one transaction where `in_one_transaction` holds.
+ONE_TRANSACTION_KINDS = frozenset({REGISTRY_IMPORT})
+
+
+def in_one_transaction(session: Session) -> bool:
+    """Whether a large write on `session`'s database is done in one transaction: on
+    PostgreSQL (row locks: other writers go on meanwhile), not on SQLite (its one write lock
+    would hold every other writer for as long as the transaction lasts)."""
+    return session.get_bind().dialect.name == "postgresql"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,14 +120,10 @@ def read_job(
     )
     silent = ((now or _now()) - job.heartbeat_at).total_seconds()
     if job.status == "running" and silent > stale_after_seconds:
-        again = (
-            "import the same document again to complete it (imports are idempotent)"
-            if "import" in job.kind
-            else "send the same batch again: rows already done are reported as such"
-        )
-        detail = (
-            f"the job stopped: its process has not reported for {silent:.0f} s "
-            f"(after {job.done} of {job.total} items were written). What it wrote stays; " + again
+        detail = f"the job stopped: its process has not reported for {silent:.0f} s " + (
+            _rolled_back(job)
+            if job.kind in ONE_TRANSACTION_KINDS and in_one_transaction(session)
+            else _kept(job)
         )
         return JobState(
             job.id,
@@ -123,6 +139,25 @@ def read_job(
     return state
 
 
+def _rolled_back(job: JobInfo) -> str:
+    """Why a stopped one-transaction job left nothing (the database rolled it back)."""
+    return (
+        f"({job.stage}: {job.done} of {job.total} items, in one transaction not committed). "
+        "Nothing of it was written: the database rolled the transaction back. "
+        "Import the same document again"
+    )
+
+
+def _kept(job: JobInfo) -> str:
+    """What a stopped step-by-step job left: the steps it committed."""
+    again = (
+        "import the same document again to complete it (imports are idempotent)"
+        if "import" in job.kind
+        else "send the same batch again: rows already done are reported as such"
+    )
+    return f"(after {job.done} of {job.total} items were written). What it wrote stays; " + again
+
+
 def run_job(
     session_factory: Callable[[], Session], job_id: str, actor: Principal, work: Work
 ) -> None:
@@ -136,7 +171,8 @@ def run_job(
     session = session_factory()
     try:
         try:
-            result = work(session, progress)
+            with working_in(session):
+                result = work(session, progress)
         except RegistryError as error:
             session.rollback()
             _finish(session, job_id, actor, "failed", failure(error))

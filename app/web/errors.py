@@ -9,6 +9,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.authentication import safe_next
+from app.database_errors import database_unavailable
 from app.domain.access import AccessDenied, NotAuthenticated
 from app.domain.errors import NotFound, RegistryError
 from app.web.blueprint import web
@@ -68,8 +69,10 @@ def unexpected_error(error: Exception) -> Response:
 
 @web.errorhandler(OperationalError)
 @web.errorhandler(InterfaceError)
-def database_unavailable(error: Exception) -> Response:
+def database_unavailable_page(error: Exception) -> Response:
     """The database did not answer: 503 (try again shortly), never a 500 page."""
+    if not database_unavailable(error):
+        return unexpected_error(error)
     log.warning("database unavailable on a page: %s", type(error).__name__)
     response = render_error(
         503, "De database van het register is even niet bereikbaar. Probeer het zo opnieuw."
