@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, send_from_directory
 
@@ -10,6 +11,9 @@ from app import clock
 from app.config import Config
 from app.extensions import db, migrate
 from app.instance_files import protect_instance_files
+
+if TYPE_CHECKING:
+    from app.adapters.key_sealing import KeySealer
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -56,13 +60,14 @@ def create_app(config: type[Config] = Config) -> Flask:
     from app.persistence.session_scope import current_session
 
     db.init_app(app)
+    sealer = KeySealer(app.config["LEERLIJN_KEY_ENCRYPTION_KEY"])
     app.extensions[request_context.PATH_CACHES_KEY] = versions.PathCaches()
     app.extensions[request_context.CREDENTIALS_KEY] = CredentialEnvironment(
         base_url=app.config["LEERLIJN_BASE_URL"],
         schemas_dir=app.config["SCHEMAS_DIR"],
         keys=DatabaseKeyStore(
             lambda: current_session(lambda: db.session),
-            KeySealer(app.config["LEERLIJN_KEY_ENCRYPTION_KEY"]),
+            sealer,
         ),
     )
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
@@ -80,7 +85,7 @@ def create_app(config: type[Config] = Config) -> Flask:
     from app.web import register_web
 
     install_audit_trail()
-    _configure_sessions(app)
+    _configure_sessions(app, sealer)
     register_error_handlers(app)
     register_authentication(app)
     register_api(app)
@@ -119,12 +124,12 @@ def _require_key_encryption_key(app: Flask) -> None:
         )
 
 
-def _configure_sessions(app: Flask) -> None:
+def _configure_sessions(app: Flask, sealer: KeySealer) -> None:
     """Session cookie: signed with the configured key, or the one every instance shares in the
-    database (app/session_secret.py)."""
+    database, sealed with `sealer` (app/session_secret.py)."""
     from app.session_secret import configure_session_secret
 
-    configure_session_secret(app)
+    configure_session_secret(app, sealer)
     if app.config.get("SESSION_COOKIE_SECURE") is None:
         app.config["SESSION_COOKIE_SECURE"] = app.config["LEERLIJN_BASE_URL"].startswith("https:")
 
@@ -155,9 +160,11 @@ def _protect_forms_and_limit_rates(app: Flask) -> None:
         deduct_when=lambda response: response.status_code == 401,
     )
     wallet_token_limit = limiter.limit(lambda: app.config["LEERLIJN_RATE_LIMIT_WALLET_TOKEN"])
+    wallet_nonce_limit = limiter.limit(lambda: app.config["LEERLIJN_RATE_LIMIT_WALLET_NONCE"])
     for endpoint, limit in (
         ("credentials.VerifyAction", verify_limit),
         ("oid4vci.token", wallet_token_limit),
+        ("oid4vci.nonce", wallet_nonce_limit),
         ("web.verify_submit", verify_limit),
         ("web.login_submit", login_limit),
     ):

@@ -101,6 +101,10 @@ class Config:
     LEERLIJN_RATE_LIMIT_WALLET_TOKEN: str = (
         os.environ.get("LEERLIJN_RATE_LIMIT_WALLET_TOKEN") or "30 per minute"
     )
+    #: OID4VCI nonces (each a database row) per client address (POST /oid4vci/nonce).
+    LEERLIJN_RATE_LIMIT_WALLET_NONCE: str = (
+        os.environ.get("LEERLIJN_RATE_LIMIT_WALLET_NONCE") or "60 per minute"
+    )
     #: Where the counters live: by default the app's database, shared by every instance
     #: (app/persistence/rate_limits.py); any Flask-Limiter storage URI (``redis://…``,
     #: ``memory://`` counts per process).
@@ -147,6 +151,7 @@ class TestConfig(Config):
     LEERLIJN_BASE_URL = "http://127.0.0.1:8000"
     LEERLIJN_DEFAULT_INSTITUTION = "MBO-ZW"
     LEERLIJN_RATE_LIMIT_WALLET_TOKEN = "30 per minute"
+    LEERLIJN_RATE_LIMIT_WALLET_NONCE = "60 per minute"
     #: Counters in memory: test apps come by the hundred, each on a fresh database; the tests
     #: of the shared counters start the real service (tests/test_two_instances.py).
     RATELIMIT_STORAGE_URI = "memory://"

@@ -208,3 +208,30 @@ def check_concurrent_status_changes(served: Served, revocations: int, suspension
     report = ok(served.request("POST", "/api/verify", revoked[0], token=None))
     assert report["verified"] is False
     assert [c["code"] for c in report["checks"] if c["check"] == "status"] == ["revoked"]
+
+
+def check_same_issue_race(served: Served, copies: int = 12) -> None:
+    """The same credential asked for `copies` times at once: one is minted, every answer
+    names it (issuing is idempotent also under concurrency, across workers and instances)."""
+    [learner] = new_school(served, "ROC-TWICE", 1)
+    answers = issue_all(served, "ROC-TWICE", [learner] * copies)
+    statuses = sorted(a.status for a in answers)
+    assert statuses == [200] * (copies - 1) + [201], [(a.status, a.text[:200]) for a in answers]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert stored_credentials(served, learner) == 1
+
+
+def stored_credentials(served: Served, learner: str) -> int:
+    """How many credentials the service's database holds for `learner`."""
+    database_url = served.env["DATABASE_URL"]
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as connection:
+            return int(
+                connection.execute(
+                    text("SELECT COUNT(*) FROM issued_credentials WHERE learner = :learner"),
+                    {"learner": learner},
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()

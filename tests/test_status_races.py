@@ -12,7 +12,11 @@ from collections.abc import Iterator
 import pytest
 
 from tests.served import Served, serve
-from tests.status_races import check_concurrent_status_changes, check_first_issue_race
+from tests.status_races import (
+    check_concurrent_status_changes,
+    check_first_issue_race,
+    check_same_issue_race,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -34,3 +38,7 @@ def test_sixteen_first_issues_of_a_new_school_make_one_key_and_one_list_each(
 
 def test_concurrent_revocations_and_suspensions_are_all_published(served: Served) -> None:
     check_concurrent_status_changes(served, revocations=40, suspensions=12)
+
+
+def test_the_same_credential_asked_for_at_once_is_minted_once(served: Served) -> None:
+    check_same_issue_race(served)

@@ -78,7 +78,7 @@ def wallet_error(error: WalletRequestRefused) -> Response:
 
 
 def too_many(error: TooManyRequests) -> Response:
-    """The token endpoint's rate limit, as an OAuth error (``slow_down``) with Retry-After."""
+    """The token and nonce endpoints' rate limit: an OAuth error (``slow_down``), Retry-After."""
     response = jsonify(
         {"error": "slow_down", "error_description": f"too many requests: {error.description}"}
     )
@@ -124,7 +124,7 @@ def _refusals(*statuses: int):  # type: ignore[no-untyped-def]
     }
 )
 @offers_blp.response(201, OfferCreatedSchema)
-def create_offer(credential_id: str) -> tuple[dict[str, str], int]:
+def create_offer(credential_id: str) -> tuple[dict[str, str], int, dict[str, str]]:
     """Offer the credential to a wallet: the QR code's URL and the PIN (shown this once).
 
     The learner it belongs to or staff of the issuing school; a credential may have several
@@ -133,7 +133,7 @@ def create_offer(credential_id: str) -> tuple[dict[str, str], int]:
     offer = oid4vci.create_offer(
         db.session, current_actor(), credential_environment(), credential_id
     )
-    return offer.as_dict(), 201
+    return offer.as_dict(), 201, {"Cache-Control": "no-store"}
 
 
 @blp.route("/.well-known/openid-credential-issuer", methods=["GET"])
@@ -177,7 +177,11 @@ def token() -> Response:
         raise InvalidRequest(f"the token request must be {FORM}")
     form = request.form
     answer = oid4vci.redeem_code(
-        db.session, form.get("grant_type"), form.get("pre-authorized_code"), form.get("tx_code")
+        db.session,
+        credential_environment(),
+        form.get("grant_type"),
+        form.get("pre-authorized_code"),
+        form.get("tx_code"),
     )
     return _no_store(jsonify(answer.as_dict()))
 
@@ -191,9 +195,11 @@ def token() -> Response:
     }
 )
 @blp.response(200, WalletNonceSchema)
+@_refusals(429)
 @public
 def nonce() -> Response:
-    """A fresh `c_nonce` for a key proof: single use, valid for 5 minutes."""
+    """A fresh `c_nonce` for a key proof: single use, valid for 5 minutes. Requests per client
+    address are rate limited (429)."""
     return _no_store(jsonify({"c_nonce": oid4vci.issue_nonce(db.session)}))
 
 

@@ -54,7 +54,10 @@ QUALIFICATION_MEMBERS = {
 }
 RELATION_MEMBERS = {"type": "relationType", "reason": "reason"}
 
-UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+#: An identifier the registry keeps: exactly a UUID (used with ``fullmatch``).
+UUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+#: The longest ``uri`` the registry keeps (``case_identifiers.uri``, String(600)).
+LONGEST_URI = 600
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -290,8 +293,11 @@ def _node_key(node: tuple[str, str, int]) -> str:
 
 def _keep(found: CaseImport, key: str, node: Mapping[str, Any], where: str) -> None:
     identifier = node["identifier"]
-    if not UUID_PATTERN.match(identifier):
+    if not UUID_PATTERN.fullmatch(identifier):
         found.error(f"{where}/identifier", "must be a UUID (8-4-4-4-12 hexadecimal digits)")
+        return
+    if len(node["uri"]) > LONGEST_URI:
+        found.error(f"{where}/uri", f"longer than {LONGEST_URI} characters")
         return
     found.identifiers[key] = KeptIdentifier(identifier, node["uri"])
     found.sources[key] = where

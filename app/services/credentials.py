@@ -38,6 +38,8 @@ from app.persistence import credential_repository as store
 from app.persistence import learner_repository as records
 from app.persistence import registry_repository as repo
 from app.persistence.credential_repository import IssuedCredential
+from app.persistence.locks import creation_lock
+from app.persistence.models.credentials import IssuedCredentialRow
 from app.services import status
 from app.services.access import authorize
 from app.services.holder_identity import holder_facts
@@ -133,7 +135,7 @@ def issue_credential(
     checked = check_issue(session, actor, env, learner_id, achievement)
     if checked.held is not None:
         return checked.held, False
-    return mint_credential(session, env, checked), True
+    return _mint_unless_held(session, env, checked, commit=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +188,32 @@ def check_issue(
 def mint_credential(
     session: Session, env: CredentialEnvironment, checked: IssueCheck, *, commit: bool = True
 ) -> IssuedCredential:
-    """Sign and store the credential `checked` allows; ``commit=False``: the caller commits."""
+    """Sign and store the credential `checked` allows; ``commit=False``: the caller commits.
+
+    When the same credential was issued meanwhile (another request, another instance), that
+    one is returned and nothing is minted.
+    """
+    return _mint_unless_held(session, env, checked, commit=commit)[0]
+
+
+def _mint_unless_held(
+    session: Session, env: CredentialEnvironment, checked: IssueCheck, *, commit: bool
+) -> tuple[IssuedCredential, bool]:
+    """Mint under a lock named after learner and achievement, after looking again for one held:
+    two requests that both found none cannot both mint (issuing stays idempotent)."""
+    learner_id, kind, code = checked.learner.id, checked.kind, checked.code
+    creation_lock(session, IssuedCredentialRow, f"credential:{learner_id}:{kind}:{code}")
+    held = next(
+        (c for c in store.held_for(session, learner_id, kind, code) if _key_is_live(env, c)), None
+    )
+    if held is not None:
+        return held, False
+    return _mint(session, env, checked, commit), True
+
+
+def _mint(
+    session: Session, env: CredentialEnvironment, checked: IssueCheck, commit: bool
+) -> IssuedCredential:
     build = {"unit": _unit_credential, "epa": _epa_credential, "qualification": _diploma_credential}
     learner = checked.learner
     institution = repo.get_institution(session, learner.institution)

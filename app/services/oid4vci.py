@@ -5,8 +5,12 @@ school) makes an offer; the wallet fetches it, trades the code and PIN for an ac
 gets a ``c_nonce``, and asks for the credential with a key proof JWT signed by its did:key.
 It receives the issued credential bound to that DID (`app.services.wallet_delivery`).
 
-Secrets are stored only hashed (the PIN, the access token); the pre-authorized code is stored
-as it is, because the offer document must carry it. "Now" is `app.clock.now`.
+Nothing stored gives a live offer away: the offer's row id is a SHA-256 prefix of the random id
+in its URL (as for VC-API exchanges), the pre-authorized code is an HMAC of that URL id under a
+server key (computed when the offer document is served; only its SHA-256 is stored), the PIN is
+stored as an HMAC under another server key, the access token as its SHA-256. The server keys
+come from ``LEERLIJN_KEY_ENCRYPTION_KEY`` (`app.adapters.key_sealing.KeySealer.derive`).
+"Now" is `app.clock.now`.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from app.domain.credentials.oid4vci import (
 from app.domain.errors import NotFound
 from app.persistence import oid4vci_repository as store
 from app.persistence.audit import bind_principal
+from app.persistence.key_repository import DatabaseKeyStore
 from app.persistence.models.wallets import WalletOfferRow
 from app.services.access import authorize
 from app.services.wallet_delivery import (
@@ -57,6 +62,8 @@ __all__ = [
 ]
 
 ACCESS_TOKEN_SALT = "oid4vci-access-token"
+CODE_KEY_LABEL = "oid4vci-code"
+PIN_KEY_LABEL = "oid4vci-pin"
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -104,8 +111,16 @@ def authorization_server_metadata(env: CredentialEnvironment) -> dict[str, Any]:
     return rules.authorization_server_metadata(env.base_url)
 
 
-def offer_uri(base_url: str, offer_id: str) -> str:
-    return f"{base_url}/oid4vci/offers/{offer_id}"
+def offer_uri(base_url: str, url_id: str) -> str:
+    return f"{base_url}/oid4vci/offers/{url_id}"
+
+
+def _server_key(env: CredentialEnvironment, label: str) -> bytes:
+    """A server secret for `label`, derived from the key encryption key of the key store."""
+    keys = env.issuers.keys
+    if not isinstance(keys, DatabaseKeyStore):
+        raise TypeError("OID4VCI offers need the database key store (its sealer's key)")
+    return keys.sealer.derive(label)
 
 
 def create_offer(
@@ -125,7 +140,9 @@ def create_offer(
     )
     actor = authorize(session, actor, "credential.offer", target)
     require_deliverable(env, credential)
-    offer_id = secrets.token_urlsafe(24)
+    url_id = secrets.token_urlsafe(24)
+    offer_id = rules.offer_key(url_id)
+    code = rules.pre_authorized_code(_server_key(env, CODE_KEY_LABEL), url_id)
     tx_code = rules.new_tx_code(secrets.randbelow)
     created_at = clock.now().replace(microsecond=0)
     expires_at = created_at + rules.OFFER_LIFETIME
@@ -134,8 +151,8 @@ def create_offer(
         WalletOfferRow(
             id=offer_id,
             credential=credential.id,
-            pre_authorized_code=secrets.token_urlsafe(32),
-            tx_code_hash=rules.hash_secret(tx_code, offer_id),
+            pre_authorized_code=rules.code_digest(code),
+            tx_code_hash=rules.tx_code_hash(_server_key(env, PIN_KEY_LABEL), offer_id, tx_code),
             created_by=actor.id,
             created_at=created_at,
             expires_at=expires_at,
@@ -143,20 +160,23 @@ def create_offer(
         ),
     )
     session.commit()
-    uri = offer_uri(env.base_url, offer_id)
+    uri = offer_uri(env.base_url, url_id)
     return OfferCreated(uri, rules.offer_url(uri), tx_code, expires_at)
 
 
-def offer_document(session: Session, env: CredentialEnvironment, offer_id: str) -> dict[str, Any]:
-    """The Credential Offer behind a ``credential_offer_uri`` (while it can be redeemed)."""
-    offer = store.get_offer(session, offer_id)
+def offer_document(session: Session, env: CredentialEnvironment, url_id: str) -> dict[str, Any]:
+    """The Credential Offer behind a ``credential_offer_uri`` ending in `url_id` (while it can
+    be redeemed), with the pre-authorized code computed afresh."""
+    offer = store.get_offer(session, rules.offer_key(url_id))
     if offer is None or offer.redeemed_at is not None or offer.expires_at <= clock.now():
         raise UnknownOffer("no such offer, or it expired or was used: ask for a new one")
-    return rules.credential_offer(env.base_url, offer.pre_authorized_code)
+    code = rules.pre_authorized_code(_server_key(env, CODE_KEY_LABEL), url_id)
+    return rules.credential_offer(env.base_url, code)
 
 
 def redeem_code(
     session: Session,
+    env: CredentialEnvironment,
     grant_type: str | None,
     pre_authorized_code: str | None,
     tx_code: str | None,
@@ -174,7 +194,7 @@ def redeem_code(
         raise UnsupportedGrantType(f"only the grant type {rules.PRE_AUTHORIZED_GRANT} is supported")
     if not pre_authorized_code:
         raise InvalidRequest("pre-authorized_code is required")
-    offer = store.offer_by_code_locked(session, pre_authorized_code)
+    offer = store.offer_by_code_locked(session, rules.code_digest(pre_authorized_code))
     now = clock.now()
     if offer is None or offer.expires_at <= now:
         raise InvalidGrant("the pre-authorized code is unknown or has expired")
@@ -187,7 +207,8 @@ def redeem_code(
     if not tx_code:
         raise InvalidGrant("the PIN (tx_code) is missing")
     bind_principal(session, wallet_principal(offer.id, credential))
-    if not rules.tx_code_matches(offer.tx_code_hash, offer.id, tx_code):
+    pin_key = _server_key(env, PIN_KEY_LABEL)
+    if not rules.tx_code_matches(offer.tx_code_hash, pin_key, offer.id, tx_code):
         offer.failed_attempts += 1
         session.commit()
         raise InvalidGrant("the PIN (tx_code) is wrong")

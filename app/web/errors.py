@@ -63,6 +63,15 @@ def registry_error(error: RegistryError) -> Response:
 
 @web.errorhandler(Exception)
 def unexpected_error(error: Exception) -> Response:
+    if isinstance(error, RuntimeError) and "secret key is required" in str(error):
+        # No session secret yet (app/session_secret.py: the database is unreachable, or its
+        # sealed secret cannot be opened): a form cannot be protected now, so not now.
+        log.warning("a page with a form was asked for while no session secret is available")
+        response = render_error(
+            503, "Inloggen en formulieren werken even niet. Probeer het zo opnieuw."
+        )
+        response.headers["Retry-After"] = "5"
+        return response
     log.exception("unhandled error on a page", exc_info=error)
     return render_error(500)
 

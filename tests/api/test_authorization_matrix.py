@@ -444,6 +444,7 @@ def _open_offer(world: World) -> None:
 
 def _wallet_ready(world: World) -> None:
     """An access token of a fresh offer and a credential request with a live key proof."""
+    from app.request_context import CREDENTIALS_KEY
     from app.services import oid4vci
     from tests.api.test_oid4vci import CONFIGURATION, Wallet
 
@@ -451,6 +452,7 @@ def _wallet_ready(world: World) -> None:
     token = world.service(
         lambda: oid4vci.redeem_code(
             db.session,
+            world.app.extensions[CREDENTIALS_KEY],
             "urn:ietf:params:oauth:grant-type:pre-authorized_code",
             world.values["offer_code"],
             world.values["offer_pin"],

@@ -210,6 +210,27 @@ def test_registry_rules_are_reported_with_pointers_into_the_package(
     assert counts(empty) == before
 
 
+def test_an_identifier_that_is_not_exactly_a_uuid_and_a_too_long_uri_are_refused(
+    exported: dict[str, Any], empty: Flask
+) -> None:
+    """Both would not fit their columns (String(36), String(600)): 422, never a 500."""
+    other = signed_in(admin_client(empty))
+    before = counts(empty)
+    broken = copy.deepcopy(exported)
+    old = broken["CFItems"][2]["identifier"]
+    broken["CFItems"][2]["identifier"] = old + "\n"  # 37 characters, `$` would let it pass
+    for association in broken["CFAssociations"]:
+        for end in ("originNodeURI", "destinationNodeURI"):
+            if association[end]["identifier"] == old:
+                association[end]["identifier"] = old + "\n"
+    broken["CFItems"][3]["uri"] = "https://elders.example/" + "x" * 578  # 601 characters
+    broken["CFDocument"]["uri"] = "https://elders.example/" + "d" * 577  # 600: kept
+    problem = assert_problem(other.post("/api/import", json=broken), 422)
+    assert pointers(problem) == ["/CFItems/2/identifier", "/CFItems/3/uri"]
+    assert "UUID" in problem["errors"][0]["message"] and "600" in problem["errors"][1]["message"]
+    assert counts(empty) == before
+
+
 def test_what_is_not_a_case_package_is_refused(client: FlaskClient) -> None:
     problem = assert_problem(client.post("/api/import?format=case", json={"units": []}), 422)
     assert "/CFDocument" in pointers(problem)

@@ -9,6 +9,8 @@ sleeping. One seeded app serves the module; each test takes offers of its own.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,6 +113,7 @@ def oauth_error(response: Any, status: int, error: str) -> Document:
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     application = make_seeded_app(tmp_path_factory.mktemp("oid4vci") / "keys")
     application.config["LEERLIJN_RATE_LIMIT_WALLET_TOKEN"] = "10000 per minute"
+    application.config["LEERLIJN_RATE_LIMIT_WALLET_NONCE"] = "10000 per minute"
     api = admin_client(application)
     answer = api.post("/api/institutions", json={"code": "MBO-B", "name": "ROC B", "kind": "mbo"})
     assert answer.status_code == 201, answer.get_data(as_text=True)
@@ -239,6 +242,12 @@ def test_an_offer_holds_the_qr_payload_and_a_six_digit_pin(
     assert offer["tx_code"] not in response.get_data(as_text=True)
 
 
+def test_the_offer_with_its_pin_is_not_cached(learner: FlaskClient, issued: Document) -> None:
+    response = learner.post(f"/api/credentials/{credential_key(issued)}/offer")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 def test_the_learner_and_staff_of_the_issuing_school_may_offer_others_not(
     app: Flask, issued: Document, l5: str, api: FlaskClient
 ) -> None:
@@ -317,6 +326,7 @@ def test_a_wallet_receives_the_credential_bound_to_its_did(
 def test_the_delivery_is_audited_as_the_wallet_and_the_offer_as_its_maker(
     offer: Document, issued: Document, wallet_client: FlaskClient, api: FlaskClient, l5: str
 ) -> None:
+    code = code_of(wallet_client, offer)
     token = access_token(wallet_client, offer)
     assert (
         ask_credential(wallet_client, token, Wallet().proof(nonce(wallet_client))).status_code
@@ -324,13 +334,46 @@ def test_the_delivery_is_audited_as_the_wallet_and_the_offer_as_its_maker(
     )
     entries = api.get(f"/api/audit?entity=credential&id={credential_key(issued)}&limit=500")
     items = entries.get_json()["items"]
-    offer_id = offer["credential_offer_uri"].rsplit("/", 1)[1]
+    url_id = offer["credential_offer_uri"].rsplit("/", 1)[1]
+    row_id = hashlib.sha256(url_id.encode()).hexdigest()[:40]
     made = [e for e in items if e["part"] == "wallet-offer" and e["action"] == "create"]
     assert made and all(e["actor"].startswith("token:") for e in made)
     delivered = [e for e in items if e["part"] == "wallet-delivery"]
-    assert any(e["actor"] == f"wallet:{offer_id}" for e in delivered), delivered
+    assert any(e["actor"] == f"wallet:{row_id}" for e in delivered), delivered
     text = str(items)
     assert offer["tx_code"] not in text and token not in text
+    # nothing in the trail opens the offer: neither its URL id nor its code
+    assert url_id not in text and code not in text
+
+
+def test_a_stolen_offer_row_gives_neither_the_code_nor_the_pin(
+    app: Flask, offer: Document, wallet_client: FlaskClient
+) -> None:
+    from app.adapters.key_sealing import KeySealer
+    from app.extensions import db
+    from app.persistence.models.wallets import WalletOfferRow
+
+    url_id = offer["credential_offer_uri"].rsplit("/", 1)[1]
+    code, pin = code_of(wallet_client, offer), offer["tx_code"]
+    with app.app_context():
+        rows = db.session.query(WalletOfferRow).all()
+        assert all(url_id not in (r.id, r.pre_authorized_code) for r in rows)
+        assert all(code not in (r.id, r.pre_authorized_code, r.tx_code_hash) for r in rows)
+        row = db.session.get(WalletOfferRow, hashlib.sha256(url_id.encode()).hexdigest()[:40])
+        assert row is not None
+        stored_code, stored_pin, row_id = row.pre_authorized_code, row.tx_code_hash, row.id
+    assert stored_code == hashlib.sha256(code.encode()).hexdigest()
+    # the PIN hash cannot be recomputed from the row alone (10^6 PINs would take milliseconds)
+    candidates = (f"{row_id}:{pin}", f"{pin}:{row_id}", pin, f"{url_id}:{pin}")
+    assert stored_pin not in {hashlib.sha256(c.encode()).hexdigest() for c in candidates}
+
+    def keyed(sealer: KeySealer) -> str:
+        key = sealer.derive("oid4vci-pin")
+        return hmac.new(key, f"{row_id}:{pin}".encode(), hashlib.sha256).hexdigest()
+
+    assert keyed(KeySealer("another server's key")) != stored_pin
+    server = KeySealer(app.config["LEERLIJN_KEY_ENCRYPTION_KEY"])
+    assert keyed(server) == stored_pin  # with the server's key it can be checked
 
 
 # --- the token endpoint -----------------------------------------------------------------------
@@ -372,6 +415,20 @@ def test_token_requests_are_rate_limited_per_client(
     finally:
         app.config["LEERLIJN_RATE_LIMIT_WALLET_TOKEN"] = "10000 per minute"
     assert ask_token(wallet_client, code, offer["tx_code"]).status_code == 200
+
+
+def test_nonce_requests_are_rate_limited_per_client(app: Flask, wallet_client: FlaskClient) -> None:
+    app.config["LEERLIJN_RATE_LIMIT_WALLET_NONCE"] = "3 per minute"
+    try:
+        for _ in range(3):
+            nonce(wallet_client)
+        limited = wallet_client.post("/oid4vci/nonce")
+        oauth_error(limited, 429, "slow_down")
+        assert int(limited.headers["Retry-After"]) > 0
+        assert limited.headers["Cache-Control"] == "no-store"
+    finally:
+        app.config["LEERLIJN_RATE_LIMIT_WALLET_NONCE"] = "10000 per minute"
+    nonce(wallet_client)
 
 
 def test_an_expired_code_is_invalid_grant(
@@ -441,6 +498,10 @@ def test_a_nonce_is_single_use_and_short_lived(
     token = access_token(wallet_client, second)
     oauth_error(ask_credential(wallet_client, token, wallet.proof(used)), 400, "invalid_nonce")
     oauth_error(ask_credential(wallet_client, token, wallet.proof("made-up")), 400, "invalid_nonce")
+    # nonces that cannot be ours are refused before the database sees them
+    for odd in ("n\x00x", "x" * 65, "caf\u00e9", "tab\there"):
+        response = ask_credential(wallet_client, token, wallet.proof(odd))
+        oauth_error(response, 400, "invalid_nonce")
     shift_clock(minutes=-6)  # a nonce handed out six minutes ago has expired
     stale = nonce(wallet_client)
     shift_clock(minutes=0)

@@ -21,17 +21,18 @@ from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import create_engine, func, select
 
 from app import create_app
+from app.adapters.key_sealing import KeySealer
 from app.config import TestConfig
 from app.extensions import db
 from app.persistence import rate_limits
 from app.persistence.models.service_state import RateLimitCounterRow, ServiceSecretRow
 from app.persistence.rate_limits import DatabaseStorage
-from app.session_secret import SESSION_SECRET
+from app.session_secret import SESSION_SECRET, open_sealed
 
 TABLE = RateLimitCounterRow.__table__
 
 
-def file_config(database: Path, instance: Path) -> type[TestConfig]:
+def file_config(database: Path, instance: Path, kek: str | None = None) -> type[TestConfig]:
     return type(
         "FileConfig",
         (TestConfig,),
@@ -40,6 +41,7 @@ def file_config(database: Path, instance: Path) -> type[TestConfig]:
             "LEERLIJN_INSTANCE_PATH": instance,
             "RATELIMIT_STORAGE_URI": "leerlijn+sql://",
             "SECRET_KEY": None,
+            "LEERLIJN_KEY_ENCRYPTION_KEY": kek,
         },
     )
 
@@ -226,12 +228,49 @@ def test_an_unreadable_database_gives_no_session_until_it_answers(
     with engine.begin() as connection:
         connection.exec_driver_sql("ALTER TABLE away RENAME TO service_secrets")
     found = secret_of(application)
+    assert found == open_sealed(KeySealer(None), stored_secret(database_url))
+    engine.dispose()
+    dispose(application)
+
+
+def stored_secret(database_url: str) -> str:
+    """What ``service_secrets`` holds for the session secret."""
+    engine = create_engine(database_url)
     with engine.connect() as connection:
         stored = connection.execute(
             select(ServiceSecretRow.__table__.c.value).where(
                 ServiceSecretRow.__table__.c.name == SESSION_SECRET
             )
         ).scalar_one()
-    assert found == stored
     engine.dispose()
-    dispose(application)
+    return str(stored)
+
+
+def test_the_database_holds_the_secret_sealed_and_another_kek_cannot_use_it(
+    tmp_path: Path, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    database = Path(database_url.removeprefix("sqlite:///"))
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "secret_key").write_text("an-earlier-secret\n", encoding="ascii")
+    ours = create_app(file_config(database, tmp_path / "old", kek="our key encryption key"))
+    secret = secret_of(ours)
+    assert secret == "an-earlier-secret"
+    stored = stored_secret(database_url)
+    assert secret not in stored and len(stored) <= 200  # fits String(200)
+    assert open_sealed(KeySealer("our key encryption key"), stored) == secret
+    # a pg_dump with the development key (or any other) cannot open it ...
+    with pytest.raises(RuntimeError, match="cannot be opened"):
+        open_sealed(KeySealer(None), stored)
+    # ... and an instance with another key serves, but gives no session, and says why, once
+    theirs = create_app(file_config(database, tmp_path / "theirs", kek="another key"))
+    with caplog.at_level("ERROR", logger="app.session_secret"), theirs.test_client() as client:
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/healthz").status_code == 200
+    refusals = [r for r in caplog.records if "no page sessions" in r.getMessage()]
+    assert len(refusals) == 1 and "LEERLIJN_KEY_ENCRYPTION_KEY" in refusals[0].getMessage()
+    assert not theirs.secret_key
+    login = theirs.test_client().get("/login", headers={"Accept": "text/html"})
+    assert login.status_code == 503 and login.headers["Retry-After"] == "5"  # not a 500
+    assert stored_secret(database_url) == stored  # not replaced by the other instance
+    dispose(ours)
+    dispose(theirs)

@@ -2,8 +2,9 @@
 
 The documents a wallet reads (the credential issuer's and the authorization server's metadata,
 a credential offer), the PIN (``tx_code``) rules, and the checks of a key proof JWT's header and
-claims once its signature is verified (`app.adapters.proof_jwt`). Pure: no clock, no randomness
-and no storage of its own; the callers pass "now" and a source of random numbers.
+claims once its signature is verified (`app.adapters.proof_jwt`). Pure: no clock, no randomness,
+no keys and no storage of its own; the callers pass "now", a source of random numbers and the
+server keys that make an offer's code and PIN hash.
 
 Lifetimes (see README, "Wallets: OID4VCI"): an offer and its pre-authorized code live
 :data:`OFFER_LIFETIME`, an access token :data:`ACCESS_TOKEN_LIFETIME` and is good for one
@@ -13,6 +14,7 @@ credential request, a ``c_nonce`` :data:`NONCE_LIFETIME` and is good for one pro
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -46,12 +48,16 @@ __all__ = [
     "WalletRequestRefused",
     "authorization_server_metadata",
     "check_proof",
+    "code_digest",
     "credential_issuer_metadata",
     "credential_offer",
     "hash_secret",
     "new_tx_code",
+    "offer_key",
     "offer_url",
+    "pre_authorized_code",
     "read_credential_request",
+    "tx_code_hash",
     "tx_code_matches",
 ]
 
@@ -67,6 +73,8 @@ OFFER_LIFETIME = dt.timedelta(minutes=15)
 ACCESS_TOKEN_LIFETIME = dt.timedelta(minutes=5)
 NONCE_LIFETIME = dt.timedelta(minutes=5)
 MAX_PIN_ATTEMPTS = 5
+#: The longest ``c_nonce`` a proof may carry (ours are 43 characters; the column holds 64).
+MAX_NONCE_LENGTH = 64
 #: How far a proof's ``iat`` may lie in the future (clocks differ) or in the past (a proof
 #: made for a nonce cannot be older than the nonce itself).
 CLOCK_SKEW = dt.timedelta(seconds=60)
@@ -280,20 +288,76 @@ def hash_secret(secret: str, salt: str = "") -> str:
     return hashlib.sha256(f"{salt}:{secret}".encode()).hexdigest()
 
 
-def tx_code_matches(stored_hash: str, salt: str, given: str | None) -> bool:
+def offer_key(url_id: str) -> str:
+    """The stored id of the offer whose ``credential_offer_uri`` ends in `url_id`: a SHA-256
+    prefix, so neither the database nor the audit trail holds a live offer's URL.
+
+    Examples
+    --------
+    >>> len(offer_key("abc")), offer_key("abc") == offer_key("abd")
+    (40, False)
+    """
+    return hashlib.sha256(url_id.encode("utf-8")).hexdigest()[:40]
+
+
+def pre_authorized_code(code_key: bytes, url_id: str) -> str:
+    """The pre-authorized code of the offer `url_id`: base64url HMAC-SHA256 under `code_key`
+    (a server secret), computed when the offer document is served and never stored.
+
+    Examples
+    --------
+    >>> code = pre_authorized_code(b"k" * 32, "x1")
+    >>> len(code), code == pre_authorized_code(b"j" * 32, "x1")
+    (43, False)
+    """
+    mac = hmac.new(code_key, url_id.encode("utf-8"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
+
+
+def code_digest(code: str) -> str:
+    """What is stored of a pre-authorized code (SHA-256, hex): the token endpoint's lookup.
+
+    Examples
+    --------
+    >>> len(code_digest("abc")), code_digest("abc") == code_digest("abd")
+    (64, False)
+    """
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+def tx_code_hash(pin_key: bytes, offer: str, tx_code: str) -> str:
+    """What is stored of an offer's PIN: HMAC-SHA256 (hex) under `pin_key` (a server secret)
+    of the offer's stored id and the PIN. Without the key a stolen row gives no PIN away.
+
+    Examples
+    --------
+    >>> len(tx_code_hash(b"k" * 32, "o1", "123456"))
+    64
+    >>> tx_code_hash(b"k" * 32, "o1", "1") == tx_code_hash(b"k" * 32, "o2", "1")
+    False
+    """
+    message = f"{offer}:{tx_code}".encode()
+    return hmac.new(pin_key, message, hashlib.sha256).hexdigest()
+
+
+def tx_code_matches(stored_hash: str, pin_key: bytes, offer: str, given: str | None) -> bool:
     """Whether `given` is the PIN whose hash is `stored_hash`, compared in constant time.
 
     Examples
     --------
-    >>> stored = hash_secret("123456", "o1")
-    >>> tx_code_matches(stored, "o1", "123456"), tx_code_matches(stored, "o1", "654321")
-    (True, False)
-    >>> tx_code_matches(stored, "o1", None), tx_code_matches(stored, "o1", "")
+    >>> stored = tx_code_hash(b"k" * 32, "o1", "123456")
+    >>> tx_code_matches(stored, b"k" * 32, "o1", "123456")
+    True
+    >>> tx_code_matches(stored, b"k" * 32, "o1", "654321")
+    False
+    >>> tx_code_matches(stored, b"j" * 32, "o1", "123456")
+    False
+    >>> tx_code_matches(stored, b"k" * 32, "o1", None), tx_code_matches(stored, b"k" * 32, "o1", "")
     (False, False)
     """
     if not given:
         return False
-    return hmac.compare_digest(stored_hash, hash_secret(given, salt))
+    return hmac.compare_digest(stored_hash, tx_code_hash(pin_key, offer, given))
 
 
 # --- the key proof ----------------------------------------------------------------------------
@@ -312,6 +376,9 @@ def check_proof(
     InvalidProof
         ``typ`` is not :data:`PROOF_TYP`, ``alg`` not EdDSA, ``kid`` not a did:key
         verification method, ``aud`` not `issuer`, ``iat`` missing or out of time, no nonce.
+    InvalidNonce
+        A nonce that cannot be ours: longer than :data:`MAX_NONCE_LENGTH` or not printable
+        ASCII (a NUL byte never reaches the database).
 
     Examples
     --------
@@ -345,6 +412,8 @@ def check_proof(
     nonce = claims.get("nonce")
     if not isinstance(nonce, str) or not nonce:
         raise InvalidProof("the proof has no nonce: get one from the nonce endpoint")
+    if len(nonce) > MAX_NONCE_LENGTH or not (nonce.isascii() and nonce.isprintable()):
+        raise InvalidNonce("the c_nonce is not one of ours: get a fresh one")
     return holder, nonce
 
 
