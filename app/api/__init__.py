@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http
+from typing import Any
 
 from flask import Flask, request
 from flask_smorest import Api
@@ -123,6 +124,15 @@ def _parsed_json() -> object:
         return None
 
 
+def null_only_alternative(self: Any, field: Any, ret: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """A nullable nested object is documented (OpenAPI 3.0) as ``anyOf: [$ref, {type: object,
+    nullable: true}]``, whose second branch admits ANY object; narrow it to null only."""
+    for branch in ret.get("anyOf", []):
+        if branch == {"type": "object", "nullable": True}:
+            branch["enum"] = [None]
+    return {}
+
+
 def register_api(app: Flask) -> None:
     from app.api import (
         access,
@@ -143,6 +153,7 @@ def register_api(app: Flask) -> None:
     )
 
     api = LeerlijnApi(app, spec_kwargs={"info": {"description": "Leerlijn registry API"}})
+    api.ma_plugin.converter.add_attribute_function(null_only_alternative)
     for name, schema in DOCUMENTED_SCHEMAS.items():
         api.spec.components.schema(name, schema=schema)
     app.before_request(guard_json_body)

@@ -80,3 +80,14 @@ class ProblemSchema(Schema):
             "elective_hours) what the learner still lacks"
         ),
     )
+    database = fields.String(
+        metadata=doc("not-ready (/readyz): 'reachable' or 'unreachable'"),
+    )
+    revision = fields.String(
+        allow_none=True,
+        metadata=doc("not-ready (/readyz): the database schema's migration revision, if any"),
+    )
+    expected_revision = fields.String(
+        allow_none=True,
+        metadata=doc("not-ready (/readyz): the newest migration this version ships"),
+    )
