@@ -36,7 +36,7 @@ from tests.load_clients import (
     wait_until,
     worker_pids,
 )
-from tests.postgres.conftest import PostgresServer, find_bindir, in_ci, running_cluster
+from tests.postgres.conftest import PostgresServer, own_cluster
 from tests.served import Served, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -54,14 +54,7 @@ OUTCOMES = ("AV:NL-3F", "AV:REK-3F", "AV:EN-B1A2", "KD:K0210", "VP:P2-K1-W1")
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[PostgresServer]:
     """A PostgreSQL cluster for this module alone (its last test stops and starts it)."""
-    bindir = find_bindir()
-    if bindir is None:
-        message = "no PostgreSQL server binaries (initdb, pg_ctl); see tests/postgres/conftest.py"
-        if in_ci():
-            pytest.fail(f"CI is set, so the PostgreSQL tests must run: {message}", pytrace=False)
-        pytest.skip(message)
-    with running_cluster(bindir) as server:
-        yield server
+    yield from own_cluster()
 
 
 @pytest.fixture(scope="module")

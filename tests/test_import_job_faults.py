@@ -29,7 +29,7 @@ from tests.load_clients import (
     wait_until,
     worker_pids,
 )
-from tests.postgres.conftest import PostgresServer, find_bindir, in_ci, running_cluster
+from tests.postgres.conftest import PostgresServer, own_cluster
 from tests.served import Served, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -47,14 +47,7 @@ JOB_SECONDS = 120.0
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[PostgresServer]:
     """A PostgreSQL cluster for this module alone (a killed worker's backend goes with it)."""
-    bindir = find_bindir()
-    if bindir is None:
-        message = "no PostgreSQL server binaries (initdb, pg_ctl); see tests/postgres/conftest.py"
-        if in_ci():
-            pytest.fail(f"CI is set, so the PostgreSQL tests must run: {message}", pytrace=False)
-        pytest.skip(message)
-    with running_cluster(bindir) as server:
-        yield server
+    yield from own_cluster()
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.api.test_oid4vci import CONFIGURATION, PRE_AUTHORIZED_GRANT, Wallet
-from tests.postgres.conftest import PostgresServer, find_bindir, in_ci, running_cluster
+from tests.postgres.conftest import PostgresServer, own_cluster
 from tests.served import BIN, PROJECT_ROOT, Response, Served, serve
 from tests.status_races import at_once, credential_key, issue_all, new_school, ok, status_bits
 
@@ -48,14 +48,7 @@ PASSWORD = "twee instanties, een dienst"
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[PostgresServer]:
-    bindir = find_bindir()
-    if bindir is None:
-        message = "no PostgreSQL server binaries (scripts/install-test-deps.sh)"
-        if in_ci():
-            pytest.fail(f"CI is set, so the PostgreSQL tests must run: {message}", pytrace=False)
-        pytest.skip(message)
-    with running_cluster(bindir) as server:
-        yield server
+    yield from own_cluster()
 
 
 @pytest.fixture(scope="module")

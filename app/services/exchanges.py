@@ -15,13 +15,12 @@
 An exchange is single use (once delivered, any further step is refused with 409) and
 expires `EXCHANGE_LIFETIME` after it was made (409 too: create a new one). The exchange URL
 is the capability to receive the credential, so the database keeps only a hash of its last
-path segment (`exchange_key`): the row id, which the audit trail records, opens nothing.
+path segment (`grant_key`): the row id, which the audit trail records, opens nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import secrets
 from typing import Any
@@ -32,6 +31,7 @@ from sqlalchemy.orm import Session
 from app.adapters.credential_environment import CredentialEnvironment
 from app.clock import now
 from app.domain.access import Principal, Target
+from app.domain.credentials.holder_binding import grant_key
 from app.domain.credentials.presentation import PresentationVerdict, verify_did_authentication
 from app.domain.errors import Conflict, InvalidData, NotFound
 from app.persistence import exchange_repository as repo
@@ -47,7 +47,6 @@ __all__ = [
     "ExchangeClosed",
     "PresentationRefused",
     "create_exchange",
-    "exchange_key",
     "lcw_url",
     "origin_of",
     "participate",
@@ -93,15 +92,6 @@ def origin_of(base_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def exchange_key(exchange_id: str) -> str:
-    """The stored id of the exchange whose URL ends in `exchange_id` (a SHA-256 prefix).
-
-    >>> len(exchange_key("abc")), exchange_key("abc") == exchange_key("abc")
-    (40, True)
-    """
-    return hashlib.sha256(exchange_id.encode("utf-8")).hexdigest()[:40]
-
-
 def exchange_url(base_url: str, exchange_id: str) -> str:
     return f"{base_url}/api/exchanges/{exchange_id}"
 
@@ -140,7 +130,7 @@ def create_exchange(
     exchange_id = secrets.token_urlsafe(24)
     created = now()
     expires = created + EXCHANGE_LIFETIME
-    repo.add(session, exchange_key(exchange_id), credential.id, principal.id, created, expires)
+    repo.add(session, grant_key(exchange_id), credential.id, principal.id, created, expires)
     session.commit()
     url = exchange_url(env.base_url, exchange_id)
     return {"exchange_url": url, "lcw_url": lcw_url(env.base_url, url), "expires_at": expires}
@@ -150,7 +140,7 @@ def _open_exchange(
     session: Session, exchange_id: str
 ) -> tuple[WalletExchangeRow, IssuedCredentialRow, Principal]:
     """The exchange locked for this step, its credential and the wallet acting on it."""
-    row = repo.locked_exchange(session, exchange_key(exchange_id))
+    row = repo.locked_exchange(session, grant_key(exchange_id))
     if row is None:
         raise NotFound("exchange", exchange_id)
     if row.completed_at is not None:

@@ -27,6 +27,7 @@ from app.adapters.credential_environment import CredentialEnvironment
 from app.adapters.proof_jwt import verify_proof_jwt
 from app.domain.access import Principal, Target
 from app.domain.credentials import oid4vci as rules
+from app.domain.credentials.holder_binding import grant_key
 from app.domain.credentials.oid4vci import (
     CredentialRequestDenied,
     InvalidGrant,
@@ -141,7 +142,7 @@ def create_offer(
     actor = authorize(session, actor, "credential.offer", target)
     require_deliverable(env, credential)
     url_id = secrets.token_urlsafe(24)
-    offer_id = rules.offer_key(url_id)
+    offer_id = grant_key(url_id)
     code = rules.pre_authorized_code(_server_key(env, CODE_KEY_LABEL), url_id)
     tx_code = rules.new_tx_code(secrets.randbelow)
     created_at = clock.now().replace(microsecond=0)
@@ -167,7 +168,7 @@ def create_offer(
 def offer_document(session: Session, env: CredentialEnvironment, url_id: str) -> dict[str, Any]:
     """The Credential Offer behind a ``credential_offer_uri`` ending in `url_id` (while it can
     be redeemed), with the pre-authorized code computed afresh."""
-    offer = store.get_offer(session, rules.offer_key(url_id))
+    offer = store.get_offer(session, grant_key(url_id))
     if offer is None or offer.redeemed_at is not None or offer.expires_at <= clock.now():
         raise UnknownOffer("no such offer, or it expired or was used: ask for a new one")
     code = rules.pre_authorized_code(_server_key(env, CODE_KEY_LABEL), url_id)

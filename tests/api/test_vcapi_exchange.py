@@ -26,13 +26,13 @@ from flask.testing import FlaskClient
 from app.adapters.jsonld import load_context_documents, make_document_loader
 from app.domain.access import SYSTEM
 from app.domain.credentials.did_key import did_key_from_public_key, did_key_verification_method
+from app.domain.credentials.holder_binding import grant_key
 from app.domain.credentials.multibase import multibase_encode_base58btc
 from app.domain.credentials.presentation import ED25519_2020_CONTEXT, ed25519_2020_verify_data
 from app.domain.credentials.proof import hash_data, proof_configuration
 from app.extensions import db
 from app.persistence.audit import bind_principal
 from app.persistence.models.wallets import CredentialDeliveryRow, WalletExchangeRow
-from app.services.exchanges import exchange_key
 from tests.api.test_credentials import (
     LOCAL_BASE,
     assert_problem,
@@ -182,7 +182,7 @@ def test_the_learner_opens_an_exchange_and_the_lcw_link_names_it(
     token = exchange["exchange_url"].rsplit("/", 1)[1]
     with app.app_context():
         assert db.session.get(WalletExchangeRow, token) is None
-        row = db.session.get(WalletExchangeRow, exchange_key(token))
+        row = db.session.get(WalletExchangeRow, grant_key(token))
         assert row is not None and row.credential == credential_key(credential)
         db.session.remove()
 
@@ -397,7 +397,7 @@ def test_an_expired_exchange_is_refused(
     request = request_step(app, exchange)
     token = exchange["exchange_url"].rsplit("/", 1)[1]
     with app.app_context():
-        row = db.session.get(WalletExchangeRow, exchange_key(token))
+        row = db.session.get(WalletExchangeRow, grant_key(token))
         assert row is not None
         bind_principal(db.session, SYSTEM)
         row.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)

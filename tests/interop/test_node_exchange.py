@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,21 +22,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.interop.test_node_verifier import INTEROP, _node_or_reason
 from tests.served import Served, serve
 
-REPO = Path(__file__).resolve().parents[2]
-INTEROP = REPO / "interop"
-
 pytestmark = [pytest.mark.node, pytest.mark.slow]
-
-
-def _node_or_reason() -> tuple[str | None, str]:
-    node = shutil.which("node")
-    if node is None:
-        return None, "node is not installed"
-    if not (INTEROP / "node_modules" / "@digitalbazaar" / "did-method-key").is_dir():
-        return None, "interop/node_modules is missing: run `cd interop && npm ci`"
-    return node, ""
 
 
 @pytest.fixture(scope="module")

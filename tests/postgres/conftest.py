@@ -289,6 +289,12 @@ def running_cluster(bindir: Path, max_connections: int = 50) -> Iterator[Postgre
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """A private PostgreSQL cluster for this test session (trust auth, 127.0.0.1 only)."""
+    yield from own_cluster()
+
+
+def own_cluster() -> Iterator[PostgresServer]:
+    """Start a cluster of its own for a fixture to yield (a module that stops its server, or
+    kills its backends, takes one); skipped without PostgreSQL, failed when CI is set."""
     bindir = find_bindir()
     if bindir is None:
         message = (

@@ -10,11 +10,12 @@ the credential revokes every copy.
 from __future__ import annotations
 
 import copy
+import hashlib
 from typing import Any
 
 from app.domain.credentials.did_key import public_key_from_did_key
 
-__all__ = ["bind_to_holder", "require_did_key"]
+__all__ = ["bind_to_holder", "grant_key", "require_did_key"]
 
 
 def require_did_key(did: str) -> str:
@@ -60,3 +61,15 @@ def bind_to_holder(document: dict[str, Any], holder_did: str) -> dict[str, Any]:
         raise ValueError("the credential has no single credentialSubject to bind")
     subject["id"] = did
     return bound
+
+
+def grant_key(url_id: str) -> str:
+    """The stored id of a wallet grant (an OID4VCI offer, a VC-API exchange) whose URL ends in
+    `url_id`: a SHA-256 prefix, so neither the database nor the audit trail holds a live URL.
+
+    Examples
+    --------
+    >>> len(grant_key("abc")), grant_key("abc") == grant_key("abd")
+    (40, False)
+    """
+    return hashlib.sha256(url_id.encode("utf-8")).hexdigest()[:40]

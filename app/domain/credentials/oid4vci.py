@@ -53,7 +53,6 @@ __all__ = [
     "credential_offer",
     "hash_secret",
     "new_tx_code",
-    "offer_key",
     "offer_url",
     "pre_authorized_code",
     "read_credential_request",
@@ -286,18 +285,6 @@ def hash_secret(secret: str, salt: str = "") -> str:
     (64, False)
     """
     return hashlib.sha256(f"{salt}:{secret}".encode()).hexdigest()
-
-
-def offer_key(url_id: str) -> str:
-    """The stored id of the offer whose ``credential_offer_uri`` ends in `url_id`: a SHA-256
-    prefix, so neither the database nor the audit trail holds a live offer's URL.
-
-    Examples
-    --------
-    >>> len(offer_key("abc")), offer_key("abc") == offer_key("abd")
-    (40, False)
-    """
-    return hashlib.sha256(url_id.encode("utf-8")).hexdigest()[:40]
 
 
 def pre_authorized_code(code_key: bytes, url_id: str) -> str:
